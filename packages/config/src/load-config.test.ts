@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, renderConfigDoc } from './index.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults on an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.dataDir.endsWith('/data')).toBe(true);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.rateLimit).toEqual({ perSecond: 50, burst: 200 });
+  });
+
+  it('converts numbers and booleans from strings', () => {
+    const config = loadConfig({ ADPLATFORM_PORT: '9090', ADPLATFORM_TRUST_PROXY: 'true', DATABASE_URL: 'postgres://u@h:5432/db' });
+    expect(config.port).toBe(9090);
+    expect(config.trustProxy).toBe(true);
+    expect(config.databaseUrl).toBe('postgres://u@h:5432/db');
+  });
+
+  it('reports every bad variable at once, by name', () => {
+    try {
+      loadConfig({ ADPLATFORM_PORT: 'eighty', DATABASE_URL: 'mysql://x', ADPLATFORM_LOG_LEVEL: 'loud' });
+      expect.unreachable('loadConfig accepted a bad environment');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const variables = (error as ConfigError).problems.map((p) => p.variable);
+      expect(variables).toEqual(expect.arrayContaining(['ADPLATFORM_PORT', 'DATABASE_URL', 'ADPLATFORM_LOG_LEVEL']));
+      expect((error as Error).message).toContain('ADPLATFORM_PORT');
+    }
+  });
+
+  it('refuses a port out of range and a short admin password', () => {
+    expect(() => loadConfig({ ADPLATFORM_PORT: '70000' })).toThrow(/ADPLATFORM_PORT/);
+    expect(() => loadConfig({ ADPLATFORM_ADMIN_EMAIL: 'a@b.co', ADPLATFORM_ADMIN_PASSWORD: 'short' })).toThrow(/ADPLATFORM_ADMIN_PASSWORD/);
+  });
+
+  it('requires the admin e-mail when the admin password is given', () => {
+    expect(() => loadConfig({ ADPLATFORM_ADMIN_PASSWORD: 'a-long-enough-password' })).toThrow(/ADPLATFORM_ADMIN_EMAIL/);
+  });
+
+  it('keeps docs/config.md in sync with the schema', () => {
+    const doc = readFileSync(new URL('../../../docs/config.md', import.meta.url), 'utf8');
+    expect(doc).toBe(renderConfigDoc());
+  });
+});

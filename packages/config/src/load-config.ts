@@ -1,0 +1,86 @@
+import path from 'node:path';
+import Value from 'typebox/value';
+import { ConfigSchema, type ConfigEnvName } from './schema.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  roles: string[];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  natsUrl: string | undefined;
+  clickhouseUrl: string | undefined;
+  s3Url: string | undefined;
+  admin: { email: string | undefined; password: string | undefined };
+  sessionTtlHours: number;
+  cookieSecure: 'auto' | 'true' | 'false';
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  rateLimit: { perSecond: number; burst: number };
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads the configuration from an environment map (only this package reads
+ * `process.env`). Every problem is reported at once, each naming its variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const names = Object.keys(ConfigSchema.properties) as ConfigEnvName[];
+  const raw: Record<string, unknown> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw)) as Record<string, unknown>;
+  const problems: { variable: string; message: string }[] = [];
+  for (const error of Value.Errors(ConfigSchema, converted)) {
+    const variable = error.instancePath.replace(/^\//, '') || 'environment';
+    if (problems.some((p) => p.variable === variable)) continue; // one message per variable
+    problems.push({ variable, message: describe(error, converted[variable]) });
+  }
+  if (Boolean(raw.ADPLATFORM_ADMIN_PASSWORD) !== Boolean(raw.ADPLATFORM_ADMIN_EMAIL) && raw.ADPLATFORM_ADMIN_PASSWORD) {
+    problems.push({ variable: 'ADPLATFORM_ADMIN_EMAIL', message: 'must be set when ADPLATFORM_ADMIN_PASSWORD is set' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const c = converted as Record<ConfigEnvName, never>;
+  return {
+    port: c.ADPLATFORM_PORT,
+    host: c.ADPLATFORM_HOST,
+    dataDir: path.resolve(c.ADPLATFORM_DATA_DIR),
+    roles: (c.ADPLATFORM_ROLES as string).split(','),
+    logLevel: c.ADPLATFORM_LOG_LEVEL,
+    databaseUrl: c.DATABASE_URL,
+    redisUrl: c.REDIS_URL,
+    natsUrl: c.NATS_URL,
+    clickhouseUrl: c.CLICKHOUSE_URL,
+    s3Url: c.S3_URL,
+    admin: { email: c.ADPLATFORM_ADMIN_EMAIL, password: c.ADPLATFORM_ADMIN_PASSWORD },
+    sessionTtlHours: c.ADPLATFORM_SESSION_TTL_HOURS,
+    cookieSecure: c.ADPLATFORM_COOKIE_SECURE,
+    trustProxy: c.ADPLATFORM_TRUST_PROXY,
+    bodyLimitBytes: c.ADPLATFORM_BODY_LIMIT_BYTES,
+    rateLimit: { perSecond: c.ADPLATFORM_RATE_LIMIT_PER_SECOND, burst: c.ADPLATFORM_RATE_LIMIT_BURST },
+    shutdownTimeoutMs: c.ADPLATFORM_SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function describe(error: { keyword: string; message: string; params: Record<string, unknown> }, value: unknown): string {
+  let message = error.message;
+  const pattern = String(error.params.pattern ?? '');
+  if (error.keyword === 'pattern' && pattern.includes('://')) {
+    const schemes = /\^\(([^)]*)\)/.exec(pattern)?.[1]?.split('|') ?? [];
+    message = `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`;
+  } else if (error.keyword === 'enum') {
+    message = `must be one of ${(error.params.allowedValues as unknown[] | undefined)?.join(', ') ?? 'the documented values'}`;
+  }
+  return value === undefined ? message : `${message} (got ${JSON.stringify(value)})`;
+}
