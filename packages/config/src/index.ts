@@ -1,3 +1,3 @@
-export { ConfigSchema } from './schema.js';
-export { loadConfig, ConfigError, type Config } from './load-config.js';
 export { renderConfigDoc } from './config-doc.js';
+export { type Config, ConfigError, loadConfig } from './load-config.js';
+export { ConfigSchema } from './schema.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import Value from 'typebox/value';
-import { ConfigSchema, type ConfigEnvName } from './schema.js';
+import { type ConfigEnvName, ConfigSchema } from './schema.js';
 
 export interface Config {
   port: number;

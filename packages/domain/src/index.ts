@@ -1,5 +1,5 @@
+export * from './clock.js';
+export * from './entities.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './roles.js';
-export * from './entities.js';
-export * from './clock.js';

@@ -1,1 +1,2 @@
 export type * from './metadata-store.js';
+export type * from './rate-limiter.js';

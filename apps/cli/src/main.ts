@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from '@adplatform/config';
+import { Command } from 'commander';
+
+const program = new Command()
+  .name('adplatform')
+  .description('AdPlatform: self-hosted ad server, decision API and OpenRTB exchange')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the platform (every role in one process by default)')
+  .option('--demo', 'start with a demo organization and traffic (not available yet)')
+  .action(async (options: { demo?: boolean }) => {
+    if (options.demo) {
+      console.error('adplatform: --demo is not built yet; start without it');
+      process.exit(2);
+    }
+    const { serve } = await import('@adplatform/server');
+    await serve(loadConfig(), { handleSignals: true });
+  });
+
+program
+  .command('migrate')
+  .description('apply the metadata schema migrations and exit (serve also applies them at start)')
+  .action(async () => {
+    const config = loadConfig();
+    const { createMetadataStore } = await import('@adplatform/adapter-sql');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const store = await createMetadataStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    await store.close();
+    console.log(`migrations applied (${store.kind})`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`adplatform: ${error.message}`);
+    process.exit(78); // EX_CONFIG
+  }
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { type Clock, newId } from '@adplatform/domain';
+import type { MetadataStore, RateLimiter } from '@adplatform/ports';
+import cookie from '@fastify/cookie';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { access } from './http/access.js';
+import { metrics } from './http/metrics.js';
+import { openapi } from './http/openapi.js';
+import { sendProblem, toAppError } from './http/problem.js';
+import { createValidatorCompiler } from './http/validation.js';
+import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
+import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { organizationsRoutes } from './modules/organizations/organizations.routes.js';
+import { OrganizationsService } from './modules/organizations/organizations.service.js';
+import { systemRoutes } from './modules/system/system.routes.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { UsersService } from './modules/users/users.service.js';
+
+export interface AppDeps {
+  store: MetadataStore;
+  clock: Clock;
+  /** Per API key / user / IP request budget. */
+  rateLimiter: RateLimiter;
+  /** Budget of failed sign-ins per e-mail and per IP. */
+  loginThrottle: RateLimiter;
+}
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  bodyLimitBytes?: number;
+  trustProxy?: boolean;
+  cookieSecure?: 'auto' | 'true' | 'false';
+  sessionTtlHours?: number;
+}
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Builds the HTTP application with every route family mounted. Never listens: main.ts does, tests use inject(). */
+export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const sent = request.headers['x-request-id'];
+      return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : newId();
+    },
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(request, reply, appError);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, toAppError({ statusCode: 404 })));
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (QUIET_ROUTES.has(request.routeOptions.url ?? '')) return;
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      'request',
+    );
+  });
+
+  const auth = new AuthService({
+    store: deps.store,
+    clock: deps.clock,
+    loginThrottle: deps.loginThrottle,
+    sessionTtlHours: options.sessionTtlHours ?? 12,
+  });
+  const services = { store: deps.store, clock: deps.clock };
+
+  await app.register(cookie);
+  await app.register(access, { auth, limiter: deps.rateLimiter });
+  await app.register(metrics);
+  await app.register(openapi, { version: VERSION });
+
+  await app.register(systemRoutes, { store: deps.store, version: VERSION });
+  await app.register(authRoutes, { auth, cookieSecure: options.cookieSecure ?? 'auto' });
+  await app.register(usersRoutes, { users: new UsersService(services) });
+  await app.register(apiKeysRoutes, { apiKeys: new ApiKeysService(services) });
+  await app.register(organizationsRoutes, { organizations: new OrganizationsService(services) });
+  await app.register(auditRoutes, { store: deps.store });
+  await app.ready();
+  return app;
+}

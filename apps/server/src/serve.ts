@@ -1,0 +1,65 @@
+import { mkdir } from 'node:fs/promises';
+import type { Config } from '@adplatform/config';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { ensureOperator } from './bootstrap.js';
+import { createDeps } from './deps.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  /** Stops accepting, drains in-flight requests, closes the stores. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Starts the server on the configured address; with `handleSignals`, SIGTERM/SIGINT shut it down gracefully. */
+export async function serve(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const deps = await createDeps(config);
+  const app = await buildApp(deps, {
+    logger: {
+      level: config.logLevel,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'password', '*.password'],
+        censor: '[redacted]',
+      },
+    },
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    cookieSecure: config.cookieSecure,
+    sessionTtlHours: config.sessionTtlHours,
+  });
+  await ensureOperator({ store: deps.store, clock: deps.clock, dataDir: config.dataDir, admin: config.admin, log: app.log });
+  const url = await app.listen({ port: config.port, host: config.host });
+  app.log.info({ url, metadata: deps.store.kind, dataDir: config.dataDir }, 'AdPlatform is listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close(); // stops accepting, lets in-flight requests finish
+      await deps.store.close();
+    })();
+    return stopping;
+  };
+
+  if (options.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      app.log.info({ signal }, 'shutting down');
+      const timer = setTimeout(() => {
+        app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting');
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      timer.unref();
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { app, url, stop };
+}
