@@ -1,0 +1,1 @@
+export { runMetadataStoreContract } from './metadata-store.contract.js';
