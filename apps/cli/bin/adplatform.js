@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the installed command needs no build step.
-import { register } from 'tsx/esm/api';
+// The installed `adplatform` command: runs the bundle built by `npm run build`
+// (or `npm start`), or the TypeScript sources through tsx when there is none.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main.ts');
+const bundle = new URL('../dist/adplatform.mjs', import.meta.url);
+if (existsSync(bundle)) {
+  await import(bundle.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+}

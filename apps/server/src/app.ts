@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Clock, newId } from '@adplatform/domain';
 import type { MetadataStore, RateLimiter } from '@adplatform/ports';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { access } from './http/access.js';
 import { metrics } from './http/metrics.js';
 import { openapi } from './http/openapi.js';
@@ -30,14 +31,18 @@ export interface AppDeps {
 }
 
 export interface AppOptions {
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; without one the app logs nothing (tests). */
+  loggerInstance?: FastifyBaseLogger;
   bodyLimitBytes?: number;
   trustProxy?: boolean;
   cookieSecure?: 'auto' | 'true' | 'false';
   sessionTtlHours?: number;
 }
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+// Resolved through the package name, so it holds for the sources and for the bundle in apps/cli/dist.
+export const VERSION: string = JSON.parse(
+  readFileSync(createRequire(import.meta.url).resolve('@adplatform/server/package.json'), 'utf8'),
+).version;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -45,8 +50,9 @@ const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 /** Builds the HTTP application with every route family mounted. Never listens: main.ts does, tests use inject(). */
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
-    disableRequestLogging: true,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
+    // One line per request, written in onResponse below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Config } from '@adplatform/config';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ensureOperator } from './bootstrap.js';
 import { createDeps } from './deps.js';
@@ -14,16 +15,21 @@ export interface RunningServer {
 
 /** Starts the server on the configured address; with `handleSignals`, SIGTERM/SIGINT shut it down gracefully. */
 export async function serve(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const log = pino({
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'password', '*.password'],
+      censor: '[redacted]',
+    },
+  });
+  log.info(
+    { dataDir: config.dataDir, metadata: config.databaseUrl ? 'postgres' : 'pglite' },
+    'AdPlatform is starting (a first start initialises the embedded database: a few seconds)',
+  );
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const deps = await createDeps(config);
   const app = await buildApp(deps, {
-    logger: {
-      level: config.logLevel,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'password', '*.password'],
-        censor: '[redacted]',
-      },
-    },
+    loggerInstance: log,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     cookieSecure: config.cookieSecure,

@@ -49,7 +49,7 @@ export const ConfigSchema = Type.Object({
   CLICKHOUSE_URL: url('ClickHouse for analytics when scaled out (reserved: not used yet).', ['http', 'https']),
   S3_URL: url('S3-compatible store for creative assets (reserved: not used yet).', ['s3', 'http', 'https']),
   ADPLATFORM_ADMIN_EMAIL: Type.Optional(
-    Type.String({ format: 'email', description: 'E-mail of the operator created on first start. Without it, `admin@localhost` is used.' }),
+    Type.String({ format: 'email', description: 'E-mail of the operator created on first start. Without it, `admin@adplatform.local` is used.' }),
   ),
   ADPLATFORM_ADMIN_PASSWORD: Type.Optional(
     Type.String({

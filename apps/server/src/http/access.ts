@@ -15,7 +15,17 @@ import { enforceRateLimit } from './rate-limit.js';
  */
 export type Access = { public: true } | { roles: 'any' | readonly Role[]; platformAdmin?: boolean };
 
+/** A registered route and its policy; the authorization test walks this list. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    routeCatalog: readonly RouteEntry[];
+  }
   interface FastifyContextConfig {
     access?: Access;
     /** false exempts the route from rate limiting (health checks, metrics). */
@@ -47,10 +57,14 @@ async function accessPlugin(app: FastifyInstance, opts: { auth: AuthService; lim
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionToken', null);
 
+  const catalog: RouteEntry[] = [];
+  app.decorate('routeCatalog', catalog);
   app.addHook('onRoute', (route) => {
     // The API reference page's assets come from a third-party plugin: public by nature.
     if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...route.config, access: { public: true } };
-    if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+    const policy = route.config?.access;
+    if (!policy) throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+    for (const method of [route.method].flat()) catalog.push({ method, url: route.url, access: policy });
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -1,0 +1,101 @@
+import { createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createTestPgliteStore } from '@adplatform/adapter-sql/testing';
+import { createManualClock, type Role } from '@adplatform/domain';
+import type { MetadataStore, TokenBucketOptions } from '@adplatform/ports';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { ensureOperator } from '../src/bootstrap.js';
+
+export const OPERATOR = { email: 'operator@example.com', password: 'operator-password-1' };
+
+export interface Harness {
+  app: FastifyInstance;
+  store: MetadataStore;
+  clock: ReturnType<typeof createManualClock>;
+  close(): Promise<void>;
+}
+
+/** A real app on a real (embedded PGlite) store, with the operator created, driven through inject(). */
+export async function createHarness(options: { rateLimit?: TokenBucketOptions; bodyLimitBytes?: number } = {}): Promise<Harness> {
+  const store = await createTestPgliteStore();
+  const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
+  const app = await buildApp(
+    {
+      store,
+      clock,
+      rateLimiter: createMemoryRateLimiter({ ...(options.rateLimit ?? { perSecond: 10_000, burst: 10_000 }), clock }),
+      loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
+    },
+    options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {},
+  );
+  await ensureOperator({ store, clock, dataDir: '/nonexistent', admin: OPERATOR, log: { info: () => undefined } });
+  return {
+    app,
+    store,
+    clock,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+  headers: Record<string, string>;
+}
+
+export async function login(app: FastifyInstance, email: string, password: string): Promise<Session> {
+  const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  const setCookie = [response.headers['set-cookie']].flat()[0] ?? '';
+  const cookie = setCookie.split(';')[0] ?? '';
+  const csrfToken = response.json().csrfToken as string;
+  return { cookie, csrfToken, headers: { cookie, 'x-csrf-token': csrfToken } };
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+export async function createKey(
+  app: FastifyInstance,
+  headers: Record<string, string>,
+  role: Role,
+  name = `${role} key`,
+): Promise<{ id: string; key: string }> {
+  const response = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers, payload: { name, role } });
+  if (response.statusCode !== 201) throw new Error(`key creation failed: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+/** Creates an organization through the operator and returns its owner's session. */
+export async function createOrganization(
+  app: FastifyInstance,
+  operator: Session,
+  name: string,
+): Promise<{ id: string; owner: Session; ownerId: string }> {
+  const email = `owner@${name.toLowerCase().replaceAll(/[^a-z0-9]/g, '')}.example`;
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/organizations',
+    headers: operator.headers,
+    payload: { name, owner: { email, password: 'owner-password-123' } },
+  });
+  if (response.statusCode !== 201) throw new Error(`organization creation failed: ${response.statusCode} ${response.body}`);
+  const body = response.json();
+  return { id: body.organization.id, ownerId: body.owner.id, owner: await login(app, email, 'owner-password-123') };
+}
+
+export function expectProblem(response: LightMyRequestResponse, status: number, code: string): Record<string, unknown> {
+  const body = response.json();
+  if (
+    response.statusCode !== status ||
+    body.code !== code ||
+    !String(response.headers['content-type']).startsWith('application/problem+json')
+  ) {
+    throw new Error(
+      `expected ${status} ${code} problem+json, got ${response.statusCode} ${response.headers['content-type']} ${response.body}`,
+    );
+  }
+  return body;
+}
