@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{packages,adapters,apps}/*/src/**/*.test.ts', '{packages,adapters,apps}/*/test/**/*.test.ts'],
+    include: ['{packages,adapters,apps}/*/src/**/*.test.ts', '{packages,adapters,apps}/*/test/**/*.test.ts', 'tooling/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
