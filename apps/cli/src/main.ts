@@ -24,12 +24,11 @@ program
   .description('apply the metadata schema migrations and exit (serve also applies them at start)')
   .action(async () => {
     const config = loadConfig();
-    const { createMetadataStore } = await import('@adplatform/adapter-sql');
+    const { migrateMetadataStore } = await import('@adplatform/adapter-sql');
     const { mkdir } = await import('node:fs/promises');
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    const store = await createMetadataStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    await store.close();
-    console.log(`migrations applied (${store.kind})`);
+    const kind = await migrateMetadataStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    console.log(`migrations applied (${kind})`);
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -6,6 +6,8 @@ import { buildApp } from './app.js';
 import { ensureOperator } from './bootstrap.js';
 import { createDeps } from './deps.js';
 
+const SESSION_SWEEP_MS = 15 * 60_000;
+
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
@@ -39,9 +41,16 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
   const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ url, metadata: deps.store.kind, dataDir: config.dataDir }, 'AdPlatform is listening');
 
+  // Expired sessions are refused on use; this sweep only keeps the table small.
+  const sweep = setInterval(() => {
+    deps.store.sessions.deleteExpired(deps.clock.now()).catch((error: unknown) => app.log.warn({ err: error }, 'session sweep failed'));
+  }, SESSION_SWEEP_MS);
+  sweep.unref();
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(sweep);
       await app.close(); // stops accepting, lets in-flight requests finish
       await deps.store.close();
     })();

@@ -110,6 +110,21 @@ describe('adplatform serve', () => {
     expect(await exit).toBe(0);
   });
 
+  it('adplatform migrate applies the schema to a fresh data directory and exits', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'adp-e2e-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const output = execFileSync(process.execPath, [cli, 'migrate'], {
+      cwd: root,
+      env: { ...process.env, ADPLATFORM_DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(output).toContain('migrations applied (pglite)');
+    const { createMetadataStore } = await import('@adplatform/adapter-sql');
+    const store = await createMetadataStore({ dataDir, migrate: false });
+    expect(await store.organizations.count()).toBe(0); // the schema exists; nothing was seeded
+    await store.close();
+  });
+
   it('refuses to start on bad configuration, naming every bad variable', async () => {
     const child = spawn(process.execPath, [cli, 'serve'], {
       cwd: root,

@@ -6,7 +6,6 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  roles: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -56,7 +55,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: c.ADPLATFORM_PORT,
     host: c.ADPLATFORM_HOST,
     dataDir: path.resolve(c.ADPLATFORM_DATA_DIR),
-    roles: (c.ADPLATFORM_ROLES as string).split(','),
     logLevel: c.ADPLATFORM_LOG_LEVEL,
     databaseUrl: c.DATABASE_URL,
     redisUrl: c.REDIS_URL,

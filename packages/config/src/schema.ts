@@ -31,11 +31,6 @@ export const ConfigSchema = Type.Object({
     default: './data',
     description: 'Where the embedded stores keep their files (PGlite in `pg/`, the initial admin file, later events and analytics).',
   }),
-  ADPLATFORM_ROLES: Type.String({
-    pattern: '^(all|[a-z]+(,[a-z]+)*)$',
-    default: 'all',
-    description: 'Comma-separated roles this process runs (`all`, or e.g. `api,delivery`).',
-  }),
   ADPLATFORM_LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     default: 'info',
     description: 'pino log level.',
@@ -49,7 +44,10 @@ export const ConfigSchema = Type.Object({
   CLICKHOUSE_URL: url('ClickHouse for analytics when scaled out (reserved: not used yet).', ['http', 'https']),
   S3_URL: url('S3-compatible store for creative assets (reserved: not used yet).', ['s3', 'http', 'https']),
   ADPLATFORM_ADMIN_EMAIL: Type.Optional(
-    Type.String({ format: 'email', description: 'E-mail of the operator created on first start. Without it, `admin@adplatform.local` is used.' }),
+    Type.String({
+      format: 'email',
+      description: 'E-mail of the operator created on first start. Without it, `admin@adplatform.local` is used.',
+    }),
   ),
   ADPLATFORM_ADMIN_PASSWORD: Type.Optional(
     Type.String({
