@@ -1,1 +1,2 @@
+export { createMemoryChangeBus } from './memory-change-bus.js';
 export { createMemoryRateLimiter } from './memory-rate-limiter.js';

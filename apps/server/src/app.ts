@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Clock, newId } from '@adplatform/domain';
-import type { MetadataStore, RateLimiter } from '@adplatform/ports';
+import type { ChangeBus, MetadataStore, RateLimiter } from '@adplatform/ports';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -10,6 +10,8 @@ import { metrics } from './http/metrics.js';
 import { openapi } from './http/openapi.js';
 import { sendProblem, toAppError } from './http/problem.js';
 import { createValidatorCompiler } from './http/validation.js';
+import { advertisersRoutes } from './modules/advertisers/advertisers.routes.js';
+import { AdvertisersService } from './modules/advertisers/advertisers.service.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -23,6 +25,8 @@ import { UsersService } from './modules/users/users.service.js';
 
 export interface AppDeps {
   store: MetadataStore;
+  /** Change events of metadata, for the delivery index. */
+  bus: ChangeBus;
   clock: Clock;
   /** Per API key / user / IP request budget. */
   rateLimiter: RateLimiter;
@@ -89,6 +93,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     sessionTtlHours: options.sessionTtlHours ?? 12,
   });
   const services = { store: deps.store, clock: deps.clock };
+  const resources = { store: deps.store, clock: deps.clock, bus: deps.bus };
 
   await app.register(cookie);
   await app.register(access, { auth, limiter: deps.rateLimiter });
@@ -101,6 +106,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(apiKeysRoutes, { apiKeys: new ApiKeysService(services) });
   await app.register(organizationsRoutes, { organizations: new OrganizationsService(services) });
   await app.register(auditRoutes, { store: deps.store });
+  await app.register(advertisersRoutes, { advertisers: new AdvertisersService(resources) });
   await app.ready();
   return app;
 }

@@ -1,4 +1,4 @@
-import { createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createMemoryChangeBus, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createMetadataStore } from '@adplatform/adapter-sql';
 import type { Config } from '@adplatform/config';
 import { systemClock } from '@adplatform/domain';
@@ -13,6 +13,7 @@ export async function createDeps(config: Config): Promise<AppDeps> {
   const store = await createMetadataStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   return {
     store,
+    bus: createMemoryChangeBus(),
     clock,
     rateLimiter: createMemoryRateLimiter({ ...config.rateLimit, clock }),
     // Five failed sign-ins per e-mail or IP, then one more per minute.

@@ -1,38 +1,26 @@
+import { readdirSync } from 'node:fs';
 import { ROLES, type Role } from '@adplatform/domain';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../src/http/access.js';
+import type { TenantFixture } from './fixtures/tenant-fixture.js';
 import { bearer, createHarness, createKey, createOrganization, type Harness, login, OPERATOR } from './harness.js';
 
 /**
  * Walks every registered route and checks the three refusals: no credentials
  * → 401, a role outside the policy → 403, another tenant's resource → 404.
- * A new route with an `:id` (or any other parameter) must be added to
- * `crossTenant`, or this suite fails.
+ * A route with a parameter needs an entry in a `fixtures/*.fixture.ts` file,
+ * or this suite fails.
  */
-interface Fixtures {
-  orgA: string;
-  userA: string;
-  keyA: string;
-}
+type Policy = Exclude<RouteEntry['access'], { public: true }>;
 
-const crossTenant: Record<string, { params: (fx: Fixtures) => Record<string, string>; body?: unknown }> = {
-  'GET /api/v1/users/:id': { params: (fx) => ({ id: fx.userA }) },
-  'HEAD /api/v1/users/:id': { params: (fx) => ({ id: fx.userA }) },
-  'PATCH /api/v1/users/:id': { params: (fx) => ({ id: fx.userA }), body: { name: 'taken over' } },
-  'GET /api/v1/api-keys/:id': { params: (fx) => ({ id: fx.keyA }) },
-  'HEAD /api/v1/api-keys/:id': { params: (fx) => ({ id: fx.keyA }) },
-  'DELETE /api/v1/api-keys/:id': { params: (fx) => ({ id: fx.keyA }) },
-  'GET /api/v1/organizations/:id': { params: (fx) => ({ id: fx.orgA }) },
-  'HEAD /api/v1/organizations/:id': { params: (fx) => ({ id: fx.orgA }) },
-};
-
-const fill = (url: string, params: Record<string, string>) =>
-  url.replaceAll(/:(\w+)/g, (_m, name: string) => params[name] ?? '00000000-0000-7000-8000-000000000000');
+const ZERO_ID = '00000000-0000-7000-8000-000000000000';
+const fill = (url: string, params: Record<string, string>) => url.replaceAll(/:(\w+)/g, (_m, name: string) => params[name] ?? ZERO_ID);
 
 let h: Harness;
 let routes: RouteEntry[];
-let fixtures: Fixtures;
+let ids: Record<string, string> = {};
+const crossTenant: TenantFixture['routes'] = {};
 const keysA = new Map<Role, string>();
 const keysB = new Map<Role, string>();
 
@@ -45,26 +33,29 @@ beforeAll(async () => {
     keysA.set(role, (await createKey(h.app, operator.headers, role)).key);
     keysB.set(role, (await createKey(h.app, orgB.owner.headers, role)).key);
   }
-  const me = (await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: operator.headers })).json();
-  const userA = await h.app.inject({
-    method: 'POST',
-    url: '/api/v1/users',
-    headers: operator.headers,
-    payload: { email: 'someone@tenant-a.example', role: 'analyst' },
-  });
-  const keyA = await createKey(h.app, operator.headers, 'analyst', 'target key');
-  fixtures = { orgA: me.organization.id, userA: userA.json().user.id, keyA: keyA.id };
+  const files = readdirSync(new URL('./fixtures/', import.meta.url)).filter((file) => file.endsWith('.fixture.ts'));
+  for (const file of files.sort()) {
+    const { fixture } = (await import(`./fixtures/${file}`)) as { fixture: TenantFixture };
+    Object.assign(crossTenant, fixture.routes);
+    ids = { ...ids, ...(await fixture.setup(h.app, operator.headers)) };
+  }
 });
 
 afterAll(() => h.close());
 
-const request = (route: RouteEntry, headers: Record<string, string>, extra: Partial<InjectOptions> = {}) =>
-  h.app.inject({
+function request(route: RouteEntry, headers: Record<string, string>, withBody = false) {
+  const fx = crossTenant[`${route.method} ${route.url}`];
+  const options: InjectOptions = {
     method: route.method as InjectOptions['method'],
-    url: fill(route.url, crossTenant[`${route.method} ${route.url}`]?.params(fixtures) ?? {}),
-    headers,
-    ...extra,
-  });
+    url: fill(route.url, fx?.params(ids) ?? {}),
+    headers: { ...headers },
+  };
+  if (withBody && fx?.body !== undefined) {
+    options.payload = fx.body as InjectOptions['payload'];
+    if (fx.contentType) options.headers = { ...options.headers, 'content-type': fx.contentType };
+  }
+  return h.app.inject(options);
+}
 
 describe('authorization matrix over every registered route', () => {
   it('has protected routes to check', () => {
@@ -84,7 +75,7 @@ describe('authorization matrix over every registered route', () => {
   it('answers 403 to every role outside the route policy', async () => {
     let checked = 0;
     for (const route of routes) {
-      const policy = route.access as Exclude<RouteEntry['access'], { public: true }>;
+      const policy = route.access as Policy;
       for (const role of ROLES) {
         const allowed = !policy.platformAdmin && (policy.roles === 'any' || policy.roles.includes(role));
         if (allowed) continue;
@@ -96,25 +87,22 @@ describe('authorization matrix over every registered route', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
-  it('answers 404 when another tenant reaches for this tenant’s resources', async () => {
-    const parameterized = routes.filter((r) => r.url.includes(':'));
-    for (const route of parameterized) {
+  it('answers 404 when another tenant reaches for this tenant’s resources, and changes nothing', async () => {
+    for (const route of routes.filter((r) => r.url.includes(':'))) {
       const key = `${route.method} ${route.url}`;
-      expect(crossTenant[key], `add a cross-tenant fixture for ${key}`).toBeDefined();
-      const policy = route.access as Exclude<RouteEntry['access'], { public: true }>;
+      expect(crossTenant[key], `add a cross-tenant fixture for ${key} in test/fixtures/`).toBeDefined();
+      const policy = route.access as Policy;
       if (policy.platformAdmin) continue; // only the operator passes; covered by the 403 check
       const role = policy.roles === 'any' ? 'owner' : policy.roles[0]!;
-      const response = await request(
-        route,
-        bearer(keysB.get(role)!),
-        crossTenant[key]?.body ? { payload: crossTenant[key].body as object } : {},
-      );
-      expect(response.statusCode, key).toBe(404);
+      const response = await request(route, bearer(keysB.get(role)!), true);
+      expect(response.statusCode, `${key}: ${response.body}`).toBe(404);
     }
-    // The target resources are untouched and still reachable by their own tenant.
-    const own = await h.app.inject({ method: 'GET', url: `/api/v1/api-keys/${fixtures.keyA}`, headers: bearer(keysA.get('owner')!) });
-    expect(own.json().revokedAt).toBeNull();
-    const user = await h.app.inject({ method: 'GET', url: `/api/v1/users/${fixtures.userA}`, headers: bearer(keysA.get('admin')!) });
+    const audit = (await h.app.inject({ method: 'GET', url: '/api/v1/audit-log?limit=200', headers: bearer(keysA.get('owner')!) })).json();
+    const touched = audit.items.filter(
+      (e: { action: string; resourceId: string }) => !e.action.endsWith('.create') && Object.values(ids).includes(e.resourceId),
+    );
+    expect(touched).toEqual([]);
+    const user = await h.app.inject({ method: 'GET', url: `/api/v1/users/${ids.user}`, headers: bearer(keysA.get('admin')!) });
     expect(user.json().name).toBeNull();
   });
 
@@ -124,10 +112,17 @@ describe('authorization matrix over every registered route', () => {
     expect(users.items.map((u: { email: string }) => u.email)).toEqual(['owner@tenantb.example']);
     const keys = (await h.app.inject({ method: 'GET', url: '/api/v1/api-keys?limit=200', headers: ownerB })).json();
     expect(keys.items).toHaveLength(ROLES.length);
-    const audit = (await h.app.inject({ method: 'GET', url: '/api/v1/audit-log?limit=200', headers: ownerB })).json();
-    expect(audit.items.length).toBeGreaterThan(0);
-    expect(audit.items.every((e: { resourceId: string | null }) => e.resourceId !== fixtures.userA && e.resourceId !== fixtures.keyA)).toBe(
-      true,
-    );
+    for (const list of routes.filter(
+      (r) => r.method === 'GET' && r.url.startsWith('/api/v1/') && !r.url.includes(':') && r.url !== '/api/v1/me',
+    )) {
+      const policy = list.access as Policy;
+      if (policy.platformAdmin) continue;
+      const page = await h.app.inject({ method: 'GET', url: `${list.url}?limit=200`, headers: ownerB });
+      expect(page.statusCode, list.url).toBe(200);
+      const leaked = (page.json().items as { id?: string; resourceId?: string }[]).filter((item) =>
+        Object.values(ids).includes(item.id ?? item.resourceId ?? ''),
+      );
+      expect(leaked, list.url).toEqual([]);
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createMemoryChangeBus, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createTestPgliteStore } from '@adplatform/adapter-sql/testing';
-import { createManualClock, type Role } from '@adplatform/domain';
+import { type ChangeEvent, createManualClock, type Role } from '@adplatform/domain';
 import type { MetadataStore, TokenBucketOptions } from '@adplatform/ports';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
@@ -12,6 +12,8 @@ export interface Harness {
   app: FastifyInstance;
   store: MetadataStore;
   clock: ReturnType<typeof createManualClock>;
+  /** Every change event published, in order. */
+  events: ChangeEvent[];
   close(): Promise<void>;
 }
 
@@ -19,9 +21,13 @@ export interface Harness {
 export async function createHarness(options: { rateLimit?: TokenBucketOptions; bodyLimitBytes?: number } = {}): Promise<Harness> {
   const store = await createTestPgliteStore();
   const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
+  const bus = createMemoryChangeBus();
+  const events: ChangeEvent[] = [];
+  bus.subscribe((event) => events.push(event));
   const app = await buildApp(
     {
       store,
+      bus,
       clock,
       rateLimiter: createMemoryRateLimiter({ ...(options.rateLimit ?? { perSecond: 10_000, burst: 10_000 }), clock }),
       loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
@@ -33,6 +39,7 @@ export async function createHarness(options: { rateLimit?: TokenBucketOptions; b
     app,
     store,
     clock,
+    events,
     close: async () => {
       await app.close();
       await store.close();

@@ -1,2 +1,5 @@
+export type * from './blob-store.js';
+export type * from './change-bus.js';
 export type * from './metadata-store.js';
 export type * from './rate-limiter.js';
+export type * from './resource-store.js';

@@ -5,12 +5,14 @@ import type {
   Organization,
   Page,
   PageRequest,
+  ResourceKind,
   Role,
   Session,
   User,
   UserCredentials,
   UserStatus,
 } from '@adplatform/domain';
+import type { ResourceStore, SegmentMemberStore } from './resource-store.js';
 
 /**
  * The metadata port: accounts, access and (later) campaigns and inventory.
@@ -32,6 +34,9 @@ export interface MetadataStore {
   readonly apiKeys: ApiKeyStore;
   readonly sessions: SessionStore;
   readonly auditLog: AuditLogStore;
+  /** Advertisers, campaigns, line items, creatives, publishers, sites, placements, segments, demand partners. */
+  readonly resources: ResourceStores;
+  readonly segmentMembers: SegmentMemberStore;
   /** Runs `work` atomically; the stores passed in write inside the transaction. */
   transaction<T>(work: (tx: MetadataTx) => Promise<T>): Promise<T>;
   /** Resolves when the store answers a trivial query; rejects otherwise. */
@@ -43,6 +48,9 @@ export interface MetadataStore {
 }
 
 export type MetadataTx = Omit<MetadataStore, 'transaction' | 'ping' | 'close' | 'kind'>;
+
+/** One store per resource kind. Bodies are JSON; each module narrows `unknown` to its own body type. */
+export type ResourceStores = { readonly [K in ResourceKind]: ResourceStore<unknown> };
 
 export interface NewOrganization {
   id: string;

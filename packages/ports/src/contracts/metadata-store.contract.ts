@@ -4,6 +4,7 @@ import { describeApiKeys, describeSessions } from './metadata-store-access.contr
 import { describeOrganizations, describeUsers } from './metadata-store-accounts.contract.js';
 import { describeAuditLog } from './metadata-store-audit.contract.js';
 import { newOrganization, newUser, type StoreAccess } from './metadata-store-fixtures.js';
+import { describeResources } from './metadata-store-resources.contract.js';
 
 /**
  * The behaviour every MetadataStore adapter must have. An adapter's test file
@@ -30,6 +31,7 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
     describeApiKeys(store);
     describeSessions(store);
     describeAuditLog(store);
+    describeResources(store);
     describeTransactions(store);
     describeLifecycle(store, open);
   });
