@@ -41,6 +41,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   cookieSecure?: 'auto' | 'true' | 'false';
   sessionTtlHours?: number;
+  /** Let outbound targets (demand partner URLs…) be loopback, private or link-local addresses. */
+  allowPrivateOutbound?: boolean;
 }
 
 // Resolved through the package name, so it holds for the sources and for the bundle in apps/cli/dist.

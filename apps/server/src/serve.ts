@@ -36,6 +36,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
     trustProxy: config.trustProxy,
     cookieSecure: config.cookieSecure,
     sessionTtlHours: config.sessionTtlHours,
+    allowPrivateOutbound: config.allowPrivateOutbound,
   });
   await ensureOperator({ store: deps.store, clock: deps.clock, dataDir: config.dataDir, admin: config.admin, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });

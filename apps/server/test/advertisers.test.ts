@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createHarness, createKey, expectProblem, type Harness, login, OPERATOR, type Session } from './harness.js';
+import { bearer, createHarness, createKey, expectProblem, type Harness, login, OPERATOR, type Session, STORE_KINDS } from './harness.js';
 
-let h: Harness;
-let owner: Session;
-beforeAll(async () => {
-  h = await createHarness();
-  owner = await login(h.app, OPERATOR.email, OPERATOR.password);
-});
-afterAll(() => h.close());
+describe.each(STORE_KINDS)('advertisers on %s', (storeKind) => {
+  let h: Harness;
+  let owner: Session;
+  beforeAll(async () => {
+    h = await createHarness({ store: storeKind });
+    owner = await login(h.app, OPERATOR.email, OPERATOR.password);
+  });
+  afterAll(() => h.close());
 
-const create = (payload: object, headers = owner.headers) => h.app.inject({ method: 'POST', url: '/api/v1/advertisers', headers, payload });
+  const create = (payload: object, headers = owner.headers) =>
+    h.app.inject({ method: 'POST', url: '/api/v1/advertisers', headers, payload });
 
-describe('advertisers', () => {
   it('creates an advertiser (201 with the whole resource), audits it and publishes a change event', async () => {
     const response = await create({ name: 'Acme Shoes', currency: 'EUR', contact: { name: 'Ann', email: 'ann@acme.example' } });
     expect(response.statusCode).toBe(201);

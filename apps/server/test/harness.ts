@@ -1,5 +1,5 @@
 import { createMemoryChangeBus, createMemoryRateLimiter } from '@adplatform/adapter-memory';
-import { createTestPgliteStore } from '@adplatform/adapter-sql/testing';
+import { createTestPgliteStore, createTestPostgresStore } from '@adplatform/adapter-sql/testing';
 import { type ChangeEvent, createManualClock, type Role } from '@adplatform/domain';
 import type { MetadataStore, TokenBucketOptions } from '@adplatform/ports';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -18,8 +18,14 @@ export interface Harness {
 }
 
 /** A real app on a real (embedded PGlite) store, with the operator created, driven through inject(). */
-export async function createHarness(options: { rateLimit?: TokenBucketOptions; bodyLimitBytes?: number } = {}): Promise<Harness> {
-  const store = await createTestPgliteStore();
+export type TestStoreKind = 'pglite' | 'postgres';
+/** Resource tests run against both engines: `describe.each(STORE_KINDS)(…)`. */
+export const STORE_KINDS: TestStoreKind[] = ['pglite', 'postgres'];
+
+export async function createHarness(
+  options: { rateLimit?: TokenBucketOptions; bodyLimitBytes?: number; store?: TestStoreKind } = {},
+): Promise<Harness> {
+  const store = options.store === 'postgres' ? await createTestPostgresStore() : await createTestPgliteStore();
   const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
   const bus = createMemoryChangeBus();
   const events: ChangeEvent[] = [];

@@ -19,6 +19,7 @@ export interface Config {
   bodyLimitBytes: number;
   rateLimit: { perSecond: number; burst: number };
   shutdownTimeoutMs: number;
+  allowPrivateOutbound: boolean;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: c.ADPLATFORM_BODY_LIMIT_BYTES,
     rateLimit: { perSecond: c.ADPLATFORM_RATE_LIMIT_PER_SECOND, burst: c.ADPLATFORM_RATE_LIMIT_BURST },
     shutdownTimeoutMs: c.ADPLATFORM_SHUTDOWN_TIMEOUT_MS,
+    allowPrivateOutbound: c.ADPLATFORM_ALLOW_PRIVATE_OUTBOUND,
   };
 }
 
