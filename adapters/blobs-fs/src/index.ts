@@ -1,1 +1,1 @@
-export {};
+export { createFsBlobStore } from './fs-blob-store.js';

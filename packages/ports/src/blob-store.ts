@@ -7,14 +7,43 @@ export interface BlobInfo {
 }
 
 /**
- * Creative assets and other files, addressed by key (content-hash names, so a
- * key's bytes never change). Files under the data dir by default; any
- * S3-compatible store when scaled out.
+ * The names a blob may have: the lowercase hex SHA-256 of its bytes and the
+ * extension of its type, e.g. `3a7b…e1.png`. Nothing else — no directories, no
+ * dots, no markup types — so a key can be joined to a path or a URL safely and
+ * what is served from /assets is always an image.
+ */
+export const BLOB_KEY_PATTERN = /^([a-f0-9]{64})\.(png|jpg|gif|webp|avif)$/;
+
+const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+
+/** The content type a valid key stands for, or undefined when the key is not a valid blob name. */
+export function contentTypeOfBlobKey(key: string): string | undefined {
+  const match = BLOB_KEY_PATTERN.exec(key);
+  return match ? CONTENT_TYPES[match[2] as string] : undefined;
+}
+
+/**
+ * Creative assets, addressed by the hash of their content (see
+ * BLOB_KEY_PATTERN), so a key's bytes never change and may be cached forever.
+ * Files under the data dir by default; any S3-compatible store when scaled out.
+ * Safe for concurrent use, including concurrent puts of the same key.
  */
 export interface BlobStore {
-  /** Stores the bytes under `key`; writing the same key again is a no-op. Atomic: readers never see a partial file. */
+  /**
+   * Stores the bytes under `key`. Rejects (TypeError) when the key is not a
+   * valid name, its hash is not the SHA-256 of the bytes, or the content type is
+   * not the key's. Writing a key that exists is a no-op. Atomic: readers see the
+   * whole blob or none.
+   */
   put(key: string, bytes: Uint8Array, contentType: string): Promise<BlobInfo>;
-  /** Undefined when there is no such blob. The caller must consume or destroy the stream. */
+  /** Undefined for an unknown or invalid key. The caller owns the stream and must consume or destroy it. */
   get(key: string): Promise<(BlobInfo & { body: Readable }) | undefined>;
+  /** Undefined for an unknown or invalid key. */
   head(key: string): Promise<BlobInfo | undefined>;
 }

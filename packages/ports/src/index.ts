@@ -1,4 +1,4 @@
-export type * from './blob-store.js';
+export * from './blob-store.js';
 export type * from './change-bus.js';
 export type * from './metadata-store.js';
 export type * from './rate-limiter.js';
