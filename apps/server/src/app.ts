@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Clock, newId } from '@adplatform/domain';
-import type { ChangeBus, MetadataStore, RateLimiter } from '@adplatform/ports';
+import type { BlobStore, ChangeBus, MetadataStore, RateLimiter } from '@adplatform/ports';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -14,9 +14,12 @@ import { advertisersRoutes } from './modules/advertisers/advertisers.routes.js';
 import { AdvertisersService } from './modules/advertisers/advertisers.service.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
+import { assetsRoutes } from './modules/assets/assets.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { creativesRoutes } from './modules/creatives/creatives.routes.js';
+import { CreativesService } from './modules/creatives/creatives.service.js';
 import { organizationsRoutes } from './modules/organizations/organizations.routes.js';
 import { OrganizationsService } from './modules/organizations/organizations.service.js';
 import { systemRoutes } from './modules/system/system.routes.js';
@@ -25,6 +28,8 @@ import { UsersService } from './modules/users/users.service.js';
 
 export interface AppDeps {
   store: MetadataStore;
+  /** Creative assets, by content hash. */
+  blobs: BlobStore;
   /** Change events of metadata, for the delivery index. */
   bus: ChangeBus;
   clock: Clock;
@@ -109,6 +114,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(organizationsRoutes, { organizations: new OrganizationsService(services) });
   await app.register(auditRoutes, { store: deps.store });
   await app.register(advertisersRoutes, { advertisers: new AdvertisersService(resources) });
+  await app.register(creativesRoutes, { creatives: new CreativesService({ ...resources, blobs: deps.blobs }) });
+  await app.register(assetsRoutes, { blobs: deps.blobs });
   await app.ready();
   return app;
 }

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createMemoryChangeBus, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createMetadataStore } from '@adplatform/adapter-sql';
 import type { Config } from '@adplatform/config';
@@ -13,6 +15,8 @@ export async function createDeps(config: Config): Promise<AppDeps> {
   const store = await createMetadataStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   return {
     store,
+    // S3_URL (an S3-compatible store) is not supported yet: files under the data dir.
+    blobs: createFsBlobStore({ dir: path.join(config.dataDir, 'blobs') }),
     bus: createMemoryChangeBus(),
     clock,
     rateLimiter: createMemoryRateLimiter({ ...config.rateLimit, clock }),

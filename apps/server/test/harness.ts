@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createMemoryChangeBus, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createTestPgliteStore, createTestPostgresStore } from '@adplatform/adapter-sql/testing';
 import { type ChangeEvent, createManualClock, type Role } from '@adplatform/domain';
@@ -28,11 +32,13 @@ export async function createHarness(
   const store = options.store === 'postgres' ? await createTestPostgresStore() : await createTestPgliteStore();
   const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
   const bus = createMemoryChangeBus();
+  const blobsDir = await mkdtemp(path.join(tmpdir(), 'adp-test-blobs-'));
   const events: ChangeEvent[] = [];
   bus.subscribe((event) => events.push(event));
   const app = await buildApp(
     {
       store,
+      blobs: createFsBlobStore({ dir: blobsDir }),
       bus,
       clock,
       rateLimiter: createMemoryRateLimiter({ ...(options.rateLimit ?? { perSecond: 10_000, burst: 10_000 }), clock }),
@@ -49,6 +55,7 @@ export async function createHarness(
     close: async () => {
       await app.close();
       await store.close();
+      await rm(blobsDir, { recursive: true, force: true });
     },
   };
 }
