@@ -18,6 +18,8 @@ import { assetsRoutes } from './modules/assets/assets.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
+import { CampaignsService } from './modules/campaigns/campaigns.service.js';
 import { creativesRoutes } from './modules/creatives/creatives.routes.js';
 import { CreativesService } from './modules/creatives/creatives.service.js';
 import { organizationsRoutes } from './modules/organizations/organizations.routes.js';
@@ -114,6 +116,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(organizationsRoutes, { organizations: new OrganizationsService(services) });
   await app.register(auditRoutes, { store: deps.store });
   await app.register(advertisersRoutes, { advertisers: new AdvertisersService(resources) });
+  await app.register(campaignsRoutes, { campaigns: new CampaignsService(resources) });
   await app.register(creativesRoutes, { creatives: new CreativesService({ ...resources, blobs: deps.blobs }) });
   await app.register(assetsRoutes, { blobs: deps.blobs });
   await app.ready();

@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './resources.js';
 export * from './roles.js';
+export * from './targeting.js';
