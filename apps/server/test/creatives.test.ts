@@ -175,6 +175,78 @@ describe.each(STORE_KINDS)('creatives on %s', (storeKind) => {
     expect(h.events.filter((e) => e.id === id).map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('creates html, native and video creatives from JSON, each with its own body only', async () => {
+    const html = await postJson(htmlCreative(advertiserId));
+    expect(html.statusCode, html.body).toBe(201);
+    expect(html.json()).toMatchObject({ format: 'html', width: 728, height: 90, html: '<div class="ad">Hello</div>', status: 'pending' });
+    const common = { advertiserId, name: 'N', clickUrl: 'https://shop.example/' };
+    const native = { title: 'Boots', imageUrl: 'https://cdn.example/b.jpg', sponsor: 'Acme', callToAction: 'Shop now' };
+    expect((await postJson({ ...common, format: 'native', native })).json()).toMatchObject({ format: 'native', native });
+    const video = {
+      mediaFiles: [{ url: 'https://cdn.example/v.mp4', mimeType: 'video/mp4', width: 640, height: 360 }],
+      durationSeconds: 15,
+    };
+    const created = await postJson({ ...common, format: 'video', width: 640, height: 360, video });
+    expect(created.json()).toMatchObject({ format: 'video', video });
+    const vast = await postJson({ ...common, format: 'video', video: { vastTagUrl: 'https://ads.example/vast.xml', durationSeconds: 30 } });
+    expect(vast.statusCode).toBe(201);
+  });
+
+  it('refuses JSON creatives whose body does not fit their format, naming the fields', async () => {
+    const common = { advertiserId, name: 'N', clickUrl: 'https://shop.example/' };
+    expect(errorsOf(await postJson({ ...common, format: 'html', html: '<b>x</b>', native: { title: 'T' } }))).toEqual([
+      { path: 'body.native.imageUrl', message: 'is required' },
+      { path: 'body.native.sponsor', message: 'is required' },
+    ]);
+    expect(errorsOf(await postJson({ ...common, format: 'html', html: '<b>x</b>' }))).toEqual([
+      { path: 'body.width', message: 'is required for html creatives' },
+    ]);
+    expect(errorsOf(await postJson({ ...common, format: 'native', width: 300, height: 250, html: '<b>x</b>' }))).toEqual([
+      { path: 'body.html', message: 'is only for html creatives' },
+      { path: 'body.native', message: 'is required for native creatives' },
+    ]);
+    const both = { vastTagUrl: 'https://ads.example/vast.xml', mediaFiles: [], durationSeconds: 30 };
+    expect(errorsOf(await postJson({ ...common, format: 'video', video: both })).map((e) => e.path)).toEqual(['body.video.mediaFiles']);
+    expect(errorsOf(await postJson({ ...common, format: 'video', video: { durationSeconds: 30 } }))).toEqual([
+      { path: 'body.video', message: 'must have either vastTagUrl or mediaFiles' },
+    ]);
+    expect(errorsOf(await postJson({ ...htmlCreative(advertiserId), clickUrl: 'ftp://x.example/' }))[0]?.path).toBe('body.clickUrl');
+    expect(errorsOf(await postJson({ ...htmlCreative(advertiserId), impressionTrackers: ['http://t.example/p'] }))[0]?.path).toBe(
+      'body.impressionTrackers[0]',
+    );
+    expect(errorsOf(await postJson({ ...htmlCreative(advertiserId), width: 300.5 }))[0]?.path).toBe('body.width');
+    expect(errorsOf(await postJson({ ...htmlCreative(advertiserId), format: 'image' }))[0]?.path).toBe('body.format');
+  });
+
+  it('keeps an image creative’s size and file out of PATCH', async () => {
+    const { id } = (await upload(imageFields(advertiserId), await pngOf(300, 250))).json();
+    expect(errorsOf(await call('PATCH', `/api/v1/creatives/${id}`, { width: 320 }))).toEqual([
+      { path: 'body.width', message: 'cannot change on an image creative; upload a new creative instead' },
+    ]);
+    const tracked = await call('PATCH', `/api/v1/creatives/${id}`, { impressionTrackers: ['https://t.example/p'] });
+    expect(tracked.json()).toMatchObject({ status: 'pending', impressionTrackers: ['https://t.example/p'], version: 2 });
+  });
+
+  it('lists by status, advertiser, format and name, sorted', async () => {
+    const other = (await call('POST', '/api/v1/advertisers', { name: 'Other', currency: 'EUR' })).json().id;
+    await postJson({ ...htmlCreative(other), name: 'Zebra leaderboard' });
+    const list = async (query: string) =>
+      (await call('GET', `/api/v1/creatives?limit=200&${query}`)).json().items as {
+        name: string;
+        format: string;
+        advertiserId: string;
+        status: string;
+      }[];
+    expect((await list(`advertiserId=${other}`)).map((c) => c.name)).toEqual(['Zebra leaderboard']);
+    expect((await list('format=image')).every((c) => c.format === 'image')).toBe(true);
+    expect((await list('format=image')).length).toBeGreaterThan(0);
+    expect((await list('status=archived')).every((c) => c.status === 'archived')).toBe(true);
+    expect((await list('search=zebra')).map((c) => c.name)).toEqual(['Zebra leaderboard']);
+    const names = (await list('sort=name&order=desc')).map((c) => c.name);
+    expect(names).toEqual([...names].sort().reverse());
+    expectProblem(await call('GET', '/api/v1/creatives?format=flash'), 400, 'VALIDATION_FAILED');
+  });
+
   it('shows the line items that rotate a creative', async () => {
     const { id } = (await postJson(htmlCreative(advertiserId))).json();
     expect((await call('GET', `/api/v1/creatives/${id}`)).json().lineItemIds).toEqual([]);

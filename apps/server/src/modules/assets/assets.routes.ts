@@ -12,18 +12,18 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * served from this origin.
  */
 export const assetsRoutes: FastifyPluginAsyncTypebox<{ blobs: BlobStore }> = async (app, { blobs }) => {
-  app.get(
-    '/assets/:file',
-    {
-      config: { access: { public: true } },
-      schema: {
-        tags: ['assets'],
-        summary: 'A creative asset (`<sha256>.<ext>`), immutable; answers If-None-Match with 304',
-        params: Type.Object({ file: Type.String({ maxLength: 100 }) }),
-        produces: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
-      },
+  // HEAD is declared, not derived from GET, so it answers from the file's size without opening it.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/assets/:file',
+    config: { access: { public: true } },
+    schema: {
+      tags: ['assets'],
+      summary: 'A creative asset (`<sha256>.<ext>`), immutable; answers If-None-Match with 304',
+      params: Type.Object({ file: Type.String({ maxLength: 100 }) }),
+      produces: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
     },
-    async (request, reply) => {
+    handler: async (request, reply) => {
       const key = request.params.file;
       // Malformed names are simply unknown: 404, like a name that was never stored.
       if (!contentTypeOfBlobKey(key)) throw new AppError('NOT_FOUND', 'asset not found');
@@ -38,7 +38,7 @@ export const assetsRoutes: FastifyPluginAsyncTypebox<{ blobs: BlobStore }> = asy
       reply.type(blob.contentType).header('content-length', String(blob.sizeBytes));
       return 'body' in blob ? reply.send(blob.body) : reply.send();
     },
-  );
+  });
 };
 
 /** RFC 9110 If-None-Match: `*` or a list of entity tags, compared weakly. */
