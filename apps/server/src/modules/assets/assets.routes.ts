@@ -21,7 +21,8 @@ export const assetsRoutes: FastifyPluginAsyncTypebox<{ blobs: BlobStore }> = asy
       tags: ['assets'],
       summary: 'A creative asset (`<sha256>.<ext>`), immutable; answers If-None-Match with 304',
       params: Type.Object({ file: Type.String({ maxLength: 100 }) }),
-      produces: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
+      description:
+        'The bytes of a PNG, JPEG, GIF or WebP asset named in a creative, with a strong ETag (the hash) and `Cache-Control: public, max-age=31536000, immutable`. Unknown and malformed names are 404.',
     },
     handler: async (request, reply) => {
       const key = request.params.file;
