@@ -22,6 +22,8 @@ import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
 import { CampaignsService } from './modules/campaigns/campaigns.service.js';
 import { creativesRoutes } from './modules/creatives/creatives.routes.js';
 import { CreativesService } from './modules/creatives/creatives.service.js';
+import { lineItemsRoutes } from './modules/line-items/line-items.routes.js';
+import { LineItemsService } from './modules/line-items/line-items.service.js';
 import { demandPartnersRoutes } from './modules/demand-partners/demand-partners.routes.js';
 import { DemandPartnersService } from './modules/demand-partners/demand-partners.service.js';
 import { organizationsRoutes } from './modules/organizations/organizations.routes.js';
@@ -128,6 +130,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(auditRoutes, { store: deps.store });
   await app.register(advertisersRoutes, { advertisers: new AdvertisersService(resources) });
   await app.register(campaignsRoutes, { campaigns: new CampaignsService(resources) });
+  await app.register(lineItemsRoutes, { lineItems: new LineItemsService(resources) });
   await app.register(creativesRoutes, { creatives: new CreativesService({ ...resources, blobs: deps.blobs }) });
   await app.register(assetsRoutes, { blobs: deps.blobs });
   await app.register(publishersRoutes, { publishers: new PublishersService(resources) });
