@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { IdParams, PageOf } from '../../http/common.schemas.js';
 import { contextOf } from '../../http/context.js';
 import { ADVERTISER_SIDE, OPERATIONS, toListRequest } from '../resources/resource.schemas.js';
@@ -26,6 +27,17 @@ const CREATE_DESCRIPTION = `One route, two content types.
 
 New creatives are \`pending\` until an owner or admin approves them.`;
 
+/**
+ * A refused upload may leave part of its body unread on the socket; asking the
+ * client not to reuse the connection keeps that rest from being read as the next request.
+ */
+const closeAfterReply =
+  (reply: FastifyReply) =>
+  (error: unknown): never => {
+    reply.header('connection', 'close');
+    throw error;
+  };
+
 export const creativesRoutes: FastifyPluginAsyncTypebox<{ creatives: CreativesService }> = async (app, { creatives }) => {
   // Only this plugin parses multipart, with its own limits (the app's JSON body limit does not apply to it).
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES } });
@@ -45,7 +57,7 @@ export const creativesRoutes: FastifyPluginAsyncTypebox<{ creatives: CreativesSe
     async (request, reply) => {
       const ctx = contextOf(request);
       const created = request.isMultipart()
-        ? await creatives.createImage(ctx, await readImageUpload(request))
+        ? await creatives.createImage(ctx, await readImageUpload(request).catch(closeAfterReply(reply)))
         : await creatives.create(ctx, request.body as CreateJson);
       reply.status(201);
       return created;
