@@ -162,6 +162,13 @@ describe.each(STORE_KINDS)('targeting through the API on %s', (storeKind) => {
     );
   });
 
+  it('answers the refused example of docs/targeting.md as documented', async () => {
+    expect(problemErrors(await create({ geo: { countries: ['us'], planet: 'Mars' } }), 400, 'VALIDATION_FAILED')).toEqual([
+      { path: 'body.targeting.geo.planet', message: 'is not a known field' },
+      { path: 'body.targeting.geo.countries[0]', message: 'must match pattern "^[A-Z]{2}$"' },
+    ]);
+  });
+
   it.each([
     [{ geo: { radius: [{ lat: 91, lon: 0, km: 1 }] } }, 'body.targeting.geo.radius[0].lat'],
     [{ geo: { radius: [{ lat: 0, lon: -180.5, km: 1 }] } }, 'body.targeting.geo.radius[0].lon'],
