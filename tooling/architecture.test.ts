@@ -24,7 +24,15 @@ const allowedInternal: Record<string, (dep: string) => boolean> = {
   'apps/cli': (dep) => dep !== '@adplatform/dashboard',
   apps: (dep) => !['@adplatform/server', '@adplatform/cli', '@adplatform/dashboard'].includes(dep),
 };
-const DRIVERS = ['pg', '@electric-sql/pglite', 'ioredis', '@nats-io/transport-node', '@nats-io/jetstream', '@clickhouse/client', '@duckdb/node-api'];
+const DRIVERS = [
+  'pg',
+  '@electric-sql/pglite',
+  'ioredis',
+  '@nats-io/transport-node',
+  '@nats-io/jetstream',
+  '@clickhouse/client',
+  '@duckdb/node-api',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -35,8 +43,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*\(?\s*'([\w@][\w@/.-]*)'/g)].map((m) => m[1] as string);
-const packageOf = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] as string));
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*\(?\s*'([\w@][\w@/.-]*)'/g)].map((m) => m[1] as string);
+const packageOf = (specifier: string) =>
+  specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] as string);
 
 describe('architecture', () => {
   for (const ws of workspaces) {
@@ -63,7 +73,13 @@ describe('architecture', () => {
 
     if (ws.group !== 'adapters') {
       it(`${key} uses no storage driver directly`, () => {
-        const drivers = files.filter((file) => !file.endsWith('.test.ts')).flatMap((file) => importsOf(file).filter((spec) => DRIVERS.includes(packageOf(spec))).map((spec) => `${path.relative(root, file)}: ${spec}`));
+        const drivers = files
+          .filter((file) => !file.endsWith('.test.ts'))
+          .flatMap((file) =>
+            importsOf(file)
+              .filter((spec) => DRIVERS.includes(packageOf(spec)))
+              .map((spec) => `${path.relative(root, file)}: ${spec}`),
+          );
         expect(drivers).toEqual([]);
       });
     }
