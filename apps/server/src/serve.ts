@@ -5,8 +5,7 @@ import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ensureOperator } from './bootstrap.js';
 import { createDeps } from './deps.js';
-
-const SESSION_SWEEP_MS = 15 * 60_000;
+import { startBackgroundJobs } from './jobs.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -42,16 +41,12 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
   const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ url, metadata: deps.store.kind, dataDir: config.dataDir }, 'AdPlatform is listening');
 
-  // Expired sessions are refused on use; this sweep only keeps the table small.
-  const sweep = setInterval(() => {
-    deps.store.sessions.deleteExpired(deps.clock.now()).catch((error: unknown) => app.log.warn({ err: error }, 'session sweep failed'));
-  }, SESSION_SWEEP_MS);
-  sweep.unref();
+  const stopJobs = startBackgroundJobs(deps, app.log);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      clearInterval(sweep);
+      stopJobs();
       await app.close(); // stops accepting, lets in-flight requests finish
       await deps.store.close();
     })();

@@ -7,13 +7,15 @@ import { createTestPgliteStore, createTestPostgresStore } from '@adplatform/adap
 import { type ChangeEvent, createManualClock, type Role } from '@adplatform/domain';
 import type { MetadataStore, TokenBucketOptions } from '@adplatform/ports';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src/app.js';
+import { type AppDeps, buildApp } from '../src/app.js';
 import { ensureOperator } from '../src/bootstrap.js';
 
 export const OPERATOR = { email: 'operator@example.com', password: 'operator-password-1' };
 
 export interface Harness {
   app: FastifyInstance;
+  /** What the app was built with (its store, bus, clock…), for code under test outside HTTP. */
+  deps: AppDeps;
   store: MetadataStore;
   clock: ReturnType<typeof createManualClock>;
   /** Every change event published, in order. */
@@ -35,20 +37,19 @@ export async function createHarness(
   const blobsDir = await mkdtemp(path.join(tmpdir(), 'adp-test-blobs-'));
   const events: ChangeEvent[] = [];
   bus.subscribe((event) => events.push(event));
-  const app = await buildApp(
-    {
-      store,
-      blobs: createFsBlobStore({ dir: blobsDir }),
-      bus,
-      clock,
-      rateLimiter: createMemoryRateLimiter({ ...(options.rateLimit ?? { perSecond: 10_000, burst: 10_000 }), clock }),
-      loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
-    },
-    options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {},
-  );
+  const deps: AppDeps = {
+    store,
+    blobs: createFsBlobStore({ dir: blobsDir }),
+    bus,
+    clock,
+    rateLimiter: createMemoryRateLimiter({ ...(options.rateLimit ?? { perSecond: 10_000, burst: 10_000 }), clock }),
+    loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
+  };
+  const app = await buildApp(deps, options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {});
   await ensureOperator({ store, clock, dataDir: '/nonexistent', admin: OPERATOR, log: { info: () => undefined } });
   return {
     app,
+    deps,
     store,
     clock,
     events,
