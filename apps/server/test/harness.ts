@@ -29,7 +29,7 @@ export type TestStoreKind = 'pglite' | 'postgres';
 export const STORE_KINDS: TestStoreKind[] = ['pglite', 'postgres'];
 
 export async function createHarness(
-  options: { rateLimit?: TokenBucketOptions; bodyLimitBytes?: number; store?: TestStoreKind } = {},
+  options: { rateLimit?: TokenBucketOptions; bodyLimitBytes?: number; store?: TestStoreKind; allowPrivateOutbound?: boolean } = {},
 ): Promise<Harness> {
   const store = options.store === 'postgres' ? await createTestPostgresStore() : await createTestPgliteStore();
   const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
@@ -45,7 +45,10 @@ export async function createHarness(
     rateLimiter: createMemoryRateLimiter({ ...(options.rateLimit ?? { perSecond: 10_000, burst: 10_000 }), clock }),
     loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
   };
-  const app = await buildApp(deps, options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {});
+  const app = await buildApp(deps, {
+    ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    ...(options.allowPrivateOutbound ? { allowPrivateOutbound: true } : {}),
+  });
   await ensureOperator({ store, clock, dataDir: '/nonexistent', admin: OPERATOR, log: { info: () => undefined } });
   return {
     app,
