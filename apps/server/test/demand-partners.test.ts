@@ -1,4 +1,4 @@
-import { newId } from '@adplatform/domain';
+import { type FieldIssue, newId } from '@adplatform/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -33,7 +33,8 @@ describe.each(STORE_KINDS)('demand partners on %s', (storeKind) => {
   }
   const partner = (extra: object = {}, headers?: Record<string, string>) =>
     create('/api/v1/demand-partners', { name: 'Bidder', endpointUrl: 'https://1.1.1.1/openrtb2', ...extra }, headers);
-  const errors = (response: Awaited<ReturnType<typeof partner>>) => expectProblem(response, 400, 'VALIDATION_FAILED').errors;
+  const errors = (response: Awaited<ReturnType<typeof partner>>) =>
+    expectProblem(response, 400, 'VALIDATION_FAILED').errors as FieldIssue[];
 
   it('adds a partner with defaults, audits it and publishes a change event', async () => {
     const response = await partner({ placementIds: [placementId], bidAdjustment: 0.85, qpsLimit: 50, timeoutMs: 120 });

@@ -1,4 +1,4 @@
-import { newId } from '@adplatform/domain';
+import { type FieldIssue, newId } from '@adplatform/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -27,7 +27,8 @@ describe.each(STORE_KINDS)('publishers, sites and placements on %s', (storeKind)
   const post = (url: string, payload: object, headers = owner.headers) => h.app.inject({ method: 'POST', url, headers, payload });
   const patch = (url: string, payload: object, headers = owner.headers) => h.app.inject({ method: 'PATCH', url, headers, payload });
   const get = (url: string, headers = owner.headers) => h.app.inject({ method: 'GET', url, headers });
-  const fieldError = async (response: Awaited<ReturnType<typeof post>>) => expectProblem(response, 400, 'VALIDATION_FAILED').errors;
+  const fieldError = async (response: Awaited<ReturnType<typeof post>>) =>
+    expectProblem(response, 400, 'VALIDATION_FAILED').errors as FieldIssue[];
   const names = (page: { items: { name: string }[] }) => page.items.map((i) => i.name).sort();
 
   async function publisher(name = 'Daily Planet') {
