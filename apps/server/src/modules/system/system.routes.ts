@@ -32,17 +32,29 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ store: MetadataStore; ver
       },
     },
     async (_request, reply) => {
-      const metadata = await store.ping().then(
+      const metadata = await checkMetadata();
+      const ready = metadata.status === 'ok';
+      reply.status(ready ? 200 : 503);
+      return { status: ready ? 'ready' : 'not ready', version, checks: { metadata } };
+    },
+  );
+
+  // Concurrent probes share one ping: a PGlite query costs as much CPU as several hundred µs of requests.
+  let inFlight: Promise<{ status: 'ok' | 'failing'; kind: string; error?: string }> | undefined;
+  function checkMetadata() {
+    inFlight ??= store
+      .ping()
+      .then(
         () => ({ status: 'ok' as const, kind: store.kind }),
         (error: unknown) => ({
           status: 'failing' as const,
           kind: store.kind,
           error: error instanceof Error ? error.message : String(error),
         }),
-      );
-      const ready = metadata.status === 'ok';
-      reply.status(ready ? 200 : 503);
-      return { status: ready ? 'ready' : 'not ready', version, checks: { metadata } };
-    },
-  );
+      )
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  }
 };
