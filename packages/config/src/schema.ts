@@ -80,7 +80,8 @@ export const ConfigSchema = Type.Object({
   ADPLATFORM_RATE_LIMIT_BURST: Type.Integer({ minimum: 1, default: 200, description: 'Token-bucket size: requests allowed in a burst.' }),
   ADPLATFORM_ALLOW_PRIVATE_OUTBOUND: Type.Boolean({
     default: false,
-    description: 'Allow outbound calls (demand partners, creative URLs) to loopback, private and link-local addresses. Off by default against SSRF; turn on for tests and private networks.',
+    description:
+      'Allow outbound calls (demand partners, creative URLs) to loopback, private and link-local addresses. Off by default against SSRF; turn on for tests and private networks.',
   }),
   ADPLATFORM_SHUTDOWN_TIMEOUT_MS: Type.Integer({
     minimum: 100,
