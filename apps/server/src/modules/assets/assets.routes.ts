@@ -16,7 +16,8 @@ export const assetsRoutes: FastifyPluginAsyncTypebox<{ blobs: BlobStore }> = asy
   app.route({
     method: ['GET', 'HEAD'],
     url: '/assets/:file',
-    config: { access: { public: true } },
+    // Immutable, cheap, fetched once per ad view and usually from a CDN: not rate-limited, like the probes.
+    config: { access: { public: true }, rateLimit: false },
     schema: {
       tags: ['assets'],
       summary: 'A creative asset (`<sha256>.<ext>`), immutable; answers If-None-Match with 304',
