@@ -32,6 +32,7 @@ const DRIVERS = [
   '@nats-io/jetstream',
   '@clickhouse/client',
   '@duckdb/node-api',
+  '@aws-sdk/client-s3',
 ];
 
 function sourceFiles(dir: string): string[] {

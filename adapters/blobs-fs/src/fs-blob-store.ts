@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type BlobInfo, type BlobStore, contentTypeOfBlobKey } from '@adplatform/ports';
+import { type BlobInfo, type BlobStore, checkBlobPut, contentTypeOfBlobKey } from '@adplatform/ports';
 
 /**
  * Blobs as files: `<dir>/<first two hex digits>/<key>`, so no directory grows
@@ -28,7 +28,7 @@ export function createFsBlobStore(options: { dir: string }): BlobStore {
 
   return {
     async put(key, bytes, contentType) {
-      checkPut(key, bytes, contentType);
+      checkBlobPut(key, bytes, contentType);
       const existing = await infoOf(key);
       if (existing) return existing;
       const target = fileOf(key);
@@ -67,14 +67,6 @@ export function createFsBlobStore(options: { dir: string }): BlobStore {
 
     head: infoOf,
   };
-}
-
-function checkPut(key: string, bytes: Uint8Array, contentType: string): void {
-  const expected = contentTypeOfBlobKey(key);
-  if (!expected) throw new TypeError(`not a valid blob key: ${JSON.stringify(key)}`);
-  if (contentType !== expected) throw new TypeError(`blob ${key} must have content type ${expected}, not ${contentType}`);
-  const hash = createHash('sha256').update(bytes).digest('hex');
-  if (!key.startsWith(hash)) throw new TypeError(`blob ${key} does not name its bytes (their SHA-256 is ${hash})`);
 }
 
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';

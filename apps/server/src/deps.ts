@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
+import { createS3BlobStore, parseS3Url, type S3BlobStoreOptions } from '@adplatform/adapter-blobs-s3';
 import { createMemoryChangeBus, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createMetadataStore } from '@adplatform/adapter-sql';
-import type { Config } from '@adplatform/config';
+import { type Config, ConfigError } from '@adplatform/config';
 import { systemClock } from '@adplatform/domain';
+import type { BlobStore } from '@adplatform/ports';
 import type { AppDeps } from './app.js';
 
 /**
@@ -12,15 +14,30 @@ import type { AppDeps } from './app.js';
  */
 export async function createDeps(config: Config): Promise<AppDeps> {
   const clock = systemClock;
+  // Before the database: a malformed S3_URL should stop the start at once, as a config error.
+  const blobs = await createBlobStore(config);
   const store = await createMetadataStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   return {
     store,
-    // S3_URL (an S3-compatible store) is not supported yet: files under the data dir.
-    blobs: createFsBlobStore({ dir: path.join(config.dataDir, 'blobs') }),
+    blobs,
     bus: createMemoryChangeBus(),
     clock,
     rateLimiter: createMemoryRateLimiter({ ...config.rateLimit, clock }),
     // Five failed sign-ins per e-mail or IP, then one more per minute.
     loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
   };
+}
+
+/** An S3-compatible bucket when S3_URL is set, files under the data dir otherwise. */
+async function createBlobStore(config: Config): Promise<BlobStore> {
+  if (!config.s3Url) return createFsBlobStore({ dir: path.join(config.dataDir, 'blobs') });
+  let options: S3BlobStoreOptions;
+  try {
+    options = parseS3Url(config.s3Url);
+  } catch (error) {
+    // parseS3Url's messages start with the variable's name and never hold the secret.
+    const message = error instanceof Error ? error.message.replace(/^S3_URL /, '') : String(error);
+    throw new ConfigError([{ variable: 'S3_URL', message }]);
+  }
+  return createS3BlobStore(options);
 }

@@ -42,7 +42,10 @@ export const ConfigSchema = Type.Object({
   REDIS_URL: url('Redis for counters and rate limits when scaled out (reserved: not used yet).', ['redis', 'rediss']),
   NATS_URL: url('NATS JetStream for the event log when scaled out (reserved: not used yet).', ['nats', 'tls']),
   CLICKHOUSE_URL: url('ClickHouse for analytics when scaled out (reserved: not used yet).', ['http', 'https']),
-  S3_URL: url('S3-compatible store for creative assets (reserved: not used yet).', ['s3', 'http', 'https']),
+  S3_URL: url(
+    'S3-compatible store for creative assets, instead of files under the data dir: `s3://ACCESS_KEY:SECRET@host:port/bucket[/prefix]?region=…` (https; add `tls=false` for http) or `https://ACCESS_KEY:SECRET@host:port/bucket…`. Percent-encode `/`, `+`, `:` and `@` in the credentials. Path-style addressing unless `forcePathStyle=false`; the region defaults to us-east-1.',
+    ['s3', 'http', 'https'],
+  ),
   ADPLATFORM_ADMIN_EMAIL: Type.Optional(
     Type.String({
       format: 'email',

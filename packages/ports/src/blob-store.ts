@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
 export interface BlobInfo {
@@ -26,6 +27,19 @@ const CONTENT_TYPES: Record<string, string> = {
 export function contentTypeOfBlobKey(key: string): string | undefined {
   const match = BLOB_KEY_PATTERN.exec(key);
   return match ? CONTENT_TYPES[match[2] as string] : undefined;
+}
+
+/**
+ * What every adapter's `put` checks before writing: the key is a valid name,
+ * the content type is the key's and the key's hash is the SHA-256 of the bytes.
+ * Throws a TypeError naming the problem.
+ */
+export function checkBlobPut(key: string, bytes: Uint8Array, contentType: string): void {
+  const expected = contentTypeOfBlobKey(key);
+  if (!expected) throw new TypeError(`not a valid blob key: ${JSON.stringify(key)}`);
+  if (contentType !== expected) throw new TypeError(`blob ${key} must have content type ${expected}, not ${contentType}`);
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  if (!key.startsWith(hash)) throw new TypeError(`blob ${key} does not name its bytes (their SHA-256 is ${hash})`);
 }
 
 /**
