@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type BlobInfo, type BlobStore, checkBlobPut, contentTypeOfBlobKey } from '@adplatform/ports';
 
@@ -27,6 +28,11 @@ export function createFsBlobStore(options: { dir: string }): BlobStore {
   }
 
   return {
+    kind: 'files',
+    async ping() {
+      await mkdir(root, { recursive: true });
+      await access(root, constants.R_OK | constants.W_OK);
+    },
     async put(key, bytes, contentType) {
       checkBlobPut(key, bytes, contentType);
       const existing = await infoOf(key);

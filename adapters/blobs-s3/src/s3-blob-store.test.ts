@@ -81,6 +81,8 @@ describe('s3 blob store objects', () => {
       const elsewhere = await createS3BlobStore({ ...s3.options, bucket: 'no-such-bucket' });
       await expect(elsewhere.get(key)).rejects.toThrow(/bucket does not exist/);
       await expect(elsewhere.put(key, bytes, 'image/png')).rejects.toThrow(/bucket does not exist/);
+      // ping is what /readyz asks: a missing bucket is not ready, even though a HEAD of a blob looks like "not found".
+      await expect(elsewhere.ping()).rejects.toThrow();
       elsewhere.close();
     } finally {
       store.close();

@@ -30,7 +30,9 @@ const CACHE_CONTROL = 'public, max-age=31536000, immutable';
  * importing it takes ~140 ms, which a server on local files should not pay.
  */
 export async function createS3BlobStore(options: S3BlobStoreOptions): Promise<S3BlobStore> {
-  const { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } = await import('@aws-sdk/client-s3');
+  const { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } = await import(
+    '@aws-sdk/client-s3'
+  );
   // NoSuchKey from GET; NotFound from HEAD, whose 404 has no body to say more. Not every 404: a GET
   // from a missing bucket (NoSuchBucket) must fail loudly, not look like a missing blob.
   const isNotFound = (error: unknown): boolean =>
@@ -61,6 +63,11 @@ export async function createS3BlobStore(options: S3BlobStoreOptions): Promise<S3
   }
 
   return {
+    kind: 's3',
+    // A missing bucket or refused credentials fail here, where a HEAD of a blob would look like a missing blob.
+    async ping() {
+      await client.send(new HeadBucketCommand({ Bucket }));
+    },
     async put(key, bytes, contentType) {
       checkBlobPut(key, bytes, contentType);
       const existing = await head(key);

@@ -124,7 +124,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(metrics);
   await app.register(openapi, { version: VERSION });
 
-  await app.register(systemRoutes, { store: deps.store, version: VERSION });
+  await app.register(systemRoutes, { store: deps.store, blobs: deps.blobs, version: VERSION });
   await app.register(authRoutes, { auth, cookieSecure: options.cookieSecure ?? 'auto' });
   await app.register(usersRoutes, { users: new UsersService(services) });
   await app.register(apiKeysRoutes, { apiKeys: new ApiKeysService(services) });

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ERROR_CODES } from '@adplatform/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
 import { PROBLEM_STATUS } from '../src/http/problem.js';
 import { createHarness, type Harness } from './harness.js';
 
@@ -20,13 +24,32 @@ describe('health, readiness, metrics, OpenAPI', () => {
 
   it('/readyz reports each store, and 503 when the metadata store is down', async () => {
     const ready = await h.app.inject({ method: 'GET', url: '/readyz' });
-    expect(ready.json()).toMatchObject({ status: 'ready', checks: { metadata: { status: 'ok', kind: 'pglite' } } });
+    expect(ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { metadata: { status: 'ok', kind: 'pglite' }, blobs: { status: 'ok', kind: 'files' } },
+    });
     const down = await createHarness();
     await down.store.close();
     const response = await down.app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
     expect(response.json().checks.metadata.status).toBe('failing');
     await down.app.close();
+  });
+
+  it('/readyz is 503 when the blob store cannot be used', async () => {
+    const { createFsBlobStore } = await import('@adplatform/adapter-blobs-fs');
+    // A directory that can never be created: its parent is a file.
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'adp-readyz-')), 'not-a-directory');
+    await writeFile(file, 'x');
+    const app = await buildApp({ ...h.deps, blobs: createFsBlobStore({ dir: path.join(file, 'blobs') }) });
+    try {
+      const response = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().checks).toMatchObject({ metadata: { status: 'ok' }, blobs: { status: 'failing', kind: 'files' } });
+    } finally {
+      await app.close();
+      await rm(path.dirname(file), { recursive: true, force: true });
+    }
   });
 
   it('/metrics exposes a latency histogram per route pattern and process metrics', async () => {

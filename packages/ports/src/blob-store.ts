@@ -60,4 +60,8 @@ export interface BlobStore {
   get(key: string): Promise<(BlobInfo & { body: Readable }) | undefined>;
   /** Undefined for an unknown or invalid key. */
   head(key: string): Promise<BlobInfo | undefined>;
+  /** Resolves when the store can be read and written (the directory, the bucket); rejects otherwise. For /readyz. */
+  ping(): Promise<void>;
+  /** Which technology backs the store, for /readyz and logs. */
+  readonly kind: 'files' | 's3';
 }

@@ -36,6 +36,11 @@ export function runBlobStoreContract(name: string, open: () => Promise<{ store: 
       await opened?.dispose();
     });
 
+    it('answers ping when it can be used', async () => {
+      await expect(store().ping()).resolves.toBeUndefined();
+      expect(['files', 's3']).toContain(store().kind);
+    });
+
     it('stores bytes under their key and streams them back with type and size', async () => {
       const bytes = bytesOf('a small png, pretend');
       const key = blobKeyOf(bytes);

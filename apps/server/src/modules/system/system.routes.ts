@@ -1,12 +1,26 @@
-import type { MetadataStore } from '@adplatform/ports';
+import type { BlobStore, MetadataStore } from '@adplatform/ports';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 
 const Check = Type.Object({ status: Type.Enum(['ok', 'failing']), kind: Type.String(), error: Type.Optional(Type.String()) });
+const Readiness = Type.Object({ status: Type.String(), version: Type.String(), checks: Type.Object({ metadata: Check, blobs: Check }) });
+
+type CheckResult = { status: 'ok' | 'failing'; kind: string; error?: string };
+
+function check(kind: string, ping: () => Promise<void>): Promise<CheckResult> {
+  return ping().then(
+    () => ({ status: 'ok' as const, kind }),
+    (error: unknown) => ({ status: 'failing' as const, kind, error: error instanceof Error ? error.message : String(error) }),
+  );
+}
+
 const publicProbe = { access: { public: true }, rateLimit: false } as const;
 
 /** Liveness (the process answers) and readiness (its stores answer). */
-export const systemRoutes: FastifyPluginAsyncTypebox<{ store: MetadataStore; version: string }> = async (app, { store, version }) => {
+export const systemRoutes: FastifyPluginAsyncTypebox<{ store: MetadataStore; blobs: BlobStore; version: string }> = async (
+  app,
+  { store, blobs, version },
+) => {
   app.get(
     '/healthz',
     {
@@ -26,35 +40,25 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ store: MetadataStore; ver
         tags: ['system'],
         summary: 'Readiness: every store answers',
         response: {
-          200: Type.Object({ status: Type.String(), version: Type.String(), checks: Type.Object({ metadata: Check }) }),
-          503: Type.Object({ status: Type.String(), version: Type.String(), checks: Type.Object({ metadata: Check }) }),
+          200: Readiness,
+          503: Readiness,
         },
       },
     },
     async (_request, reply) => {
-      const metadata = await checkMetadata();
-      const ready = metadata.status === 'ok';
+      const [metadata, assets] = await Promise.all([checkMetadata(), check(blobs.kind, () => blobs.ping())]);
+      const ready = metadata.status === 'ok' && assets.status === 'ok';
       reply.status(ready ? 200 : 503);
-      return { status: ready ? 'ready' : 'not ready', version, checks: { metadata } };
+      return { status: ready ? 'ready' : 'not ready', version, checks: { metadata, blobs: assets } };
     },
   );
 
   // Concurrent probes share one ping: a PGlite query costs as much CPU as several hundred µs of requests.
-  let inFlight: Promise<{ status: 'ok' | 'failing'; kind: string; error?: string }> | undefined;
-  function checkMetadata() {
-    inFlight ??= store
-      .ping()
-      .then(
-        () => ({ status: 'ok' as const, kind: store.kind }),
-        (error: unknown) => ({
-          status: 'failing' as const,
-          kind: store.kind,
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      )
-      .finally(() => {
-        inFlight = undefined;
-      });
+  let inFlight: Promise<CheckResult> | undefined;
+  function checkMetadata(): Promise<CheckResult> {
+    inFlight ??= check(store.kind, () => store.ping()).finally(() => {
+      inFlight = undefined;
+    });
     return inFlight;
   }
 };
