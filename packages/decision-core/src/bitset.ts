@@ -1,0 +1,48 @@
+/**
+ * Posting sets as bitsets over line item positions: one bit per line item,
+ * 32 per word. At 100,000 line items a set is 12.5 kB and intersecting three
+ * of them is ~9,400 word ANDs, whatever the sets' sizes.
+ */
+export const wordsFor = (size: number) => (size + 31) >>> 5;
+
+export function setBit(bits: Uint32Array, position: number): void {
+  bits[position >>> 5]! |= 1 << (position & 31);
+}
+
+/** A value → bitset map where every value's set already includes the items with no restriction (`any`). */
+export interface PostingIndex {
+  readonly byValue: ReadonlyMap<string, Uint32Array>;
+  /** Items that do not restrict this dimension: what an unknown or missing value gets. */
+  readonly any: Uint32Array;
+}
+
+/** `valuesOf(i)` is the item's list on the dimension, or undefined when it does not restrict it. */
+export function buildPostingIndex(size: number, valuesOf: (position: number) => readonly string[] | undefined): PostingIndex {
+  const words = wordsFor(size);
+  const any = new Uint32Array(words);
+  const byValue = new Map<string, Uint32Array>();
+  for (let position = 0; position < size; position++) {
+    const values = valuesOf(position);
+    if (values === undefined) {
+      setBit(any, position);
+      continue;
+    }
+    for (const value of values) {
+      let bits = byValue.get(value);
+      if (!bits) {
+        bits = new Uint32Array(words);
+        byValue.set(value, bits);
+      }
+      setBit(bits, position);
+    }
+  }
+  for (const bits of byValue.values()) for (let w = 0; w < words; w++) bits[w]! |= any[w]!;
+  return { byValue, any };
+}
+
+export const postingFor = (index: PostingIndex, value: string | undefined): Uint32Array =>
+  (value === undefined ? undefined : index.byValue.get(value)) ?? index.any;
+
+/** Bytes held by the index's bitsets. */
+export const postingBytes = (index: PostingIndex): number =>
+  [...index.byValue.values()].reduce((sum, bits) => sum + bits.byteLength, index.any.byteLength);

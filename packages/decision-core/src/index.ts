@@ -1,0 +1,14 @@
+export {
+  type CompileIndexOptions,
+  candidates,
+  compileIndex,
+  type DeliveryIndex,
+  type DeliveryLineItem,
+  explain,
+  indexBitsetBytes,
+  type TargetingExplanation,
+} from './delivery-index.js';
+export { distanceKm } from './geo-distance.js';
+export { type LocalTime, localTimeAt } from './local-time.js';
+export { type CompiledTargeting, compileTargeting, matchTargeting, type TargetingResult } from './match-targeting.js';
+export { type PreparedRequest, prepareRequest, type RequestContext } from './request-context.js';
