@@ -26,8 +26,8 @@ export interface DeliveryIndex {
   readonly builtAtMs: number | undefined;
   /** Full targeting per position, for `explain`. */
   readonly compiled: readonly CompiledTargeting[];
-  /** Targeting minus what the posting indexes already guarantee, for `candidates`. */
-  readonly residual: readonly CompiledTargeting[];
+  /** Targeting minus what the posting indexes already guarantee, for `candidates`; undefined when nothing is left to check. */
+  readonly residual: readonly (CompiledTargeting | undefined)[];
   readonly placement: PostingIndex;
   readonly country: PostingIndex;
   readonly deviceType: PostingIndex;
@@ -55,7 +55,10 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
   const items = Object.freeze([...lineItems]);
   for (const zone of new Set(items.map((li) => li.timezone ?? 'UTC'))) assertTimeZone(zone);
   const compiled = items.map((li) => compileTargeting(li.targeting, li.timezone));
-  const residual = compiled.map((c) => Object.freeze({ checks: c.checks.filter((check) => !INDEXED.has(check.dimension)) }));
+  const residual = compiled.map((c) => {
+    const checks = c.checks.filter((check) => !INDEXED.has(check.dimension));
+    return checks.length > 0 ? Object.freeze({ checks: Object.freeze(checks) }) : undefined;
+  });
   const targetingAt = (i: number) => items[i]!.targeting;
   return Object.freeze({
     lineItems: items,
@@ -87,7 +90,8 @@ export function candidates(index: DeliveryIndex, ctx: RequestContext | PreparedR
       const lowest = bits & -bits;
       bits ^= lowest;
       const position = (w << 5) + 31 - Math.clz32(lowest);
-      if (passesAll(residual[position]!, req)) found.push(lineItems[position]!);
+      const rest = residual[position];
+      if (rest === undefined || passesAll(rest, req)) found.push(lineItems[position]!);
     }
   }
   return found;

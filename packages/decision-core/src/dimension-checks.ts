@@ -38,7 +38,8 @@ function radiusCheck(geo: GeoTargeting): Check {
     pass: (req) => {
       const { lat, lon } = req;
       if (lat === undefined || lon === undefined) return false;
-      return circles.some((c) => distanceKm(lat, lon, c.lat, c.lon) <= c.km);
+      for (const c of circles) if (distanceKm(lat, lon, c.lat, c.lon) <= c.km) return true;
+      return false;
     },
     seen: (req) => `location ${req.lat === undefined || req.lon === undefined ? 'none' : `${req.lat},${req.lon}`}`,
     wanted: circles.map((c) => `within ${c.km} km of ${c.lat},${c.lon}`).join(' or '),
