@@ -46,3 +46,13 @@ export const postingFor = (index: PostingIndex, value: string | undefined): Uint
 /** Bytes held by the index's bitsets. */
 export const postingBytes = (index: PostingIndex): number =>
   [...index.byValue.values()].reduce((sum, bits) => sum + bits.byteLength, index.any.byteLength);
+
+/** The sets of the request's values on a dimension, to OR together: `[any]` when none of them is indexed. */
+export function postingsForAny(index: PostingIndex, values: Iterable<string>): Uint32Array[] {
+  const sets: Uint32Array[] = [];
+  for (const value of values) {
+    const bits = index.byValue.get(value);
+    if (bits) sets.push(bits);
+  }
+  return sets.length > 0 ? sets : [index.any];
+}

@@ -1,5 +1,6 @@
 import type { Targeting } from '@adplatform/domain';
-import { buildPostingIndex, type PostingIndex, postingBytes, postingFor, wordsFor } from './bitset.js';
+import { buildPostingIndex, type PostingIndex, postingBytes, postingFor, postingsForAny, wordsFor } from './bitset.js';
+import { dayPartMasks } from './dimension-checks.js';
 import { assertTimeZone } from './local-time.js';
 import { type CompiledTargeting, compileTargeting, firstFailure, passesAll } from './match-targeting.js';
 import { type PreparedRequest, prepareRequest, type RequestContext } from './request-context.js';
@@ -31,11 +32,45 @@ export interface DeliveryIndex {
   readonly placement: PostingIndex;
   readonly country: PostingIndex;
   readonly deviceType: PostingIndex;
+  /** Sets the request matches through any one of its values (an OR of the values' sets). */
+  readonly keywordsAny: PostingIndex;
+  readonly segmentsAny: PostingIndex;
+  readonly os: PostingIndex;
+  readonly browser: PostingIndex;
+  readonly languages: PostingIndex;
+  /** Keyed `zone hour-of-week` (`dayPartKey`): the items whose day-parts cover that local hour in their zone. */
+  readonly dayParts: PostingIndex;
+  /** The zones of the line items with day-parts, read once per request. */
+  readonly dayPartZones: readonly string[];
   readonly words: number;
 }
 
 /** Checks a survivor of the bitset intersection has passed by construction. */
-const INDEXED = new Set(['placements', 'geo.countries', 'deviceTypes']);
+const INDEXED = new Set([
+  'placements',
+  'geo.countries',
+  'deviceTypes',
+  'keywords.any',
+  'segments.any',
+  'os',
+  'browsers',
+  'languages',
+  'dayParts',
+]);
+
+const dayPartKey = (zone: string, weekday: number, hour: number) => `${zone} ${weekday * 24 + hour}`;
+
+/** The hour-of-week keys an item's day-parts cover in its zone; undefined when it has none (no restriction). */
+function dayPartKeys(li: DeliveryLineItem): string[] | undefined {
+  const parts = li.targeting.dayParts;
+  if (!parts || parts.length === 0) return undefined;
+  const zone = li.timezone ?? 'UTC';
+  const masks = dayPartMasks(parts);
+  const keys: string[] = [];
+  for (let weekday = 0; weekday < 7; weekday++)
+    for (let hour = 0; hour < 24; hour++) if ((masks[weekday]! & (1 << hour)) !== 0) keys.push(dayPartKey(zone, weekday, hour));
+  return keys;
+}
 
 const countriesOnly = (t: Targeting): readonly string[] | undefined => {
   const geo = t.geo;
@@ -60,6 +95,9 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
     return checks.length > 0 ? Object.freeze({ checks: Object.freeze(checks) }) : undefined;
   });
   const targetingAt = (i: number) => items[i]!.targeting;
+  const lowered = (list: readonly string[] | undefined) => nonEmptyOr(list, (v) => v.toLowerCase());
+  const dayPartZones = new Set<string>();
+  for (const li of items) if (li.targeting.dayParts?.length) dayPartZones.add(li.timezone ?? 'UTC');
   return Object.freeze({
     lineItems: items,
     builtAtMs: options.now,
@@ -67,7 +105,14 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
     residual: Object.freeze(residual),
     placement: buildPostingIndex(items.length, (i) => nonEmptyOr(targetingAt(i).placements)),
     country: buildPostingIndex(items.length, (i) => countriesOnly(targetingAt(i))),
-    deviceType: buildPostingIndex(items.length, (i) => nonEmptyOr(targetingAt(i).deviceTypes, (v) => v.toLowerCase())),
+    deviceType: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).deviceTypes)),
+    keywordsAny: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).keywords?.any)),
+    segmentsAny: buildPostingIndex(items.length, (i) => nonEmptyOr(targetingAt(i).segments?.any)),
+    os: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).os)),
+    browser: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).browsers)),
+    languages: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).languages)),
+    dayParts: buildPostingIndex(items.length, (i) => dayPartKeys(items[i]!)),
+    dayPartZones: Object.freeze([...dayPartZones]),
     words: wordsFor(items.length),
   });
 }
@@ -82,10 +127,29 @@ export function candidates(index: DeliveryIndex, ctx: RequestContext | PreparedR
   const placement = postingFor(index.placement, req.placementId);
   const country = postingFor(index.country, req.country);
   const device = postingFor(index.deviceType, req.deviceType);
+  const hours = index.dayPartZones.map((zone) => {
+    const { weekday, hour } = req.localTime(zone);
+    return dayPartKey(zone, weekday, hour);
+  });
+  // Each group is an OR of sets (the request matches through any one of its values); the groups are ANDed.
+  const groups = [
+    postingsForAny(index.dayParts, hours),
+    postingsForAny(index.keywordsAny, req.keywords),
+    postingsForAny(index.segmentsAny, req.segments),
+    [postingFor(index.os, req.os)],
+    [postingFor(index.browser, req.browser)],
+    postingsForAny(index.languages, req.languages),
+  ];
   const { residual, lineItems } = index;
   const found: DeliveryLineItem[] = [];
   for (let w = 0; w < index.words; w++) {
     let bits = placement[w]! & country[w]! & device[w]!;
+    for (let g = 0; g < groups.length && bits !== 0; g++) {
+      const sets = groups[g]!;
+      let either = 0;
+      for (let s = 0; s < sets.length; s++) either |= sets[s]![w]!;
+      bits &= either;
+    }
     while (bits !== 0) {
       const lowest = bits & -bits;
       bits ^= lowest;
@@ -114,4 +178,16 @@ export function explain(index: DeliveryIndex, ctx: RequestContext | PreparedRequ
 
 /** Bytes held by the posting bitsets (not the line items or compiled checks). */
 export const indexBitsetBytes = (index: DeliveryIndex): number =>
-  postingBytes(index.placement) + postingBytes(index.country) + postingBytes(index.deviceType);
+  [
+    index.placement,
+    index.country,
+    index.deviceType,
+    index.keywordsAny,
+    index.segmentsAny,
+    index.os,
+    index.browser,
+    index.languages,
+    index.dayParts,
+  ]
+    .map(postingBytes)
+    .reduce((a, b) => a + b, 0);

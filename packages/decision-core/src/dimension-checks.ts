@@ -49,10 +49,16 @@ function radiusCheck(geo: GeoTargeting): Check {
 const HOURS = (start: number, end: number) => ((2 ** end - 1) & ~(2 ** start - 1)) >>> 0;
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-/** Day-parts as 7 bitmasks of 24 hours, read in the line item's time zone. */
-function dayPartsCheck(parts: readonly DayPart[], timeZone: string): Check {
+/** Day-parts as 7 bitmasks of 24 hours (index 0 = Monday), the form both the check and the index read. */
+export function dayPartMasks(parts: readonly DayPart[]): Uint32Array {
   const masks = new Uint32Array(7);
   for (const part of parts) for (const day of part.days) masks[DAYS.indexOf(day)]! |= HOURS(part.startHour, part.endHour);
+  return masks;
+}
+
+/** Day-parts as 7 bitmasks of 24 hours, read in the line item's time zone. */
+function dayPartsCheck(parts: readonly DayPart[], timeZone: string): Check {
+  const masks = dayPartMasks(parts);
   return {
     dimension: 'dayParts',
     pass: (req) => {
