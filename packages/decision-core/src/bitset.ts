@@ -56,3 +56,28 @@ export function postingsForAny(index: PostingIndex, values: Iterable<string>): U
   }
   return sets.length > 0 ? sets : [index.any];
 }
+
+/** value → the items a request with that value is ruled out of (a `none`, `block` or `exclude` list); no `any` part. */
+export function buildExcludeIndex(size: number, valuesOf: (position: number) => readonly string[] | undefined): Map<string, Uint32Array> {
+  const words = wordsFor(size);
+  const byValue = new Map<string, Uint32Array>();
+  for (let position = 0; position < size; position++) {
+    for (const value of valuesOf(position) ?? []) {
+      let bits = byValue.get(value);
+      if (!bits) {
+        bits = new Uint32Array(words);
+        byValue.set(value, bits);
+      }
+      setBit(bits, position);
+    }
+  }
+  return byValue;
+}
+
+/** The exclusion sets the request's values hit, to OR together and clear. */
+export function excludedBy(byValue: ReadonlyMap<string, Uint32Array>, values: Iterable<string>, into: Uint32Array[]): void {
+  for (const value of values) {
+    const bits = byValue.get(value);
+    if (bits) into.push(bits);
+  }
+}

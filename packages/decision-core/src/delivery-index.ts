@@ -1,5 +1,14 @@
 import type { Targeting } from '@adplatform/domain';
-import { buildPostingIndex, type PostingIndex, postingBytes, postingFor, postingsForAny, wordsFor } from './bitset.js';
+import {
+  buildExcludeIndex,
+  buildPostingIndex,
+  excludedBy,
+  type PostingIndex,
+  postingBytes,
+  postingFor,
+  postingsForAny,
+  wordsFor,
+} from './bitset.js';
 import { dayPartMasks } from './dimension-checks.js';
 import { assertTimeZone } from './local-time.js';
 import { type CompiledTargeting, compileTargeting, firstFailure, passesAll } from './match-targeting.js';
@@ -42,6 +51,11 @@ export interface DeliveryIndex {
   readonly dayParts: PostingIndex;
   /** The zones of the line items with day-parts, read once per request. */
   readonly dayPartZones: readonly string[];
+  /** value → items that value rules out: `keywords.none`, `segments.none`, `exclude.os`, `domains.block`. */
+  readonly keywordsNone: ReadonlyMap<string, Uint32Array>;
+  readonly segmentsNone: ReadonlyMap<string, Uint32Array>;
+  readonly excludeOs: ReadonlyMap<string, Uint32Array>;
+  readonly domainsBlock: ReadonlyMap<string, Uint32Array>;
   readonly words: number;
 }
 
@@ -56,6 +70,10 @@ const INDEXED = new Set([
   'browsers',
   'languages',
   'dayParts',
+  'keywords.none',
+  'segments.none',
+  'exclude.os',
+  'domains.block',
 ]);
 
 const dayPartKey = (zone: string, weekday: number, hour: number) => `${zone} ${weekday * 24 + hour}`;
@@ -113,6 +131,10 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
     languages: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).languages)),
     dayParts: buildPostingIndex(items.length, (i) => dayPartKeys(items[i]!)),
     dayPartZones: Object.freeze([...dayPartZones]),
+    keywordsNone: buildExcludeIndex(items.length, (i) => lowered(targetingAt(i).keywords?.none)),
+    segmentsNone: buildExcludeIndex(items.length, (i) => nonEmptyOr(targetingAt(i).segments?.none)),
+    excludeOs: buildExcludeIndex(items.length, (i) => lowered(targetingAt(i).exclude?.os)),
+    domainsBlock: buildExcludeIndex(items.length, (i) => lowered(targetingAt(i).domains?.block)),
     words: wordsFor(items.length),
   });
 }
@@ -140,6 +162,11 @@ export function candidates(index: DeliveryIndex, ctx: RequestContext | PreparedR
     [postingFor(index.browser, req.browser)],
     postingsForAny(index.languages, req.languages),
   ];
+  const excluded: Uint32Array[] = [];
+  excludedBy(index.keywordsNone, req.keywords, excluded);
+  excludedBy(index.segmentsNone, req.segments, excluded);
+  if (req.os !== undefined) excludedBy(index.excludeOs, [req.os], excluded);
+  excludedBy(index.domainsBlock, req.domains, excluded);
   const { residual, lineItems } = index;
   const found: DeliveryLineItem[] = [];
   for (let w = 0; w < index.words; w++) {
@@ -150,6 +177,7 @@ export function candidates(index: DeliveryIndex, ctx: RequestContext | PreparedR
       for (let s = 0; s < sets.length; s++) either |= sets[s]![w]!;
       bits &= either;
     }
+    for (let x = 0; x < excluded.length && bits !== 0; x++) bits &= ~excluded[x]![w]!;
     while (bits !== 0) {
       const lowest = bits & -bits;
       bits ^= lowest;
@@ -190,4 +218,7 @@ export const indexBitsetBytes = (index: DeliveryIndex): number =>
     index.dayParts,
   ]
     .map(postingBytes)
-    .reduce((a, b) => a + b, 0);
+    .reduce((a, b) => a + b, 0) +
+  [index.keywordsNone, index.segmentsNone, index.excludeOs, index.domainsBlock]
+    .flatMap((byValue) => [...byValue.values()])
+    .reduce((sum, bits) => sum + bits.byteLength, 0);
