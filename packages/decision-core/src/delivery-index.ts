@@ -12,6 +12,7 @@ import {
 import { dayPartMasks } from './dimension-checks.js';
 import { assertTimeZone } from './local-time.js';
 import { type CompiledTargeting, compileTargeting, firstFailure, passesAll } from './match-targeting.js';
+import { buildRadiusColumns, passesRadius, type RadiusColumns, radiusOnly } from './radius-columns.js';
 import { type PreparedRequest, prepareRequest, type RequestContext } from './request-context.js';
 
 /** What delivery needs of a line item; the server maps its resources to this. */
@@ -56,6 +57,8 @@ export interface DeliveryIndex {
   readonly segmentsNone: ReadonlyMap<string, Uint32Array>;
   readonly excludeOs: ReadonlyMap<string, Uint32Array>;
   readonly domainsBlock: ReadonlyMap<string, Uint32Array>;
+  /** `geo.radius` of the items whose geo is only a radius list, as typed-array columns (checked before `residual`). */
+  readonly radius: RadiusColumns;
   readonly words: number;
 }
 
@@ -108,8 +111,9 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
   const items = Object.freeze([...lineItems]);
   for (const zone of new Set(items.map((li) => li.timezone ?? 'UTC'))) assertTimeZone(zone);
   const compiled = items.map((li) => compileTargeting(li.targeting, li.timezone));
-  const residual = compiled.map((c) => {
-    const checks = c.checks.filter((check) => !INDEXED.has(check.dimension));
+  const residual = compiled.map((c, position) => {
+    const columnar = radiusOnly(items[position]!.targeting);
+    const checks = c.checks.filter((check) => !INDEXED.has(check.dimension) && !(columnar && check.dimension === 'geo.radius'));
     return checks.length > 0 ? Object.freeze({ checks: Object.freeze(checks) }) : undefined;
   });
   const targetingAt = (i: number) => items[i]!.targeting;
@@ -134,6 +138,7 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
     keywordsNone: buildExcludeIndex(items.length, (i) => lowered(targetingAt(i).keywords?.none)),
     segmentsNone: buildExcludeIndex(items.length, (i) => nonEmptyOr(targetingAt(i).segments?.none)),
     excludeOs: buildExcludeIndex(items.length, (i) => lowered(targetingAt(i).exclude?.os)),
+    radius: buildRadiusColumns(items.map((li) => li.targeting)),
     domainsBlock: buildExcludeIndex(items.length, (i) => lowered(targetingAt(i).domains?.block)),
     words: wordsFor(items.length),
   });
@@ -167,7 +172,8 @@ export function candidates(index: DeliveryIndex, ctx: RequestContext | PreparedR
   excludedBy(index.segmentsNone, req.segments, excluded);
   if (req.os !== undefined) excludedBy(index.excludeOs, [req.os], excluded);
   excludedBy(index.domainsBlock, req.domains, excluded);
-  const { residual, lineItems } = index;
+  const { residual, lineItems, radius } = index;
+  const { lat, lon } = req;
   const found: DeliveryLineItem[] = [];
   for (let w = 0; w < index.words; w++) {
     let bits = placement[w]! & country[w]! & device[w]!;
@@ -183,6 +189,7 @@ export function candidates(index: DeliveryIndex, ctx: RequestContext | PreparedR
       bits ^= lowest;
       const position = (w << 5) + 31 - Math.clz32(lowest);
       const rest = residual[position];
+      if (!passesRadius(radius, position, lat, lon)) continue;
       if (rest === undefined || passesAll(rest, req)) found.push(lineItems[position]!);
     }
   }
