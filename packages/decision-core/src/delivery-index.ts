@@ -29,7 +29,9 @@ export interface DeliveryLineItem {
 
 /**
  * An immutable snapshot of deliverable line items: bitset posting indexes on
- * placement, country and device type, plus every item's compiled targeting.
+ * placement, country, device type, OS, browser, languages, `keywords.any`,
+ * `segments.any` and day-parts, exclusion bitsets, radius columns, plus every
+ * item's compiled targeting.
  * Never mutated after `compileIndex`; a change builds a new one that replaces it.
  */
 export interface DeliveryIndex {
@@ -146,8 +148,9 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
 
 /**
  * The line items whose targeting admits the request, in index order: the
- * intersection of the placement, country and device sets, then the remaining
- * checks on the survivors. Pure: same index and context, same answer.
+ * intersection of the posting sets (an OR of the sets of the request's values
+ * per dimension), minus the exclusion sets, then the radius columns and the
+ * remaining compiled checks on the survivors. Pure: same index and context, same answer.
  */
 export function candidates(index: DeliveryIndex, ctx: RequestContext | PreparedRequest): DeliveryLineItem[] {
   const req = prepareRequest(ctx);
