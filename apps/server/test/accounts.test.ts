@@ -236,6 +236,16 @@ describe('organizations', () => {
     expect(expectProblem(response, 400, 'VALIDATION_FAILED').errors).toEqual([
       { path: 'body.timezone', message: 'must be an IANA time zone such as Europe/Paris' },
     ]);
+    // The same rule as campaigns, which inherit the organization's zone: no other case, no abbreviations.
+    for (const timezone of ['utc', 'EST']) {
+      const other = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/organizations',
+        headers: operator.headers,
+        payload: { name: 'Nowhere', timezone, owner: { email: 'o@nowhere.example', password: 'owner-password-123' } },
+      });
+      expectProblem(other, 400, 'VALIDATION_FAILED');
+    }
     const listed = (await h.app.inject({ method: 'GET', url: '/api/v1/organizations?limit=200', headers: operator.headers })).json();
     expect(listed.items.map((o: { name: string }) => o.name)).not.toContain('Nowhere');
   });

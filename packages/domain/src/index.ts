@@ -5,3 +5,4 @@ export * from './ids.js';
 export * from './resources.js';
 export * from './roles.js';
 export * from './targeting.js';
+export * from './time-zones.js';

@@ -1,19 +1,11 @@
-import { invalidField, type Page, type Resource } from '@adplatform/domain';
+import { invalidField, isTimeZone, type Page, type Resource } from '@adplatform/domain';
 import type { MetadataTx, ResourceFilter, ResourceListRequest } from '@adplatform/ports';
 import type { RequestContext } from '../audit/audit-recorder.js';
 import { ResourceService, type ResourceServiceDeps } from '../resources/resource.service.js';
 import { checkTargeting } from '../targeting/targeting.validator.js';
 import { completeEndedCampaigns } from './campaign-completion.js';
 import type { CampaignData, CampaignView, CreateCampaignBody, UpdateCampaignBody } from './campaigns.schemas.js';
-import {
-  checkBudgetAndFlight,
-  checkFrequencyCaps,
-  checkNotEnded,
-  checkTransition,
-  conflictAt,
-  isTimeZone,
-  toUtc,
-} from './delivery.rules.js';
+import { checkBudgetAndFlight, checkFrequencyCaps, checkNotEnded, checkTransition, conflictAt, toUtc } from './delivery.rules.js';
 import type { DeliveryStatus } from './delivery.schemas.js';
 
 const toView = (r: Resource<CampaignData>): CampaignView => ({

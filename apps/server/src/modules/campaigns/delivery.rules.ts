@@ -61,19 +61,6 @@ export function checkFrequencyCaps(caps: readonly FrequencyCap[] | undefined): v
   if (issues.length > 0) throw new AppError('VALIDATION_FAILED', issues.map((i) => `${i.path} ${i.message}`).join('; '), { issues });
 }
 
-const IANA_NAME = /^(UTC|[A-Z][A-Za-z_+-]*(\/[A-Z0-9][A-Za-z0-9_+-]*)+)$/;
-
-/** An IANA zone name as written in the tz database (`Europe/Paris`, `UTC`), known to the runtime. */
-export function isTimeZone(name: string): boolean {
-  if (!IANA_NAME.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** ISO strings in UTC, whatever offset the caller used; null stays null. */
 export const toUtc = (instant: string | null | undefined): string | null =>
   instant === null || instant === undefined ? null : new Date(instant).toISOString();

@@ -1,4 +1,14 @@
-import { AppError, type Clock, newId, notFound, type Organization, type Page, type PageRequest, type User } from '@adplatform/domain';
+import {
+  AppError,
+  type Clock,
+  isTimeZone,
+  newId,
+  notFound,
+  type Organization,
+  type Page,
+  type PageRequest,
+  type User,
+} from '@adplatform/domain';
 import type { MetadataStore, MetadataTx } from '@adplatform/ports';
 import { type RequestContext, recordAudit } from '../audit/audit-recorder.js';
 import { hashPassword } from '../auth/password.js';
@@ -65,14 +75,5 @@ export class OrganizationsService {
     // The new tenant's log shows how it came to be; the operator's log shows what the operator did.
     await recordAudit(tx, actor, { ...record, organizationId: organization.id }, at);
     if (ctx && ctx.principal.organizationId !== organization.id) await recordAudit(tx, actor, record, at);
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }
