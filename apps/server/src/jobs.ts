@@ -12,7 +12,14 @@ interface Job {
  * Periodic housekeeping of a serving process. A run never overlaps the
  * previous run of the same job; a failed run is logged and retried at the next tick.
  */
-export function startBackgroundJobs(deps: AppDeps, log: Pick<FastifyBaseLogger, 'warn' | 'info'>): () => void {
+export interface BackgroundJobs {
+  /** No new runs start after this. */
+  stop(): void;
+  /** Resolves when no run is in flight (shutdown waits for it before closing the stores). */
+  idle(): Promise<void>;
+}
+
+export function startBackgroundJobs(deps: AppDeps, log: Pick<FastifyBaseLogger, 'warn' | 'info'>): BackgroundJobs {
   const campaigns = new CampaignsService({ store: deps.store, bus: deps.bus, clock: deps.clock });
   const jobs: Job[] = [
     // Expired sessions are refused on use; this only keeps the table small.
@@ -20,23 +27,29 @@ export function startBackgroundJobs(deps: AppDeps, log: Pick<FastifyBaseLogger, 
     // A campaign past its end date becomes `completed` within a minute.
     { name: 'campaign-completion', everyMs: 60_000, run: (now) => campaigns.completeEnded(now) },
   ];
+  const running = new Map<string, Promise<void>>();
   const timers = jobs.map((job) => {
-    let running = false;
     const tick = () => {
-      if (running) return;
-      running = true;
-      job
+      if (running.has(job.name)) return;
+      const run = job
         .run(deps.clock.now())
-        .catch((error: unknown) => log.warn({ err: error, job: job.name }, 'background job failed'))
-        .finally(() => {
-          running = false;
-        });
+        .then(
+          () => undefined,
+          (error: unknown) => log.warn({ err: error, job: job.name }, 'background job failed'),
+        )
+        .finally(() => running.delete(job.name));
+      running.set(job.name, run);
     };
     const timer = setInterval(tick, job.everyMs);
     timer.unref();
     return timer;
   });
-  return () => {
-    for (const timer of timers) clearInterval(timer);
+  return {
+    stop: () => {
+      for (const timer of timers) clearInterval(timer);
+    },
+    idle: async () => {
+      await Promise.all(running.values());
+    },
   };
 }

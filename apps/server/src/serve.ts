@@ -41,13 +41,14 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
   const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ url, metadata: deps.store.kind, dataDir: config.dataDir }, 'AdPlatform is listening');
 
-  const stopJobs = startBackgroundJobs(deps, app.log);
+  const jobs = startBackgroundJobs(deps, app.log);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      stopJobs();
+      jobs.stop();
       await app.close(); // stops accepting, lets in-flight requests finish
+      await jobs.idle(); // a running sweep finishes before its store closes
       await deps.store.close();
     })();
     return stopping;

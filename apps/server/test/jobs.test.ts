@@ -29,20 +29,19 @@ describe('background jobs', () => {
     expect(activated.json().status).toBe('active');
 
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const stop = startBackgroundJobs(h.deps, { warn: () => undefined, info: () => undefined });
+    const jobs = startBackgroundJobs(h.deps, { warn: () => undefined, info: () => undefined });
+    const status = async () => (await h.app.inject({ method: 'GET', url, headers: owner.headers })).json().status;
     try {
-      vi.advanceTimersByTime(60_000); // before the end date: nothing changes
-      await vi.waitFor(async () =>
-        expect((await h.app.inject({ method: 'GET', url, headers: owner.headers })).json().status).toBe('active'),
-      );
+      vi.advanceTimersByTime(60_000); // a run before the end date leaves it alone
+      await jobs.idle();
+      expect(await status()).toBe('active');
       h.clock.advance(31 * 60_000);
       vi.advanceTimersByTime(60_000);
-      await vi.waitFor(async () =>
-        expect((await h.app.inject({ method: 'GET', url, headers: owner.headers })).json().status).toBe('completed'),
-      );
+      await jobs.idle();
+      expect(await status()).toBe('completed');
       expect(h.events.filter((e) => e.id === campaign.id).at(-1)).toMatchObject({ op: 'updated' });
     } finally {
-      stop();
+      jobs.stop();
     }
   });
 });
