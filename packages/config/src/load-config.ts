@@ -20,6 +20,14 @@ export interface Config {
   rateLimit: { perSecond: number; burst: number };
   shutdownTimeoutMs: number;
   allowPrivateOutbound: boolean;
+  /** Origin for tracking and click URLs; undefined: each request's own. */
+  publicUrl: string | undefined;
+  /** Undefined: generated and kept under the data dir. */
+  trackingSecret: string | undefined;
+  trackingTtlHours: number;
+  explainSampleRate: number;
+  /** Undefined: generated and kept under the data dir. */
+  userKeySalt: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +78,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { perSecond: c.ADPLATFORM_RATE_LIMIT_PER_SECOND, burst: c.ADPLATFORM_RATE_LIMIT_BURST },
     shutdownTimeoutMs: c.ADPLATFORM_SHUTDOWN_TIMEOUT_MS,
     allowPrivateOutbound: c.ADPLATFORM_ALLOW_PRIVATE_OUTBOUND,
+    publicUrl: c.ADPLATFORM_PUBLIC_URL,
+    trackingSecret: c.ADPLATFORM_TRACKING_SECRET,
+    trackingTtlHours: c.ADPLATFORM_TRACKING_TTL_HOURS,
+    explainSampleRate: c.ADPLATFORM_EXPLAIN_SAMPLE_RATE,
+    userKeySalt: c.ADPLATFORM_USER_KEY_SALT,
   };
 }
 

@@ -39,7 +39,10 @@ export const ConfigSchema = Type.Object({
     'postgres',
     'postgresql',
   ]),
-  REDIS_URL: url('Redis for counters and rate limits when scaled out (reserved: not used yet).', ['redis', 'rediss']),
+  REDIS_URL: url(
+    'Redis for the delivery counters (frequency caps, budget spend and leases) when scaled out; without it they live in process.',
+    ['redis', 'rediss'],
+  ),
   NATS_URL: url('NATS JetStream for the event log when scaled out (reserved: not used yet).', ['nats', 'tls']),
   CLICKHOUSE_URL: url('ClickHouse for analytics when scaled out (reserved: not used yet).', ['http', 'https']),
   S3_URL: url(
@@ -86,6 +89,41 @@ export const ConfigSchema = Type.Object({
     description:
       'Allow outbound calls (demand partners, creative URLs) to loopback, private and link-local addresses. Off by default against SSRF; turn on for tests and private networks.',
   }),
+  ADPLATFORM_PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/]+$',
+      description:
+        'Origin that browsers reach this server at (`https://ads.example.com`, no path), used in tracking and click URLs. Without it, each request’s own host and scheme are used.',
+    }),
+  ),
+  ADPLATFORM_TRACKING_SECRET: Type.Optional(
+    Type.String({
+      minLength: 32,
+      maxLength: 1024,
+      description:
+        'Key that signs tracking and click URLs (HMAC-SHA256). Every delivery node of a cluster needs the same one. Without it, one is generated on first start and kept in `<data dir>/secrets/tracking.key` (mode 0600).',
+    }),
+  ),
+  ADPLATFORM_TRACKING_TTL_HOURS: Type.Integer({
+    minimum: 1,
+    maximum: 720,
+    default: 24,
+    description: 'How long a signed impression or click URL stays valid after its decision.',
+  }),
+  ADPLATFORM_EXPLAIN_SAMPLE_RATE: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.001,
+    description: 'Share of live decisions whose full explanation (why each line item won or lost) is written to the event log.',
+  }),
+  ADPLATFORM_USER_KEY_SALT: Type.Optional(
+    Type.String({
+      minLength: 16,
+      maxLength: 1024,
+      description:
+        'Salt for the fallback user key (a hash of IP and user agent, used for caps only where consent allows). Without it, one is generated and kept in `<data dir>/secrets/user-key.salt`.',
+    }),
+  ),
   ADPLATFORM_SHUTDOWN_TIMEOUT_MS: Type.Integer({
     minimum: 100,
     maximum: 600000,

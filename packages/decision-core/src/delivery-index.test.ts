@@ -1,7 +1,8 @@
 import { DEVICE_TYPES, type Targeting, type TargetingDimensions, WEEKDAYS } from '@adplatform/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { candidates, compileIndex, type DeliveryLineItem, explain } from './delivery-index.js';
+import { candidates, compileIndex, explain } from './delivery-index.js';
+import type { DeliveryLineItem } from './delivery-types.js';
 import { matchTargeting } from './match-targeting.js';
 import type { RequestContext } from './request-context.js';
 

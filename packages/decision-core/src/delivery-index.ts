@@ -9,23 +9,12 @@ import {
   postingsForAny,
   wordsFor,
 } from './bitset.js';
+import type { DeliveryLineItem } from './delivery-types.js';
 import { dayPartMasks } from './dimension-checks.js';
 import { assertTimeZone } from './local-time.js';
 import { type CompiledTargeting, compileTargeting, firstFailure, passesAll } from './match-targeting.js';
 import { buildRadiusColumns, passesRadius, type RadiusColumns, radiusOnly } from './radius-columns.js';
 import { type PreparedRequest, prepareRequest, type RequestContext } from './request-context.js';
-
-/** What delivery needs of a line item; the server maps its resources to this. */
-export interface DeliveryLineItem {
-  readonly id: string;
-  readonly campaignId: string;
-  readonly advertiserId: string;
-  /** Higher wins; the ranking stage reads it. */
-  readonly priority: number;
-  readonly targeting: Targeting;
-  /** The campaign's IANA time zone, for day-parts. Default `UTC`. */
-  readonly timezone?: string;
-}
 
 /**
  * An immutable snapshot of deliverable line items: bitset posting indexes on

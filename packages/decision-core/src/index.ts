@@ -3,11 +3,11 @@ export {
   candidates,
   compileIndex,
   type DeliveryIndex,
-  type DeliveryLineItem,
   explain,
   indexBitsetBytes,
   type TargetingExplanation,
 } from './delivery-index.js';
+export * from './delivery-types.js';
 export { distanceKm } from './geo-distance.js';
 export { type LocalTime, localTimeAt } from './local-time.js';
 export { type CompiledTargeting, compileTargeting, matchTargeting, type TargetingResult } from './match-targeting.js';
