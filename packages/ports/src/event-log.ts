@@ -4,13 +4,24 @@
  * log is the embedded default for now; the durable segment-file log and NATS
  * JetStream implement the same interface with the events issue.
  *
- * `append` resolves once the events are accepted (durable, for the durable
- * adapters); appending an id already in the log is allowed (consumers dedupe).
+ * Offsets are positions in the whole history: the first event ever appended
+ * is offset 0, the next 1, and so on, and they keep counting when a bounded
+ * log forgets its oldest events. Contract (packages/ports/src/contracts/event-log.contract.ts):
+ * - `append` resolves once the events are accepted (durable, for the durable
+ *   adapters). The events of one call get consecutive offsets in the order
+ *   given, even when calls run concurrently. An id already in the log is
+ *   appended again (consumers dedupe by id).
+ * - The log takes ownership of the appended objects and `read` returns them
+ *   (or equal copies): neither side mutates an event after `append`.
  */
 export interface EventLog {
   readonly kind: string;
   append(events: readonly DeliveryEvent[]): Promise<void>;
-  /** Events from `offset` (0 = the first kept), at most `limit`, with the offset to read next. */
+  /**
+   * Up to `limit` events from `offset` on, and the offset to read next. An
+   * offset older than the oldest kept event starts at the oldest kept one; an
+   * offset at or past the end answers no events and `next` = the end.
+   */
   read(offset: number, limit: number): Promise<{ events: DeliveryEvent[]; next: number }>;
   close(): Promise<void>;
 }

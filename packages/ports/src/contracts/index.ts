@@ -1,2 +1,3 @@
 export { blobKeyOf, runBlobStoreContract } from './blob-store.contract.js';
+export { runEventLogContract } from './event-log.contract.js';
 export { runMetadataStoreContract } from './metadata-store.contract.js';

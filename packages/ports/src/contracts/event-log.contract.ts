@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeliveryEvent, EventLog } from '../event-log.js';
+
+const ORG = '0190f5c2-0000-7000-8000-000000000001';
+
+/** A JSON-safe event with every optional field set, so adapters that serialise must keep them all. */
+function fullEvent(n: number): DeliveryEvent {
+  return {
+    id: `0190f5c2-${String(n).padStart(4, '0')}-7000-8000-00000000000a`,
+    type: 'impression',
+    at: 1_795_000_000_000 + n,
+    organizationId: ORG,
+    decisionId: '0190f5c2-0000-7000-8000-0000000000d1',
+    advertiserId: '0190f5c2-0000-7000-8000-0000000000a1',
+    campaignId: '0190f5c2-0000-7000-8000-0000000000c1',
+    lineItemId: '0190f5c2-0000-7000-8000-0000000000b1',
+    creativeId: '0190f5c2-0000-7000-8000-0000000000e1',
+    publisherId: '0190f5c2-0000-7000-8000-0000000000f1',
+    siteId: '0190f5c2-0000-7000-8000-0000000000f2',
+    placementId: '0190f5c2-0000-7000-8000-0000000000f3',
+    country: 'DE',
+    region: 'BE',
+    deviceType: 'mobile',
+    os: 'android',
+    browser: 'chrome',
+    costMicros: '2500',
+    revenueMicros: '1750',
+    invalid: { reason: 'test' },
+    data: { priceCpmMicros: 2_500_000, nested: { list: [1, 'two'] } },
+  };
+}
+
+const event = (id: string, type: DeliveryEvent['type'] = 'click'): DeliveryEvent => ({
+  id,
+  type,
+  at: 1_795_000_000_000,
+  organizationId: ORG,
+});
+
+/**
+ * The behaviour every EventLog adapter must have. `open` returns a fresh,
+ * empty log and a function that disposes of it; each test opens its own.
+ */
+export function runEventLogContract(name: string, open: () => Promise<{ log: EventLog; dispose: () => Promise<void> }>): void {
+  describe(`EventLog contract: ${name}`, () => {
+    let opened: { log: EventLog; dispose: () => Promise<void> } | undefined;
+    const log = () => {
+      if (!opened) throw new Error('the log did not open');
+      return opened.log;
+    };
+    beforeEach(async () => {
+      opened = await open();
+    });
+    afterEach(async () => {
+      await opened?.dispose();
+      opened = undefined;
+    });
+
+    it('reads nothing from an empty log, with next at 0', async () => {
+      expect(await log().read(0, 10)).toEqual({ events: [], next: 0 });
+      expect(typeof log().kind).toBe('string');
+    });
+
+    it('gives back appended events in order with every field and id as appended', async () => {
+      const events = [fullEvent(1), fullEvent(2), event('0190f5c2-0000-7000-8000-0000000000ff', 'conversion')];
+      await log().append(events);
+      const read = await log().read(0, 10);
+      expect(read.next).toBe(3);
+      expect(read.events).toEqual(events);
+    });
+
+    it('pages by offset and limit, offsets counting across appends', async () => {
+      await log().append([event('a'), event('b')]);
+      await log().append([event('c')]);
+      await log().append([event('d'), event('e')]);
+      const first = await log().read(0, 2);
+      expect(first.events.map((e) => e.id)).toEqual(['a', 'b']);
+      const second = await log().read(first.next, 2);
+      expect(second.events.map((e) => e.id)).toEqual(['c', 'd']);
+      const third = await log().read(second.next, 2);
+      expect(third).toEqual({ events: [expect.objectContaining({ id: 'e' })], next: 5 });
+      expect((await log().read(3, 1)).events.map((e) => e.id)).toEqual(['d']);
+    });
+
+    it('answers no events and next = the end at or past the end, and for limit 0', async () => {
+      await log().append([event('a'), event('b')]);
+      expect(await log().read(2, 10)).toEqual({ events: [], next: 2 });
+      expect(await log().read(99, 10)).toEqual({ events: [], next: 2 });
+      expect(await log().read(1, 0)).toEqual({ events: [], next: 1 });
+    });
+
+    it('keeps an id appended twice (consumers dedupe, not the log)', async () => {
+      await log().append([event('same', 'impression')]);
+      await log().append([event('same', 'impression')]);
+      expect((await log().read(0, 10)).events.map((e) => e.id)).toEqual(['same', 'same']);
+    });
+
+    it('keeps the events of one call consecutive and in order when calls run concurrently', async () => {
+      const calls = Array.from({ length: 40 }, (_, call) => Array.from({ length: 5 }, (_, i) => event(`${call}:${i}`)));
+      await Promise.all(calls.map((events) => log().append(events)));
+      const { events, next } = await log().read(0, 1_000);
+      expect(next).toBe(200);
+      const ids = events.map((e) => e.id);
+      for (let at = 0; at < ids.length; at += 5) {
+        const call = ids[at]!.split(':')[0];
+        expect(ids.slice(at, at + 5)).toEqual([0, 1, 2, 3, 4].map((i) => `${call}:${i}`));
+      }
+      expect(new Set(ids).size).toBe(200);
+    });
+
+    it('accepts an empty append without moving the end', async () => {
+      await log().append([]);
+      await log().append([event('a')]);
+      await log().append([]);
+      expect((await log().read(0, 10)).next).toBe(1);
+    });
+
+    it('refuses appends once closed', async () => {
+      await log().close();
+      await expect(log().append([event('late')])).rejects.toThrow();
+    });
+  });
+}
