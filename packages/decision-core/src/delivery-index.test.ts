@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { candidates, compileIndex, explain } from './delivery-index.js';
 import type { DeliveryLineItem } from './delivery-types.js';
+import { matchLineItem } from './index-fold.js';
 import { matchTargeting } from './match-targeting.js';
 import type { RequestContext } from './request-context.js';
 
@@ -87,8 +88,25 @@ const targeting: fc.Arbitrary<Targeting> = fc
   .map(([include, exclude]) => JSON.parse(JSON.stringify(exclude ? { ...include, exclude } : include)));
 
 const lineItems: fc.Arbitrary<DeliveryLineItem[]> = fc
-  .array(fc.record({ targeting, timezone: fc.constantFrom(...ZONES) }), { maxLength: 40 })
-  .map((items) => items.map((item, i) => ({ id: `li${i}`, campaignId: `c${i % 3}`, advertiserId: `a${i % 2}`, priority: i % 4, ...item })));
+  .array(
+    fc.record({
+      targeting,
+      // Half the line items carry their campaign's targeting too, which must match as well.
+      campaignTargeting: fc.option(targeting, { freq: 2, nil: undefined }),
+      timezone: fc.constantFrom(...ZONES),
+    }),
+    { maxLength: 40 },
+  )
+  .map((items) =>
+    items.map(({ campaignTargeting, ...item }, i) => ({
+      id: `li${i}`,
+      campaignId: `c${i % 3}`,
+      advertiserId: `a${i % 2}`,
+      priority: i % 4,
+      ...item,
+      ...(campaignTargeting ? { campaignTargeting } : {}),
+    })),
+  );
 
 const context: fc.Arbitrary<RequestContext> = fc
   .record(
@@ -121,12 +139,16 @@ const ids = (items: readonly { id: string }[]) => items.map((item) => item.id);
 const RUNS = { numRuns: 400 };
 
 describe('delivery index', () => {
-  it('candidates() equals the brute-force filter over matchTargeting', () => {
+  it('candidates() equals the brute-force filter over both targetings (matchTargeting on each side)', () => {
+    const both = (li: DeliveryLineItem, ctx: RequestContext) =>
+      matchTargeting(li.targeting, ctx, li.timezone).ok &&
+      (li.campaignTargeting === undefined || matchTargeting(li.campaignTargeting, ctx, li.timezone).ok);
     fc.assert(
       fc.property(lineItems, fc.array(context, { minLength: 1, maxLength: 5 }), (items, contexts) => {
         const index = compileIndex(items);
+        expect([...ids(index.lineItems)].sort()).toEqual(ids(items).sort());
         for (const ctx of contexts) {
-          const expected = items.filter((li) => matchTargeting(li.targeting, ctx, li.timezone).ok);
+          const expected = index.lineItems.filter((li) => both(li, ctx));
           expect(ids(candidates(index, ctx))).toEqual(ids(expected));
         }
       }),
@@ -139,8 +161,7 @@ describe('delivery index', () => {
       fc.property(lineItems, context, (items, ctx) => {
         const index = compileIndex(items);
         const chosen = new Set(ids(candidates(index, ctx)));
-        for (const li of items.filter((item) => chosen.has(item.id)))
-          expect(matchTargeting(li.targeting, ctx, li.timezone)).toEqual({ ok: true });
+        for (const li of items.filter((item) => chosen.has(item.id))) expect(matchLineItem(li, ctx)).toEqual({ ok: true });
         for (const entry of explain(index, ctx)) {
           if (chosen.has(entry.lineItemId)) expect(entry.outcome).toBe('won-targeting');
           else expect(entry).toMatchObject({ outcome: 'failed-targeting', dimension: expect.any(String), reason: expect.any(String) });
@@ -185,8 +206,67 @@ describe('compileIndex', () => {
     expect(index.builtAtMs).toBe(1234);
   });
 
+  it('holds the placements it is given, by id', () => {
+    const placement = {
+      id: 'p1',
+      organizationId: 'o',
+      publisherId: 'pub',
+      siteId: 's',
+      formats: ['image'],
+      sizes: [],
+      floorMicros: 0,
+    } as const;
+    expect(compileIndex([item('a', {})], { placements: [placement] }).placements.get('p1')).toBe(placement);
+    expect(compileIndex([item('a', {})]).placements.size).toBe(0);
+  });
+
   it('refuses an unknown time zone at build time, not at request time', () => {
     expect(() => compileIndex([item('a', {}, 'Nowhere/Nothing')])).toThrow(RangeError);
+  });
+
+  it('names the campaign side of a failure, and folds both sides of one-of lists and exclusions', () => {
+    const both = (id: string, campaignTargeting: Targeting, t: Targeting): DeliveryLineItem => ({ ...item(id, t), campaignTargeting });
+    const index = compileIndex([
+      both('us-only', { geo: { countries: ['US', 'CA'] } }, { geo: { countries: ['US', 'FR'] } }),
+      both('ca-blocked', { geo: { countries: ['CA'] } }, {}),
+      both('no-ios', { exclude: { os: ['iOS'] } }, { exclude: { os: ['android'] } }),
+      both('kw', { keywords: { any: ['a'] } }, { keywords: { any: ['b'] } }),
+    ]);
+    const ctx = { placementId: 'p', nowMs: 0, country: 'US', os: 'ios', keywords: ['b'] } as const;
+    expect(ids(candidates(index, ctx))).toEqual(['us-only']);
+    expect(ids(candidates(index, { ...ctx, country: 'CA', os: 'android', keywords: ['a', 'b'] }))).toEqual(['ca-blocked', 'kw']);
+    expect(explain(index, ctx)).toEqual([
+      { lineItemId: 'us-only', outcome: 'won-targeting' },
+      {
+        lineItemId: 'ca-blocked',
+        outcome: 'failed-targeting',
+        dimension: 'campaign.geo.countries',
+        reason: 'countries "US": wanted one of [CA]',
+      },
+      {
+        lineItemId: 'no-ios',
+        outcome: 'failed-targeting',
+        dimension: 'campaign.exclude.os',
+        reason: 'os "ios": excluded by os one of [ios]',
+      },
+      { lineItemId: 'kw', outcome: 'failed-targeting', dimension: 'campaign.keywords.any', reason: 'keywords [b]: wanted any of [a]' },
+    ]);
+  });
+
+  it('keeps the line items in rank order: tier, then eCPM, then input order', () => {
+    const priced = (id: string, priority: number, bidMicros: number): DeliveryLineItem => ({
+      ...item(id, {}),
+      priority,
+      pricing: { model: 'cpm', bidMicros },
+    });
+    const index = compileIndex([
+      priced('low', 1, 5),
+      priced('house', 0, 9),
+      priced('high', 1, 7),
+      priced('top', 3, 1),
+      priced('low2', 1, 5),
+    ]);
+    expect(ids(index.lineItems)).toEqual(['top', 'high', 'low', 'low2', 'house']);
   });
 
   it('explains each line item that does not serve', () => {

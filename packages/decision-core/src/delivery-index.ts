@@ -1,4 +1,3 @@
-import type { Targeting } from '@adplatform/domain';
 import {
   buildExcludeIndex,
   buildPostingIndex,
@@ -9,24 +8,45 @@ import {
   postingsForAny,
   wordsFor,
 } from './bitset.js';
-import type { DeliveryLineItem } from './delivery-types.js';
-import { dayPartMasks } from './dimension-checks.js';
+import type { DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
+import {
+  columnarRadius,
+  compileSides,
+  countriesOnly,
+  foldAnyOf,
+  foldDayParts,
+  foldExclusion,
+  foldOneOf,
+  lowered,
+  nonEmptyOr,
+} from './index-fold.js';
 import { assertTimeZone } from './local-time.js';
-import { type CompiledTargeting, compileTargeting, firstFailure, passesAll } from './match-targeting.js';
-import { buildRadiusColumns, passesRadius, type RadiusColumns, radiusOnly } from './radius-columns.js';
+import { type CompiledTargeting, firstFailure, passesAll } from './match-targeting.js';
+import { buildRadiusColumns, passesRadius, type RadiusColumns } from './radius-columns.js';
+import { ecpmMicros, impressionCostMicros, tierRankOf } from './ranking.js';
 import { type PreparedRequest, prepareRequest, type RequestContext } from './request-context.js';
 
 /**
- * An immutable snapshot of deliverable line items: bitset posting indexes on
+ * An immutable snapshot of deliverable line items, in rank order (tier, then static eCPM, highest
+ * first, so a scan in position order meets the best candidates first): bitset posting indexes on
  * placement, country, device type, OS, browser, languages, `keywords.any`,
  * `segments.any` and day-parts, exclusion bitsets, radius columns, plus every
  * item's compiled targeting.
  * Never mutated after `compileIndex`; a change builds a new one that replaces it.
  */
 export interface DeliveryIndex {
+  /** In rank order: tier rank descending, then static eCPM descending, then input order. */
   readonly lineItems: readonly DeliveryLineItem[];
   readonly builtAtMs: number | undefined;
-  /** Full targeting per position, for `explain`. */
+  /** The placements delivery serves, by id. */
+  readonly placements: ReadonlyMap<string, DeliveryPlacement>;
+  /** Per position: tier rank (sponsorship 3 … house 0). */
+  readonly tierRank: Uint8Array;
+  /** Per position: eCPM in micros with the default predicted rates (see `ecpmMicros`). */
+  readonly ecpmMicros: Float64Array;
+  /** Per position: what one impression costs at the item's own price (`impressionCostMicros`). */
+  readonly costMicros: readonly bigint[];
+  /** Both targetings per position (the campaign's checks named `campaign.…`), for `explain`. */
   readonly compiled: readonly CompiledTargeting[];
   /** Targeting minus what the posting indexes already guarantee, for `candidates`; undefined when nothing is left to check. */
   readonly residual: readonly (CompiledTargeting | undefined)[];
@@ -53,85 +73,68 @@ export interface DeliveryIndex {
   readonly words: number;
 }
 
-/** Checks a survivor of the bitset intersection has passed by construction. */
-const INDEXED = new Set([
-  'placements',
-  'geo.countries',
-  'deviceTypes',
-  'keywords.any',
-  'segments.any',
-  'os',
-  'browsers',
-  'languages',
-  'dayParts',
-  'keywords.none',
-  'segments.none',
-  'exclude.os',
-  'domains.block',
-]);
-
 const dayPartKey = (zone: string, weekday: number, hour: number) => `${zone} ${weekday * 24 + hour}`;
 
-/** The hour-of-week keys an item's day-parts cover in its zone; undefined when it has none (no restriction). */
+/** The hour-of-week keys both sides' day-parts cover in the item's zone; undefined when neither has any (no restriction). */
 function dayPartKeys(li: DeliveryLineItem): string[] | undefined {
-  const parts = li.targeting.dayParts;
-  if (!parts || parts.length === 0) return undefined;
+  const masks = foldDayParts(li);
+  if (masks === undefined) return undefined;
   const zone = li.timezone ?? 'UTC';
-  const masks = dayPartMasks(parts);
   const keys: string[] = [];
   for (let weekday = 0; weekday < 7; weekday++)
     for (let hour = 0; hour < 24; hour++) if ((masks[weekday]! & (1 << hour)) !== 0) keys.push(dayPartKey(zone, weekday, hour));
   return keys;
 }
 
-const countriesOnly = (t: Targeting): readonly string[] | undefined => {
-  const geo = t.geo;
-  if (!geo?.countries?.length) return undefined;
-  const others = [geo.regions, geo.cities, geo.metros, geo.radius].some((list) => (list?.length ?? 0) > 0);
-  return others ? undefined : geo.countries.map((c) => c.toUpperCase());
-};
-const nonEmptyOr = (list: readonly string[] | undefined, fold: (v: string) => string = (v) => v) =>
-  list && list.length > 0 ? list.map(fold) : undefined;
-
 export interface CompileIndexOptions {
   /** The build instant, epoch ms, recorded as `builtAtMs`; the core reads no clock. */
   now?: number;
+  /** The placements `decide` serves; a slot naming another placement gets nothing. */
+  placements?: readonly DeliveryPlacement[];
+}
+
+/** Rank order: tier rank descending, static eCPM descending, input order (a stable sort). */
+function inRankOrder(lineItems: readonly DeliveryLineItem[]): DeliveryLineItem[] {
+  const keyed = lineItems.map((li, at) => ({ li, at, rank: tierRankOf(li), ecpm: ecpmMicros(li.pricing) }));
+  keyed.sort((a, b) => b.rank - a.rank || b.ecpm - a.ecpm || a.at - b.at);
+  return keyed.map((k) => k.li);
 }
 
 export function compileIndex(lineItems: readonly DeliveryLineItem[], options: CompileIndexOptions = {}): DeliveryIndex {
-  const items = Object.freeze([...lineItems]);
+  const items = Object.freeze(inRankOrder(lineItems));
   for (const zone of new Set(items.map((li) => li.timezone ?? 'UTC'))) assertTimeZone(zone);
-  const compiled = items.map((li) => compileTargeting(li.targeting, li.timezone));
-  const residual = compiled.map((c, position) => {
-    const columnar = radiusOnly(items[position]!.targeting);
-    const checks = c.checks.filter((check) => !INDEXED.has(check.dimension) && !(columnar && check.dimension === 'geo.radius'));
-    return checks.length > 0 ? Object.freeze({ checks: Object.freeze(checks) }) : undefined;
-  });
-  const targetingAt = (i: number) => items[i]!.targeting;
-  const lowered = (list: readonly string[] | undefined) => nonEmptyOr(list, (v) => v.toLowerCase());
+  const sides = items.map(compileSides);
+  const n = items.length;
+  const oneOf = (pick: Parameters<typeof foldOneOf>[1]) => buildPostingIndex(n, (i) => foldOneOf(items[i]!, pick));
+  const anyOf = (pick: Parameters<typeof foldAnyOf>[1]) => buildPostingIndex(n, (i) => foldAnyOf(items[i]!, pick));
+  const exclusion = (pick: Parameters<typeof foldExclusion>[1]) => buildExcludeIndex(n, (i) => foldExclusion(items[i]!, pick));
   const dayPartZones = new Set<string>();
-  for (const li of items) if (li.targeting.dayParts?.length) dayPartZones.add(li.timezone ?? 'UTC');
+  for (const li of items) if (foldDayParts(li) !== undefined) dayPartZones.add(li.timezone ?? 'UTC');
   return Object.freeze({
     lineItems: items,
     builtAtMs: options.now,
-    compiled: Object.freeze(compiled),
-    residual: Object.freeze(residual),
-    placement: buildPostingIndex(items.length, (i) => nonEmptyOr(targetingAt(i).placements)),
-    country: buildPostingIndex(items.length, (i) => countriesOnly(targetingAt(i))),
-    deviceType: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).deviceTypes)),
-    keywordsAny: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).keywords?.any)),
-    segmentsAny: buildPostingIndex(items.length, (i) => nonEmptyOr(targetingAt(i).segments?.any)),
-    os: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).os)),
-    browser: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).browsers)),
-    languages: buildPostingIndex(items.length, (i) => lowered(targetingAt(i).languages)),
-    dayParts: buildPostingIndex(items.length, (i) => dayPartKeys(items[i]!)),
+    placements: new Map((options.placements ?? []).map((p) => [p.id, p])),
+    tierRank: Uint8Array.from(items, tierRankOf),
+    ecpmMicros: Float64Array.from(items, (li) => ecpmMicros(li.pricing)),
+    costMicros: Object.freeze(items.map((li) => impressionCostMicros(li))),
+    compiled: Object.freeze(sides.map((s) => s.full)),
+    residual: Object.freeze(sides.map((s) => s.residual)),
+    placement: oneOf((t) => nonEmptyOr(t.placements)),
+    country: oneOf(countriesOnly),
+    deviceType: oneOf((t) => lowered(t.deviceTypes)),
+    keywordsAny: anyOf((t) => lowered(t.keywords?.any)),
+    segmentsAny: anyOf((t) => nonEmptyOr(t.segments?.any)),
+    os: oneOf((t) => lowered(t.os)),
+    browser: oneOf((t) => lowered(t.browsers)),
+    languages: anyOf((t) => lowered(t.languages)),
+    dayParts: buildPostingIndex(n, (i) => dayPartKeys(items[i]!)),
     dayPartZones: Object.freeze([...dayPartZones]),
-    keywordsNone: buildExcludeIndex(items.length, (i) => lowered(targetingAt(i).keywords?.none)),
-    segmentsNone: buildExcludeIndex(items.length, (i) => nonEmptyOr(targetingAt(i).segments?.none)),
-    excludeOs: buildExcludeIndex(items.length, (i) => lowered(targetingAt(i).exclude?.os)),
-    radius: buildRadiusColumns(items.map((li) => li.targeting)),
-    domainsBlock: buildExcludeIndex(items.length, (i) => lowered(targetingAt(i).domains?.block)),
-    words: wordsFor(items.length),
+    keywordsNone: exclusion((t) => lowered(t.keywords?.none)),
+    segmentsNone: exclusion((t) => nonEmptyOr(t.segments?.none)),
+    excludeOs: exclusion((t) => lowered(t.exclude?.os)),
+    radius: buildRadiusColumns(items.map((li) => columnarRadius(li) ?? {})),
+    domainsBlock: exclusion((t) => lowered(t.domains?.block)),
+    words: wordsFor(n),
   });
 }
 

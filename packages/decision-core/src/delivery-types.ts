@@ -62,8 +62,14 @@ export interface DeliveryLineItem {
   readonly advertiserId: string;
   /** Higher wins; `tierRank(tier)` when built by the server. */
   readonly priority: number;
-  /** The campaign's targeting and the line item's, both of which must match (see `mergeTargeting`). */
+  /** The line item's own targeting. */
   readonly targeting: Targeting;
+  /**
+   * The campaign's targeting. A request must match both this and `targeting`; the index folds
+   * what it can of the two into its bitsets and checks the rest per item. A failure on this side is
+   * explained as `campaign.<dimension>` (`campaign.geo.countries`).
+   */
+  readonly campaignTargeting?: Targeting | undefined;
   /** The campaign's IANA time zone, for day-parts and daily budgets. Default `UTC`. */
   readonly timezone?: string;
   readonly tier?: PriorityTier;

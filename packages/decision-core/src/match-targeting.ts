@@ -19,6 +19,8 @@ export interface CompiledTargeting {
 }
 
 const OK: TargetingResult = Object.freeze({ ok: true });
+/** `exclude.os`, and the campaign side's `campaign.exclude.os`. */
+const EXCLUSION_NAME = /^(campaign\.)?exclude\./;
 
 /** An exclusion: the request is ruled out when every part of the dimension matches it. */
 function exclusion({ dimension, checks }: DimensionChecks): Check {
@@ -51,7 +53,7 @@ export function passesAll(compiled: CompiledTargeting, req: PreparedRequest): bo
 export function firstFailure(compiled: CompiledTargeting, req: PreparedRequest): TargetingResult {
   for (const check of compiled.checks) {
     if (check.pass(req)) continue;
-    const excluded = check.dimension.startsWith('exclude.');
+    const excluded = EXCLUSION_NAME.test(check.dimension);
     const reason = excluded ? `${check.seen(req)}: excluded by ${check.wanted}` : `${check.seen(req)}: wanted ${check.wanted}`;
     return { ok: false, dimension: check.dimension, reason };
   }
