@@ -1,1 +1,1 @@
-export {};
+export { createRedisCounterStore, type RedisCounterStoreOptions } from './redis-counters.js';
