@@ -1,5 +1,5 @@
 import type { SegmentMemberStore } from '@adplatform/ports';
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { isUuid } from './pg-errors.js';
 import { segmentMembers } from './schema-resources.js';
 import type { SqlDatabase } from './sql-database.js';
@@ -77,5 +77,23 @@ export class PgSegmentMemberStore implements SegmentMemberStore {
       .from(segmentMembers)
       .where(and(eq(segmentMembers.organizationId, organizationId), eq(segmentMembers.userKey, userKey)));
     return rows.map((row) => row.segmentId).sort();
+  }
+
+  /** Served by the primary key (segment_id, user_key): a range scan from `after`, no sort. */
+  async listMembers(organizationId: string, segmentId: string, page: { after?: string | undefined; limit: number }): Promise<string[]> {
+    if (!isUuid(organizationId) || !isUuid(segmentId) || page.limit < 1) return [];
+    const rows = await this.db
+      .select({ userKey: segmentMembers.userKey })
+      .from(segmentMembers)
+      .where(
+        and(
+          eq(segmentMembers.segmentId, segmentId),
+          eq(segmentMembers.organizationId, organizationId),
+          page.after === undefined ? undefined : gt(segmentMembers.userKey, page.after),
+        ),
+      )
+      .orderBy(asc(segmentMembers.userKey))
+      .limit(Math.floor(page.limit));
+    return rows.map((row) => row.userKey);
   }
 }

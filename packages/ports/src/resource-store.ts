@@ -69,4 +69,14 @@ export interface SegmentMemberStore {
   count(organizationId: string, segmentId: string): Promise<number>;
   /** The segments (of this organization) that contain the key. */
   segmentsOf(organizationId: string, userKey: string): Promise<string[]>;
+  /**
+   * One page of a segment's user keys in ascending order (the store's
+   * collation: code points on PGlite and C-collated PostgreSQL), strictly
+   * after `after` when given. Keyset pagination: walk a segment by passing the
+   * last key of each page until a page is shorter than `limit`; each page is
+   * one index range scan, so a walk of millions of keys stays linear. Empty
+   * for an unknown or foreign segment. A walk concurrent with uploads sees
+   * each key that stays a member throughout exactly once.
+   */
+  listMembers(organizationId: string, segmentId: string, page: { after?: string | undefined; limit: number }): Promise<string[]>;
 }

@@ -164,5 +164,35 @@ export function describeResources(store: StoreAccess): void {
       expect(await store().segmentMembers.add(org.id, big.id, keys)).toBe(keys.length);
       expect(await store().segmentMembers.count(org.id, big.id)).toBe(keys.length);
     });
+
+    it('lists a segment’s members page by page after a key, each once, and none of another segment or tenant', async () => {
+      const org = await createOrganization(store());
+      const other = await createOrganization(store());
+      const { segment } = store().resources;
+      const members = store().segmentMembers;
+      const sports = await segment.create(org.id, newResource('Sports', {}));
+      const news = await segment.create(org.id, newResource('News', {}));
+      // Zero-padded ASCII sorts the same under every collation; the odd keys below only have to come back.
+      const plain = Array.from({ length: 23 }, (_, i) => `user-${String(i).padStart(3, '0')}`);
+      const odd = ['say "hi"', 'ü-ñ-🙂', 'UPPER', ' lead'];
+      await members.add(org.id, sports.id, [...plain].reverse());
+      await members.add(org.id, news.id, ['user-news']);
+      const walked: string[] = [];
+      let after: string | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await members.listMembers(org.id, sports.id, { after, limit: 5 });
+        walked.push(...page);
+        if (page.length < 5) break;
+        after = page.at(-1);
+      }
+      expect(walked).toEqual(plain);
+      expect(await members.listMembers(org.id, sports.id, { after: 'user-020', limit: 100 })).toEqual(['user-021', 'user-022']);
+      expect(await members.listMembers(org.id, sports.id, { after: 'user-022', limit: 100 })).toEqual([]);
+      await members.add(org.id, sports.id, odd);
+      expect((await members.listMembers(org.id, sports.id, { limit: 1_000 })).sort()).toEqual([...plain, ...odd].sort());
+      expect(await members.listMembers(other.id, sports.id, { limit: 100 })).toEqual([]);
+      expect(await members.listMembers(org.id, NOT_A_UUID, { limit: 100 })).toEqual([]);
+      expect(await members.listMembers(org.id, newId(), { limit: 100 })).toEqual([]);
+    });
   });
 }
