@@ -1,11 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Clock } from '@adplatform/domain';
-import type { BlobStore, ChangeBus, MetadataStore, RateLimiter } from '@adplatform/ports';
+import type { BlobStore, ChangeBus, DeliveryEvent, EventLog, MetadataStore, RateLimiter } from '@adplatform/ports';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { type LandingUrlLookup, trackingRoutes } from './delivery/tracking/tracking.routes.js';
+import { createTrackingSigner } from './delivery/tracking/tracking-signer.js';
 import { access } from './http/access.js';
 import { metrics } from './http/metrics.js';
 import { openapi } from './http/openapi.js';
@@ -53,6 +55,21 @@ export interface AppDeps {
   rateLimiter: RateLimiter;
   /** Budget of failed sign-ins per e-mail and per IP. */
   loginThrottle: RateLimiter;
+  /** Decisions, impressions, clicks and other delivery events. */
+  eventLog: EventLog;
+}
+
+export interface TrackingOptions {
+  /** Signs tracking URLs; every delivery node needs the same one. Default: random per process (URLs die with it). */
+  secret?: string | Uint8Array;
+  /** How long a tracking URL counts after its decision. Default 24 h. */
+  ttlMs?: number;
+  /** Origin browsers reach this server at; default: each request's own. */
+  publicUrl?: string;
+  /** A creative's landing URL from the delivery snapshot. Default: none known (every click is 404). */
+  landingUrlOf?: LandingUrlLookup;
+  /** Each accepted tracking event, after the log accepted it: budget spend, frequency. */
+  onTracked?: (event: DeliveryEvent) => void | Promise<void>;
 }
 
 export interface AppOptions {
@@ -64,6 +81,7 @@ export interface AppOptions {
   sessionTtlHours?: number;
   /** Let outbound targets (demand partner URLs…) be loopback, private or link-local addresses. */
   allowPrivateOutbound?: boolean;
+  tracking?: TrackingOptions;
 }
 
 // Resolved through the package name, so it holds for the sources and for the bundle in apps/cli/dist.
@@ -143,6 +161,20 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(segmentsRoutes, { segments, members });
   const outbound = { allowPrivateOutbound: options.allowPrivateOutbound ?? false };
   await app.register(demandPartnersRoutes, { demandPartners: new DemandPartnersService(resources, outbound) });
+  const tracking = options.tracking ?? {};
+  // The decision route signs with the same signer: buildTrackingUrls(origin, trackingSigner.sign(facts)).
+  const trackingSigner = createTrackingSigner({
+    secret: tracking.secret ?? randomBytes(32),
+    ttlMs: tracking.ttlMs ?? 24 * 3_600_000,
+    clock: deps.clock,
+  });
+  await app.register(trackingRoutes, {
+    signer: trackingSigner,
+    eventLog: deps.eventLog,
+    clock: deps.clock,
+    landingUrlOf: tracking.landingUrlOf ?? (() => undefined),
+    onTracked: tracking.onTracked,
+  });
   await app.ready();
   return app;
 }

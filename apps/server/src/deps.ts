@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createS3BlobStore, parseS3Url, type S3BlobStoreOptions } from '@adplatform/adapter-blobs-s3';
-import { createMemoryChangeBus, createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createMemoryChangeBus, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createMetadataStore } from '@adplatform/adapter-sql';
 import { type Config, ConfigError } from '@adplatform/config';
 import { systemClock } from '@adplatform/domain';
@@ -25,6 +25,8 @@ export async function createDeps(config: Config): Promise<AppDeps> {
     rateLimiter: createMemoryRateLimiter({ ...config.rateLimit, clock }),
     // Five failed sign-ins per e-mail or IP, then one more per minute.
     loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
+    // In process until the durable log (data/events) lands: the last 100,000 events.
+    eventLog: createMemoryEventLog({ maxEvents: 100_000 }),
   };
 }
 

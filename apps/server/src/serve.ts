@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ensureOperator } from './bootstrap.js';
+import { loadOrCreateSecret } from './delivery/tracking/tracking-secret.js';
 import { createDeps } from './deps.js';
 import { startBackgroundJobs } from './jobs.js';
 
@@ -36,6 +37,11 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
     cookieSecure: config.cookieSecure,
     sessionTtlHours: config.sessionTtlHours,
     allowPrivateOutbound: config.allowPrivateOutbound,
+    tracking: {
+      secret: config.trackingSecret ?? (await loadOrCreateSecret(config.dataDir, 'tracking.key', 32)),
+      ttlMs: config.trackingTtlHours * 3_600_000,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    },
   });
   await ensureOperator({ store: deps.store, clock: deps.clock, dataDir: config.dataDir, admin: config.admin, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });
@@ -50,6 +56,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
       await app.close(); // stops accepting, lets in-flight requests finish
       await jobs.idle(); // a running sweep finishes before its store closes
       await deps.store.close();
+      await deps.eventLog.close();
     })();
     return stopping;
   };

@@ -2,15 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
-import { createMemoryChangeBus, createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createMemoryChangeBus, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createTestPgliteStore, createTestPostgresStore } from '@adplatform/adapter-sql/testing';
 import { type ChangeEvent, createManualClock, type Role } from '@adplatform/domain';
 import type { MetadataStore, TokenBucketOptions } from '@adplatform/ports';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { type AppDeps, buildApp } from '../src/app.js';
+import { type AppDeps, buildApp, type TrackingOptions } from '../src/app.js';
 import { ensureOperator } from '../src/bootstrap.js';
 
 export const OPERATOR = { email: 'operator@example.com', password: 'operator-password-1' };
+/** The harness's tracking key, so tests can sign URLs the app accepts. */
+export const TEST_TRACKING_SECRET = 'harness-tracking-secret-0123456789abcdef';
 
 export interface Harness {
   app: FastifyInstance;
@@ -29,7 +31,13 @@ export type TestStoreKind = 'pglite' | 'postgres';
 export const STORE_KINDS: TestStoreKind[] = ['pglite', 'postgres'];
 
 export async function createHarness(
-  options: { rateLimit?: TokenBucketOptions; bodyLimitBytes?: number; store?: TestStoreKind; allowPrivateOutbound?: boolean } = {},
+  options: {
+    rateLimit?: TokenBucketOptions;
+    bodyLimitBytes?: number;
+    store?: TestStoreKind;
+    allowPrivateOutbound?: boolean;
+    tracking?: TrackingOptions;
+  } = {},
 ): Promise<Harness> {
   const store = options.store === 'postgres' ? await createTestPostgresStore() : await createTestPgliteStore();
   const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
@@ -44,10 +52,12 @@ export async function createHarness(
     clock,
     rateLimiter: createMemoryRateLimiter({ ...(options.rateLimit ?? { perSecond: 10_000, burst: 10_000 }), clock }),
     loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
+    eventLog: createMemoryEventLog(),
   };
   const app = await buildApp(deps, {
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(options.allowPrivateOutbound ? { allowPrivateOutbound: true } : {}),
+    tracking: { secret: TEST_TRACKING_SECRET, ...options.tracking },
   });
   await ensureOperator({ store, clock, dataDir: '/nonexistent', admin: OPERATOR, log: { info: () => undefined } });
   return {

@@ -1,0 +1,141 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '@adplatform/domain';
+
+export const PRICING_MODELS = ['cpm', 'cpc', 'cpa'] as const;
+export type PricingModel = (typeof PRICING_MODELS)[number];
+
+/**
+ * Everything a tracking URL vouches for: who served what where, at what
+ * price, and when. All ids are canonical (lowercase) UUIDs; money is integer
+ * micros. The decision id must be unique per ad served (one per placement
+ * slot), since replays are recognised by it.
+ */
+export interface TrackingFacts {
+  decisionId: string;
+  organizationId: string;
+  advertiserId: string;
+  campaignId: string;
+  lineItemId: string;
+  creativeId: string;
+  publisherId: string;
+  siteId: string;
+  placementId: string;
+  /** What the advertiser pays for: impressions (cpm), clicks (cpc) or conversions (cpa). */
+  pricingModel: PricingModel;
+  /** The price as a CPM (the clearing price, or the eCPM it ranked with), micros. */
+  priceCpmMicros: number;
+  /** What one billable event of `pricingModel` costs the advertiser, micros. */
+  costMicros: number;
+  /** Epoch ms of the decision; the URL expires `ttlMs` later. */
+  decidedAtMs: number;
+}
+
+/** Why a token is refused; an expired one is authentic, so its facts come along (a late click may still reach its landing page). */
+export type TrackingRejection = { error: 'malformed' | 'bad-signature' } | { error: 'expired'; facts: TrackingFacts };
+
+export interface TrackingSigner {
+  readonly ttlMs: number;
+  /** A URL-safe token (`<base64url payload>.<base64url MAC>`, ~250 characters) carrying the facts. Throws on non-UUID ids or unsafe numbers. */
+  sign(facts: TrackingFacts): string;
+  /** The facts of an intact, unexpired token; otherwise why not. Never throws. */
+  verify(token: string, nowMs?: number): TrackingFacts | TrackingRejection;
+  /** Epoch ms from which the token of these facts is refused. */
+  expiresAtMs(facts: TrackingFacts): number;
+}
+
+const VERSION = 1;
+const ID_FIELDS = [
+  'decisionId',
+  'organizationId',
+  'advertiserId',
+  'campaignId',
+  'lineItemId',
+  'creativeId',
+  'publisherId',
+  'siteId',
+  'placementId',
+] as const;
+type IdField = (typeof ID_FIELDS)[number];
+const ID_BYTES = 16;
+const MODEL_AT = 1 + ID_FIELDS.length * ID_BYTES;
+const PAYLOAD_BYTES = MODEL_AT + 1 + 3 * 8;
+/** HMAC-SHA256 truncated to 128 bits: forging still takes 2^128 guesses, and URLs stay short. */
+const MAC_BYTES = 16;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Signs and verifies tracking tokens with HMAC-SHA256 under the server's
+ * secret. One token serves every URL of an ad (impression, click, events):
+ * the browser holds them all anyway, so separate tokens would add no
+ * protection, only a MAC per URL. A version byte leads the payload so the
+ * format can change without misreading old tokens.
+ */
+export function createTrackingSigner(options: { secret: string | Uint8Array; ttlMs: number; clock: Clock }): TrackingSigner {
+  const key = typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : Buffer.from(options.secret);
+  if (key.byteLength < 16) throw new RangeError('the tracking secret must have at least 16 bytes');
+  if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs <= 0) throw new RangeError('ttlMs must be a positive integer');
+  const { ttlMs, clock } = options;
+  const macOf = (payload: Buffer) => createHmac('sha256', key).update(payload).digest().subarray(0, MAC_BYTES);
+
+  return {
+    ttlMs,
+    sign(facts) {
+      const payload = encodeFacts(facts);
+      return `${payload.toString('base64url')}.${macOf(payload).toString('base64url')}`;
+    },
+    verify(token, nowMs = clock.now().getTime()) {
+      const dot = token.indexOf('.');
+      if (dot < 0) return { error: 'malformed' };
+      const payload = decodeCanonical(token.slice(0, dot));
+      const mac = decodeCanonical(token.slice(dot + 1));
+      if (payload?.byteLength !== PAYLOAD_BYTES || mac?.byteLength !== MAC_BYTES || payload[0] !== VERSION) {
+        return { error: 'malformed' };
+      }
+      if (!timingSafeEqual(mac, macOf(payload))) return { error: 'bad-signature' };
+      const facts = decodeFacts(payload);
+      if (!facts) return { error: 'malformed' };
+      return nowMs >= facts.decidedAtMs + ttlMs ? { error: 'expired', facts } : facts;
+    },
+    expiresAtMs: (facts) => facts.decidedAtMs + ttlMs,
+  };
+}
+
+export const isRejection = (result: TrackingFacts | TrackingRejection): result is TrackingRejection => 'error' in result;
+
+/** Base64url that decodes to bytes which encode back to the same text; Node's decoder skips stray characters and spare bits. */
+function decodeCanonical(text: string): Buffer | undefined {
+  if (text.length === 0 || text.length > 512) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : undefined;
+}
+
+function encodeFacts(facts: TrackingFacts): Buffer {
+  const payload = Buffer.alloc(PAYLOAD_BYTES);
+  payload[0] = VERSION;
+  ID_FIELDS.forEach((field, i) => {
+    const id = facts[field];
+    if (!UUID.test(id)) throw new TypeError(`${field} must be a lowercase UUID`);
+    payload.write(id.replaceAll('-', ''), 1 + i * ID_BYTES, 'hex');
+  });
+  const model = PRICING_MODELS.indexOf(facts.pricingModel);
+  if (model < 0) throw new TypeError('pricingModel must be cpm, cpc or cpa');
+  payload[MODEL_AT] = model;
+  [facts.priceCpmMicros, facts.costMicros, facts.decidedAtMs].forEach((value, i) => {
+    if (!Number.isSafeInteger(value) || value < 0) throw new TypeError('prices, costs and times must be non-negative safe integers');
+    payload.writeBigUInt64BE(BigInt(value), MODEL_AT + 1 + i * 8);
+  });
+  return payload;
+}
+
+function decodeFacts(payload: Buffer): TrackingFacts | undefined {
+  const pricingModel = PRICING_MODELS[payload[MODEL_AT] ?? -1];
+  const numbers = [0, 1, 2].map((i) => payload.readBigUInt64BE(MODEL_AT + 1 + i * 8));
+  if (!pricingModel || numbers.some((n) => n > BigInt(Number.MAX_SAFE_INTEGER))) return undefined;
+  const ids = {} as Record<IdField, string>;
+  ID_FIELDS.forEach((field, i) => {
+    const hex = payload.toString('hex', 1 + i * ID_BYTES, 1 + (i + 1) * ID_BYTES);
+    ids[field] = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  });
+  const [priceCpmMicros, costMicros, decidedAtMs] = numbers.map(Number) as [number, number, number];
+  return { ...ids, pricingModel, priceCpmMicros, costMicros, decidedAtMs };
+}
