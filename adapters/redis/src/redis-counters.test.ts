@@ -3,19 +3,11 @@ import { runCounterStoreContract } from '@adplatform/ports/contracts';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisCounterStore } from './redis-counters.js';
+import { deleteRedisKeys } from './testing.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** Deletes every key under the prefix (a test run's own). */
-async function deleteKeys(prefix: string): Promise<void> {
-  const client = new Redis(REDIS_URL);
-  try {
-    const stream = client.scanStream({ match: `${prefix}*`, count: 500 });
-    for await (const keys of stream) if ((keys as string[]).length > 0) await client.unlink(...(keys as string[]));
-  } finally {
-    client.disconnect();
-  }
-}
+const deleteKeys = (prefix: string) => deleteRedisKeys(REDIS_URL, prefix);
 
 runCounterStoreContract('redis', async () => {
   const keyPrefix = `adp-test:${randomUUID()}:`;
