@@ -1,13 +1,4 @@
-import {
-  buildExcludeIndex,
-  buildPostingIndex,
-  excludedBy,
-  type PostingIndex,
-  postingBytes,
-  postingFor,
-  postingsForAny,
-  wordsFor,
-} from './bitset.js';
+import { buildExcludeIndex, buildPostingIndex, type PostingIndex, postingBytes, wordsFor } from './bitset.js';
 import type { DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
 import {
   columnarRadius,
@@ -21,10 +12,11 @@ import {
   nonEmptyOr,
 } from './index-fold.js';
 import { assertTimeZone } from './local-time.js';
-import { type CompiledTargeting, firstFailure, passesAll } from './match-targeting.js';
-import { buildRadiusColumns, passesRadius, type RadiusColumns } from './radius-columns.js';
+import { type CompiledTargeting, firstFailure } from './match-targeting.js';
+import { buildRadiusColumns, type RadiusColumns } from './radius-columns.js';
 import { ecpmMicros, impressionCostMicros, tierRankOf } from './ranking.js';
 import { type PreparedRequest, prepareRequest, type RequestContext } from './request-context.js';
+import { dayPartKey, TargetingScan } from './targeting-scan.js';
 
 /**
  * An immutable snapshot of deliverable line items, in rank order (tier, then static eCPM, highest
@@ -72,8 +64,6 @@ export interface DeliveryIndex {
   readonly radius: RadiusColumns;
   readonly words: number;
 }
-
-const dayPartKey = (zone: string, weekday: number, hour: number) => `${zone} ${weekday * 24 + hour}`;
 
 /** The hour-of-week keys both sides' day-parts cover in the item's zone; undefined when neither has any (no restriction). */
 function dayPartKeys(li: DeliveryLineItem): string[] | undefined {
@@ -145,49 +135,9 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
  * remaining compiled checks on the survivors. Pure: same index and context, same answer.
  */
 export function candidates(index: DeliveryIndex, ctx: RequestContext | PreparedRequest): DeliveryLineItem[] {
-  const req = prepareRequest(ctx);
-  const placement = postingFor(index.placement, req.placementId);
-  const country = postingFor(index.country, req.country);
-  const device = postingFor(index.deviceType, req.deviceType);
-  const hours = index.dayPartZones.map((zone) => {
-    const { weekday, hour } = req.localTime(zone);
-    return dayPartKey(zone, weekday, hour);
-  });
-  // Each group is an OR of sets (the request matches through any one of its values); the groups are ANDed.
-  const groups = [
-    postingsForAny(index.dayParts, hours),
-    postingsForAny(index.keywordsAny, req.keywords),
-    postingsForAny(index.segmentsAny, req.segments),
-    [postingFor(index.os, req.os)],
-    [postingFor(index.browser, req.browser)],
-    postingsForAny(index.languages, req.languages),
-  ];
-  const excluded: Uint32Array[] = [];
-  excludedBy(index.keywordsNone, req.keywords, excluded);
-  excludedBy(index.segmentsNone, req.segments, excluded);
-  if (req.os !== undefined) excludedBy(index.excludeOs, [req.os], excluded);
-  excludedBy(index.domainsBlock, req.domains, excluded);
-  const { residual, lineItems, radius } = index;
-  const { lat, lon } = req;
+  const scan = new TargetingScan(index, prepareRequest(ctx));
   const found: DeliveryLineItem[] = [];
-  for (let w = 0; w < index.words; w++) {
-    let bits = placement[w]! & country[w]! & device[w]!;
-    for (let g = 0; g < groups.length && bits !== 0; g++) {
-      const sets = groups[g]!;
-      let either = 0;
-      for (let s = 0; s < sets.length; s++) either |= sets[s]![w]!;
-      bits &= either;
-    }
-    for (let x = 0; x < excluded.length && bits !== 0; x++) bits &= ~excluded[x]![w]!;
-    while (bits !== 0) {
-      const lowest = bits & -bits;
-      bits ^= lowest;
-      const position = (w << 5) + 31 - Math.clz32(lowest);
-      const rest = residual[position];
-      if (!passesRadius(radius, position, lat, lon)) continue;
-      if (rest === undefined || passesAll(rest, req)) found.push(lineItems[position]!);
-    }
-  }
+  for (let position = scan.peek(); position >= 0; scan.skip(), position = scan.peek()) found.push(index.lineItems[position]!);
   return found;
 }
 

@@ -1,4 +1,17 @@
 export {
+  type AuctionBid,
+  type AuctionOptions,
+  type AuctionOutcome,
+  type AuctionType,
+  clearingPriceMicros,
+  runAuction,
+  SECOND_PRICE_INCREMENT_MICROS,
+} from './auction.js';
+export { budgetKey } from './budget-keys.js';
+export { chooseCreative, fitsPlacement, type PlacementFit, placementFit } from './creative-fit.js';
+export { decide } from './decide.js';
+export * from './decide-types.js';
+export {
   type CompileIndexOptions,
   candidates,
   compileIndex,
@@ -10,8 +23,16 @@ export {
 export * from './delivery-types.js';
 export { distanceKm } from './geo-distance.js';
 export { matchLineItem } from './index-fold.js';
-export { type LocalTime, localTimeAt } from './local-time.js';
+export { type LocalDay, type LocalTime, localDayAt, localTimeAt } from './local-time.js';
 export { type CompiledTargeting, compileTargeting, matchTargeting, type TargetingResult } from './match-targeting.js';
+export {
+  PACING_TOLERANCE_PPM,
+  type PacingInput,
+  pacingAllows,
+  pacingPeriod,
+  pacingServeProbability,
+  pacingTargetMicros,
+} from './pacing.js';
 export {
   DEFAULT_CTR_PPM,
   DEFAULT_CVR_PPM,

@@ -1,0 +1,70 @@
+import type { CreativeFormat, DeliveryCreative, DeliveryPlacement } from './delivery-types.js';
+
+/**
+ * Which creatives of a line item a placement can show, and which one to show. An image or HTML
+ * creative fits when the placement accepts its format and its size is one of the placement's sizes;
+ * video and native fit by format alone.
+ */
+export interface PlacementFit {
+  readonly formats: ReadonlySet<CreativeFormat>;
+  /** `width × 65,536 + height` of each accepted size. */
+  readonly sizes: ReadonlySet<number>;
+}
+
+const sizeKey = (width: number, height: number) => width * 65_536 + height;
+
+export function placementFit(placement: DeliveryPlacement): PlacementFit {
+  return { formats: new Set(placement.formats), sizes: new Set(placement.sizes.map((s) => sizeKey(s.width, s.height))) };
+}
+
+export function fitsPlacement(creative: DeliveryCreative, fit: PlacementFit): boolean {
+  if (!fit.formats.has(creative.format)) return false;
+  if (creative.format === 'video' || creative.format === 'native') return true;
+  return creative.width !== undefined && creative.height !== undefined && fit.sizes.has(sizeKey(creative.width, creative.height));
+}
+
+const weightOf = (creative: DeliveryCreative) => Math.max(0, creative.weight);
+
+/**
+ * Weighted rotation over the fitting creatives: each is shown in proportion to its `weight`, chosen
+ * by `unit` (uniform in [0, 1)). Creatives sharing an `experimentId` are an A/B test: the test as a
+ * whole gets the sum of its arms' weights, and when `armUnit` is given (a stable number per user and
+ * experiment) it picks the arm by weight, so a user stays in one arm; without it the arm is the
+ * rotation's own pick, in the same proportions. Allocates nothing.
+ */
+export function chooseCreative(
+  creatives: readonly DeliveryCreative[] | undefined,
+  fit: PlacementFit,
+  unit: number,
+  armUnit?: (experimentId: string) => number,
+): DeliveryCreative | undefined {
+  if (creatives === undefined) return undefined;
+  let total = 0;
+  for (const c of creatives) if (fitsPlacement(c, fit)) total += weightOf(c);
+  if (total <= 0) return undefined;
+  let chosen: DeliveryCreative | undefined;
+  let point = unit * total;
+  for (const c of creatives) {
+    if (!fitsPlacement(c, fit) || weightOf(c) === 0) continue;
+    chosen = c;
+    point -= weightOf(c);
+    if (point < 0) break;
+  }
+  const experiment = chosen?.experimentId;
+  if (experiment === undefined || armUnit === undefined) return chosen;
+  return chooseArm(creatives, fit, experiment, armUnit(experiment)) ?? chosen;
+}
+
+function chooseArm(creatives: readonly DeliveryCreative[], fit: PlacementFit, experimentId: string, unit: number) {
+  let total = 0;
+  for (const c of creatives) if (c.experimentId === experimentId && fitsPlacement(c, fit)) total += weightOf(c);
+  let point = unit * total;
+  let chosen: DeliveryCreative | undefined;
+  for (const c of creatives) {
+    if (c.experimentId !== experimentId || !fitsPlacement(c, fit) || weightOf(c) === 0) continue;
+    chosen = c;
+    point -= weightOf(c);
+    if (point < 0) break;
+  }
+  return chosen;
+}

@@ -1,0 +1,123 @@
+import { budgetKey } from './budget-keys.js';
+import { chooseCreative, type PlacementFit } from './creative-fit.js';
+import type { DecisionStep, DeliveryState, ExternalBid } from './decide-types.js';
+import type { DeliveryIndex } from './delivery-index.js';
+import type { DeliveryCreative, DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
+import { pacingServeProbability } from './pacing.js';
+import { ecpmMicros, type RatePredictor } from './ranking.js';
+import type { PreparedRequest } from './request-context.js';
+import { hash32, PURPOSE, unitOf } from './unit-hash.js';
+
+/**
+ * The steps after targeting, for one line item and one slot, in the documented order: creative fit,
+ * flight, frequency caps, budgets, pacing, floor. Shared by the hot path (which asks only about the
+ * items it reaches) and the explanation (which asks about all), so both see the same answers: every
+ * random draw comes from the request's seed and the item's position, never from the order of asking.
+ */
+
+/** What one decision shares across its slots. */
+export interface DecisionRun {
+  readonly index: DeliveryIndex;
+  readonly state: DeliveryState;
+  readonly nowMs: number;
+  readonly seed: number;
+  readonly predictor: RatePredictor | undefined;
+  readonly armUnit: ((experimentId: string) => number) | undefined;
+}
+
+/** One slot being filled. */
+export interface SlotRun {
+  readonly slotId: string;
+  readonly placement: DeliveryPlacement;
+  readonly fit: PlacementFit;
+  readonly req: PreparedRequest;
+}
+
+/** An item or outside bid that passed every step: a contender for the slot. */
+export interface Contender {
+  /** Index position; -1 for an outside bid. */
+  readonly position: number;
+  readonly lineItem: DeliveryLineItem | undefined;
+  readonly creative: DeliveryCreative | undefined;
+  readonly bid: ExternalBid | undefined;
+  readonly tier: number;
+  readonly ecpm: number;
+  /** Orders equal (tier, eCPM): lowest first; uniform over the contenders. */
+  readonly tieKey: number;
+}
+
+export type Failure = Exclude<DecisionStep, 'targeting' | 'separation' | 'rank' | 'won'>;
+
+export const flightAllows = (li: DeliveryLineItem, nowMs: number): boolean =>
+  li.flight === undefined || (nowMs >= li.flight.startMs && (li.flight.endMs === null || nowMs < li.flight.endMs));
+
+export function capsAllow(li: DeliveryLineItem, state: DeliveryState): boolean {
+  const caps = li.frequencyCaps;
+  if (caps === undefined) return true;
+  for (const cap of caps) {
+    const scopeId = cap.scope === 'campaign' ? li.campaignId : li.id;
+    if (!(state.frequency(scopeId, cap.windowMs) < cap.count)) return false;
+  }
+  return true;
+}
+
+/** Every budget has room for the impression (spend so far + cost ≤ limit) and the leased allowance covers it. */
+export function budgetsAllow(li: DeliveryLineItem, state: DeliveryState, costMicros: bigint, nowMs: number): boolean {
+  const budgets = li.budgets;
+  if (budgets === undefined || budgets.length === 0) return true;
+  for (const budget of budgets) {
+    const spent = state.spent(budgetKey(li, budget, nowMs));
+    if (spent >= budget.limitMicros || spent + costMicros > budget.limitMicros) return false;
+  }
+  return state.hasAllowance(li, costMicros, nowMs);
+}
+
+export function pacingPasses(run: DecisionRun, li: DeliveryLineItem, position: number): boolean {
+  if (li.pacing !== 'even' || li.budgets === undefined || li.budgets.length === 0) return true;
+  const { state, nowMs } = run;
+  const probability = pacingServeProbability({
+    pacing: li.pacing,
+    budgets: li.budgets,
+    spent: (budget) => state.spent(budgetKey(li, budget, nowMs)),
+    flight: li.flight,
+    nowMs,
+    timezone: li.timezone,
+  });
+  return probability >= 1 || (probability > 0 && unitOf(run.seed, PURPOSE.pacing, position) < probability);
+}
+
+/** The steps after targeting for one item: a contender, or the step that removed it. */
+export function contend(run: DecisionRun, slot: SlotRun, position: number): Contender | Failure {
+  const { index, nowMs, predictor } = run;
+  const li = index.lineItems[position]!;
+  const creative = chooseCreative(li.creatives, slot.fit, unitOf(run.seed, PURPOSE.creative, position), run.armUnit);
+  if (creative === undefined) return 'creative';
+  if (!flightAllows(li, nowMs)) return 'flight';
+  if (!capsAllow(li, run.state)) return 'frequency-cap';
+  if (!budgetsAllow(li, run.state, index.costMicros[position]!, nowMs)) return 'budget';
+  if (!pacingPasses(run, li, position)) return 'pacing';
+  const ecpm =
+    predictor === undefined || li.pricing === undefined || li.pricing.model === 'cpm'
+      ? index.ecpmMicros[position]!
+      : ecpmMicros(li.pricing, predictor.ctrPpm(li, creative), predictor.cvrPpm(li, creative));
+  if (ecpm < slot.placement.floorMicros) return 'floor';
+  return {
+    position,
+    lineItem: li,
+    creative,
+    bid: undefined,
+    tier: index.tierRank[position]!,
+    ecpm,
+    tieKey: hash32(run.seed, PURPOSE.tie, position),
+  };
+}
+
+/** Outside bids for a slot that meet its floor, as contenders in the price tier (rank 1). */
+export function bidContender(run: DecisionRun, bid: ExternalBid, at: number): Contender {
+  const tieKey = hash32(run.seed, PURPOSE.tie, run.index.lineItems.length + at);
+  return { position: -1, lineItem: undefined, creative: undefined, bid, tier: 1, ecpm: Math.trunc(bid.priceMicros), tieKey };
+}
+
+/** a ranks before b: higher tier, then higher eCPM, then lower tie key. */
+export const ranksBefore = (a: Contender, b: Contender | undefined): boolean =>
+  b === undefined || a.tier > b.tier || (a.tier === b.tier && (a.ecpm > b.ecpm || (a.ecpm === b.ecpm && a.tieKey < b.tieKey)));

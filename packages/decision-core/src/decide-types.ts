@@ -1,0 +1,126 @@
+import type { AuctionType } from './auction.js';
+import type { DeliveryCreative, DeliveryLineItem, PriorityTier } from './delivery-types.js';
+import type { RatePredictor } from './ranking.js';
+import type { RequestContext } from './request-context.js';
+
+/** One ad slot of a request: a div on the page asking for `count` ads of a placement. */
+export interface DecisionSlot {
+  /** The caller's name for the slot (the ad tag's div name); the key of the result. */
+  readonly slotId: string;
+  readonly placementId: string;
+  /** Ads wanted, ≥ 1; default 1. */
+  readonly count?: number;
+}
+
+/** A bid from outside demand (an OpenRTB seat) for one slot; it competes in the price tier. */
+export interface ExternalBid {
+  readonly slotId: string;
+  readonly bidId: string;
+  readonly seat: string;
+  /** CPM, micros. */
+  readonly priceMicros: number;
+  readonly dealId?: string | undefined;
+  /** For competitive separation: one advertiser domain at most once per request, like one advertiser id. */
+  readonly advertiserDomain?: string | undefined;
+  readonly adMarkup?: string | undefined;
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  readonly creativeId?: string | undefined;
+  /** Win and billing notice URLs, with their macros unreplaced. */
+  readonly winUrl?: string | undefined;
+  readonly billingUrl?: string | undefined;
+}
+
+export interface DecisionRequest {
+  /** The instant of the request, epoch ms: the decision's only clock. */
+  readonly nowMs: number;
+  /** Filled in order: an earlier slot gets first pick of the line items and advertisers. */
+  readonly slots: readonly DecisionSlot[];
+  readonly context: Omit<RequestContext, 'placementId' | 'nowMs'>;
+  /** The user key, when known: keeps a user in one arm of an A/B test. */
+  readonly userKey?: string | undefined;
+  /** Let one advertiser fill more than one ad of the request. Default false. */
+  readonly allowDuplicateAdvertisers?: boolean;
+  readonly explain?: boolean;
+  readonly externalBids?: readonly ExternalBid[];
+}
+
+/**
+ * What the server knows at the instant of the decision, read synchronously (its own memory, no I/O).
+ * The core only reads it; recording a served impression is the server's job.
+ */
+export interface DeliveryState {
+  /** Impressions of a line item or campaign (by id) for the request's user within the window (null: lifetime); 0 without a user key. */
+  frequency(scopeId: string, windowMs: number | null): number;
+  /** Spend so far under a counter key (`budgetKey`), micros: the last snapshot plus local spend. */
+  spent(key: string): bigint;
+  /** Does the process's leased allowance cover `costMicros` on every budget of the line item? */
+  hasAllowance(lineItem: DeliveryLineItem, costMicros: bigint, nowMs: number): boolean;
+}
+
+export interface DecideOptions {
+  /** Uniform in [0, 1): called once per decision for the seed of every random choice. */
+  readonly random: () => number;
+  /** How price-tier winners clear. Default `second`. */
+  readonly auction?: AuctionType;
+  /** Predicted CTR and conversion rates for CPC and CPA items; default `DEFAULT_CTR_PPM` / `DEFAULT_CVR_PPM`. */
+  readonly predictor?: RatePredictor;
+}
+
+interface SelectionCommon {
+  readonly tier: PriorityTier;
+  /** Ranking value, CPM micros. */
+  readonly ecpmMicros: number;
+  /** What the ad clears at, CPM micros: the auction price in the price tier, the item's own eCPM otherwise. */
+  readonly priceMicros: number;
+  /** What the impression costs, micros: `priceMicros ÷ 1,000` rounded down for CPM and outside bids; 0 for CPC and CPA. */
+  readonly costMicros: bigint;
+}
+
+export interface DirectSelection extends SelectionCommon {
+  readonly lineItem: DeliveryLineItem;
+  readonly creative: DeliveryCreative;
+  readonly external?: undefined;
+}
+
+export interface ExternalSelection extends SelectionCommon {
+  readonly lineItem?: undefined;
+  readonly creative?: undefined;
+  readonly external: ExternalBid;
+}
+
+export type Selection = DirectSelection | ExternalSelection;
+
+export const DECISION_STEPS = [
+  'targeting',
+  'creative',
+  'flight',
+  'frequency-cap',
+  'budget',
+  'pacing',
+  'floor',
+  'separation',
+  'rank',
+  'won',
+] as const;
+export type DecisionStep = (typeof DECISION_STEPS)[number];
+
+/** Why one line item (or outside bid) did or did not fill one slot. */
+export interface ExplainEntry {
+  readonly slotId: string;
+  readonly lineItemId?: string;
+  readonly bidId?: string;
+  readonly step: DecisionStep;
+  /** For `targeting`: the failing dimension (`geo.countries`, `campaign.keywords.any`, …). */
+  readonly dimension?: string;
+  readonly reason?: string;
+  /** For `rank`: the slot's winners (line item ids or bid ids). */
+  readonly outrankedBy?: readonly string[];
+}
+
+export interface DecisionResult {
+  /** Every slot of the request, in request order; an empty list is no fill. */
+  readonly slots: Record<string, Selection[]>;
+  /** With `explain`: one entry per line item per slot, and one per outside bid. */
+  readonly explanation?: ExplainEntry[];
+}

@@ -1,0 +1,163 @@
+import { clearingPriceMicros } from './auction.js';
+import { placementFit } from './creative-fit.js';
+import { bidContender, type Contender, contend, type DecisionRun, ranksBefore, type SlotRun } from './decide-checks.js';
+import { explainDecision, type SlotOutcome } from './decide-explain.js';
+import type { DecideOptions, DecisionRequest, DecisionResult, DecisionSlot, DeliveryState, Selection } from './decide-types.js';
+import type { DeliveryIndex } from './delivery-index.js';
+import { impressionCostMicros, tierOfRank } from './ranking.js';
+import { prepareRequest } from './request-context.js';
+import { TargetingScan } from './targeting-scan.js';
+import { unitOfString } from './unit-hash.js';
+
+const PRICE_TIER = 1;
+
+/** What the request has already filled: one ad per line item, one per advertiser (unless allowed). */
+interface Taken {
+  readonly positions: Set<number>;
+  readonly bids: Set<string>;
+  readonly advertisers: Set<string>;
+  readonly domains: Set<string>;
+  readonly allowDuplicates: boolean;
+}
+
+const isTaken = (taken: Taken, c: Contender) => (c.bid === undefined ? taken.positions.has(c.position) : taken.bids.has(c.bid.bidId));
+
+/** Competitive separation: the contender's advertiser (id, or domain for an outside bid) has an ad in the request already. */
+function isSeparated(taken: Taken, c: Contender): boolean {
+  if (taken.allowDuplicates) return false;
+  if (c.lineItem !== undefined) return taken.advertisers.has(c.lineItem.advertiserId);
+  const domain = c.bid?.advertiserDomain;
+  return domain !== undefined && taken.domains.has(domain.toLowerCase());
+}
+
+function take(taken: Taken, c: Contender): void {
+  if (c.lineItem !== undefined) {
+    taken.positions.add(c.position);
+    taken.advertisers.add(c.lineItem.advertiserId);
+  } else if (c.bid !== undefined) {
+    taken.bids.add(c.bid.bidId);
+    if (c.bid.advertiserDomain !== undefined) taken.domains.add(c.bid.advertiserDomain.toLowerCase());
+  }
+}
+
+/**
+ * Chooses the ads of a request: for each slot in request order, targeting (the index scan) → creative
+ * fit → flight → frequency caps → budgets → pacing → floor → ranking (tier, then eCPM, then a seeded
+ * uniform tie-break), outside bids competing in the price tier, price-tier winners clearing by
+ * `options.auction`. A line item fills at most one ad per request, an advertiser at most one unless
+ * `allowDuplicateAdvertisers`. Pure: the same index, request, state and `random` give the same
+ * result. Without `explain` it builds no explanation and stops scanning at the last winner.
+ */
+export function decide(index: DeliveryIndex, request: DecisionRequest, state: DeliveryState, options: DecideOptions): DecisionResult {
+  const userKey = request.userKey;
+  const run: DecisionRun = {
+    index,
+    state,
+    nowMs: request.nowMs,
+    seed: Math.floor(options.random() * 4_294_967_296) >>> 0,
+    predictor: options.predictor,
+    armUnit: userKey === undefined ? undefined : (experimentId) => unitOfString(`${experimentId}\u0000${userKey}`),
+  };
+  const taken: Taken = {
+    positions: new Set(),
+    bids: new Set(),
+    advertisers: new Set(),
+    domains: new Set(),
+    allowDuplicates: request.allowDuplicateAdvertisers === true,
+  };
+  const base = prepareRequest({ ...request.context, placementId: request.slots[0]?.placementId ?? '', nowMs: request.nowMs });
+  const slots: Record<string, Selection[]> = {};
+  const outcomes: SlotOutcome[] | undefined = request.explain ? [] : undefined;
+  for (const slot of request.slots) {
+    const placement = index.placements.get(slot.placementId);
+    const slotRun: SlotRun | undefined = placement && {
+      slotId: slot.slotId,
+      placement,
+      fit: placementFit(placement),
+      req: slot.placementId === base.placementId ? base : { ...base, placementId: slot.placementId },
+    };
+    const selections = slotRun ? fillSlot(run, slotRun, slot, request, taken, options) : [];
+    slots[slot.slotId] = selections;
+    outcomes?.push({ slot, slotRun, selections, takenAfter: snapshot(taken) });
+  }
+  if (outcomes === undefined) return { slots };
+  return { slots, explanation: explainDecision(run, base, request, outcomes) };
+}
+
+const snapshot = (taken: Taken): Taken => ({
+  positions: new Set(taken.positions),
+  bids: new Set(taken.bids),
+  advertisers: new Set(taken.advertisers),
+  domains: new Set(taken.domains),
+  allowDuplicates: taken.allowDuplicates,
+});
+
+/** One slot being filled: its scan and the contenders pulled from it so far (outside bids first). */
+interface Filling {
+  readonly run: DecisionRun;
+  readonly slot: SlotRun;
+  readonly scan: TargetingScan;
+  readonly pool: Contender[];
+  readonly taken: Taken;
+}
+
+function fillSlot(run: DecisionRun, slot: SlotRun, wanted: DecisionSlot, request: DecisionRequest, taken: Taken, options: DecideOptions) {
+  const filling: Filling = { run, slot, scan: new TargetingScan(run.index, slot.req), pool: [], taken };
+  (request.externalBids ?? []).forEach((bid, at) => {
+    if (bid.slotId === slot.slotId && bid.priceMicros >= slot.placement.floorMicros) filling.pool.push(bidContender(run, bid, at));
+  });
+  const count = Math.max(1, Math.trunc(wanted.count ?? 1));
+  const selections: Selection[] = [];
+  const free = (c: Contender) => !isTaken(taken, c) && !isSeparated(taken, c);
+  while (selections.length < count) {
+    const winner = best(filling, free, 0);
+    if (winner === undefined) break;
+    let priceMicros = winner.ecpm;
+    if (winner.tier === PRICE_TIER && options.auction !== 'first') {
+      // The runner-up is the best other contender that could have won the slot.
+      const rival = (c: Contender) => c !== winner && c.tier === PRICE_TIER && free(c);
+      const runnerUp = best(filling, rival, PRICE_TIER);
+      priceMicros = clearingPriceMicros(winner.ecpm, runnerUp?.ecpm, { floorMicros: slot.placement.floorMicros, type: 'second' });
+    }
+    take(taken, winner);
+    selections.push(selectionOf(winner, priceMicros));
+  }
+  return selections;
+}
+
+/**
+ * The best contender `accept` admits, pulling from the scan (rank order) until the next position can
+ * neither beat nor tie it: a higher tier, or the same tier with an eCPM at least as high (with a rate
+ * predictor, eCPM is only known per creative, so the whole tier is pulled). Positions of a tier below
+ * `minTier` are not pulled.
+ */
+function best(filling: Filling, accept: (c: Contender) => boolean, minTier: number): Contender | undefined {
+  const { run, scan, pool, taken } = filling;
+  let top: Contender | undefined;
+  for (const c of pool) if (accept(c) && ranksBefore(c, top)) top = c;
+  const { tierRank, ecpmMicros } = run.index;
+  const dynamic = run.predictor !== undefined;
+  for (let position = scan.peek(); position >= 0; position = scan.peek()) {
+    const tier = tierRank[position]!;
+    if (tier < minTier) break;
+    if (top !== undefined && (tier < top.tier || (tier === top.tier && !dynamic && ecpmMicros[position]! < top.ecpm))) break;
+    scan.skip();
+    // Cheap separation first: a taken item or advertiser is out whatever its other steps say.
+    if (taken.positions.has(position)) continue;
+    if (!taken.allowDuplicates && taken.advertisers.has(run.index.lineItems[position]!.advertiserId)) continue;
+    const c = contend(run, filling.slot, position);
+    if (typeof c === 'string') continue;
+    pool.push(c);
+    if (accept(c) && ranksBefore(c, top)) top = c;
+  }
+  return top;
+}
+
+function selectionOf(c: Contender, priceMicros: number): Selection {
+  const common = { tier: tierOfRank(c.tier), ecpmMicros: c.ecpm, priceMicros };
+  if (c.lineItem !== undefined && c.creative !== undefined) {
+    const costMicros = c.lineItem.pricing?.model === 'cpm' ? impressionCostMicros(priceMicros) : 0n;
+    return { ...common, lineItem: c.lineItem, creative: c.creative, costMicros };
+  }
+  return { ...common, external: c.bid!, costMicros: impressionCostMicros(priceMicros) };
+}
