@@ -14,6 +14,8 @@ export interface PostingIndex {
   readonly byValue: ReadonlyMap<string, Uint32Array>;
   /** Items that do not restrict this dimension: what an unknown or missing value gets. */
   readonly any: Uint32Array;
+  /** Some item restricts the dimension (possibly to nothing); when false every set is every item. */
+  readonly restricts: boolean;
 }
 
 /** `valuesOf(i)` is the item's list on the dimension, or undefined when it does not restrict it. */
@@ -21,12 +23,14 @@ export function buildPostingIndex(size: number, valuesOf: (position: number) => 
   const words = wordsFor(size);
   const any = new Uint32Array(words);
   const byValue = new Map<string, Uint32Array>();
+  let restricts = false;
   for (let position = 0; position < size; position++) {
     const values = valuesOf(position);
     if (values === undefined) {
       setBit(any, position);
       continue;
     }
+    restricts = true;
     for (const value of values) {
       let bits = byValue.get(value);
       if (!bits) {
@@ -37,7 +41,7 @@ export function buildPostingIndex(size: number, valuesOf: (position: number) => 
     }
   }
   for (const bits of byValue.values()) for (let w = 0; w < words; w++) bits[w]! |= any[w]!;
-  return { byValue, any };
+  return { byValue, any, restricts };
 }
 
 export const postingFor = (index: PostingIndex, value: string | undefined): Uint32Array =>

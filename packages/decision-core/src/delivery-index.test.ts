@@ -253,6 +253,15 @@ describe('compileIndex', () => {
     ]);
   });
 
+  it("matches nothing when the two sides' day-parts never overlap (the only item, so no other restricts day-parts)", () => {
+    const li: DeliveryLineItem = {
+      ...item('never', { dayParts: [{ days: ['sun'], startHour: 0, endHour: 1 }] }),
+      campaignTargeting: { dayParts: [{ days: ['thu'], startHour: 0, endHour: 1 }] },
+    };
+    const thursdayMidnight = Date.UTC(2026, 0, 1);
+    expect(candidates(compileIndex([li]), { placementId: 'p', nowMs: thursdayMidnight })).toEqual([]);
+  });
+
   it('keeps the line items in rank order: tier, then eCPM, then input order', () => {
     const priced = (id: string, priority: number, bidMicros: number): DeliveryLineItem => ({
       ...item(id, {}),

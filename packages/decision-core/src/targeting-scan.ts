@@ -36,7 +36,7 @@ export class TargetingScan {
     });
     // Each group is an OR of sets (the request matches through any one of its values); the groups are ANDed.
     // A dimension no item restricts has every item in its `any` set: no need to AND it.
-    const restricting = (posting: PostingIndex) => posting.byValue.size > 0;
+    const restricting = (posting: PostingIndex) => posting.restricts;
     this.groups = [];
     if (restricting(index.dayParts)) this.groups.push(postingsForAny(index.dayParts, hours));
     if (restricting(index.keywordsAny)) this.groups.push(postingsForAny(index.keywordsAny, req.keywords));
