@@ -2,8 +2,8 @@
  * Remembers which (decision id, event type) pairs were already counted, each
  * until its token expires, so a replayed URL counts once per process.
  *
- * Memory is bounded by `maxEntries` (default 500,000; ~150 bytes each, so
- * ~75 MB at the bound). Past the bound the oldest remembered pair is
+ * Memory is bounded by `maxEntries` (default 500,000; measured 60–100 bytes
+ * an entry, so under 50 MB at the bound). Past the bound the oldest remembered pair is
  * forgotten first, and a replay of it would count again here; the event id is
  * derived from the same pair (trackingEventId), so analytics still drops the
  * duplicate — as it does for replays that reach another node of a cluster.

