@@ -14,6 +14,8 @@ let h: Harness;
 let logged: DeliveryEvent[];
 const tracked: { event: DeliveryEvent; logSizeThen: number }[] = [];
 const landings = new Map<string, string>();
+/** Decisions whose onTracked hook throws. */
+const failingHooks = new Set<string>();
 const organizationId = newId();
 const creativeId = newId();
 
@@ -23,6 +25,7 @@ beforeAll(async () => {
     tracking: {
       landingUrlOf: (org, creative) => landings.get(`${org}/${creative}`),
       onTracked: async (event) => {
+        if (failingHooks.has(event.decisionId ?? '')) throw new Error('budget store unreachable');
         tracked.push({ event, logSizeThen: (await h.deps.eventLog.read(0, 10_000)).events.length });
       },
     },
@@ -179,6 +182,33 @@ describe('GET /t/imp', () => {
     expect(call?.event.type).toBe('impression');
     const all = (await h.deps.eventLog.read(0, 10_000)).events;
     expect(all.slice(0, call!.logSizeThen).some((e) => e.id === call!.event.id)).toBe(true);
+  });
+});
+
+describe('when recording fails', () => {
+  it('answers 500 when the log refuses the event, and counts the retry', async () => {
+    const f = facts();
+    const log = h.deps.eventLog;
+    const append = log.append;
+    log.append = async () => {
+      throw new Error('disk full');
+    };
+    try {
+      expectProblem(await h.app.inject({ method: 'GET', url: urlsOf(f).impressionUrl }), 500, 'INTERNAL');
+    } finally {
+      log.append = append;
+    }
+    expect(await eventsOf(f.decisionId)).toEqual([]);
+    expect((await h.app.inject({ method: 'GET', url: urlsOf(f).impressionUrl })).statusCode).toBe(200);
+    expect(await eventsOf(f.decisionId)).toHaveLength(1);
+  });
+
+  it('still answers and keeps the event when the onTracked hook throws', async () => {
+    const f = facts();
+    failingHooks.add(f.decisionId);
+    const response = await h.app.inject({ method: 'GET', url: urlsOf(f).impressionUrl });
+    expect(response.statusCode).toBe(200);
+    expect(await eventsOf(f.decisionId)).toHaveLength(1);
   });
 });
 
