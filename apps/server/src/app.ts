@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Clock } from '@adplatform/domain';
-import type { BlobStore, ChangeBus, DeliveryEvent, EventLog, MetadataStore, RateLimiter } from '@adplatform/ports';
+import type { BlobStore, ChangeBus, CounterStore, DeliveryEvent, EventLog, MetadataStore, RateLimiter } from '@adplatform/ports';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -57,6 +57,8 @@ export interface AppDeps {
   loginThrottle: RateLimiter;
   /** Decisions, impressions, clicks and other delivery events. */
   eventLog: EventLog;
+  /** Frequency caps, budget spend and allowance leases (in process, or Redis with REDIS_URL). */
+  counters: CounterStore;
 }
 
 export interface TrackingOptions {

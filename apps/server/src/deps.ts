@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createS3BlobStore, parseS3Url, type S3BlobStoreOptions } from '@adplatform/adapter-blobs-s3';
-import { createMemoryChangeBus, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createMemoryChangeBus, createMemoryCounterStore, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createRedisCounterStore } from '@adplatform/adapter-redis';
 import { createMetadataStore } from '@adplatform/adapter-sql';
 import { type Config, ConfigError } from '@adplatform/config';
 import { systemClock } from '@adplatform/domain';
@@ -27,6 +28,8 @@ export async function createDeps(config: Config): Promise<AppDeps> {
     loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
     // In process until the durable log (data/events) lands: the last 100,000 events.
     eventLog: createMemoryEventLog({ maxEvents: 100_000 }),
+    // Shared by every delivery process through Redis when REDIS_URL is set; in this process otherwise.
+    counters: config.redisUrl ? createRedisCounterStore({ url: config.redisUrl }) : createMemoryCounterStore(),
   };
 }
 

@@ -57,6 +57,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
       await jobs.idle(); // a running sweep finishes before its store closes
       await deps.store.close();
       await deps.eventLog.close();
+      await deps.counters.close();
     })();
     return stopping;
   };

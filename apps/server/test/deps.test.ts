@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '@adplatform/config';
 import { describe, expect, it } from 'vitest';
 import { createDeps } from '../src/deps.js';
@@ -9,5 +12,27 @@ describe('createDeps', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([{ variable: 'S3_URL', message: expect.stringMatching(/^names no bucket/) }]);
     expect((error as ConfigError).message).not.toContain('hunter2');
+  });
+
+  it('keeps the counters in process without REDIS_URL, and in Redis with it', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'adp-deps-'));
+    try {
+      for (const [env, kind] of [
+        [{}, 'memory'],
+        [{ REDIS_URL: 'redis://127.0.0.1:6379' }, 'redis'],
+      ] as const) {
+        const deps = await createDeps(loadConfig({ ...env, ADPLATFORM_DATA_DIR: dataDir }));
+        try {
+          expect(deps.counters.kind).toBe(kind);
+          await expect(deps.counters.ping()).resolves.toBeUndefined();
+        } finally {
+          await deps.counters.close();
+          await deps.store.close();
+          await deps.eventLog.close();
+        }
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
-import { createMemoryChangeBus, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createMemoryChangeBus, createMemoryCounterStore, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createTestPgliteStore, createTestPostgresStore } from '@adplatform/adapter-sql/testing';
 import { type ChangeEvent, createManualClock, type Role } from '@adplatform/domain';
 import type { MetadataStore, TokenBucketOptions } from '@adplatform/ports';
@@ -53,6 +53,7 @@ export async function createHarness(
     rateLimiter: createMemoryRateLimiter({ ...(options.rateLimit ?? { perSecond: 10_000, burst: 10_000 }), clock }),
     loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
     eventLog: createMemoryEventLog(),
+    counters: createMemoryCounterStore(),
   };
   const app = await buildApp(deps, {
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
