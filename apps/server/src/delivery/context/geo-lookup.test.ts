@@ -84,3 +84,17 @@ describe('parseIpv4', () => {
     }
   });
 });
+
+describe('the IPv6 prefix fast path', () => {
+  it('agrees with the full special-range check (ipaddr.js) on whether an address may have a country', async () => {
+    const { isPublicAddress } = await import('../../http/outbound.js');
+    const special = ['2001:db8::1', '2001::1', '2001:2::1', '2001:10::1', '2002:c000:204::1', '3fff::1', '::', '::1', 'fc00::1', 'ff02::1'];
+    for (const ip of special) expect(geo.country(ip), ip).toBeUndefined();
+    fc.assert(
+      fc.property(fc.ipV6(), (ip) => {
+        if (geo.country(ip) !== undefined) expect(isPublicAddress(ip), ip).toBe(true);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+});

@@ -39,7 +39,7 @@ export function defaultGeoDbPath(): string {
  * is missing or not an MMDB, so a bad path fails boot rather than requests.
  */
 export function createGeoLookup(options: GeoLookupOptions = {}): GeoLookup {
-  const reader = new Reader<Response>(readFileSync(options.dbPath ?? defaultGeoDbPath()));
+  const reader = new Reader<Response>(readFileSync(options.dbPath ?? defaultGeoDbPath()), { cache: createRecordCache() });
   return {
     country(ip) {
       const address = toLookupAddress(ip);
@@ -54,6 +54,22 @@ export function createGeoLookup(options: GeoLookupOptions = {}): GeoLookup {
   };
 }
 
+/**
+ * Decoded records by their offset in the database. A country database has a
+ * few hundred distinct records, so after warm-up a lookup walks the tree and
+ * allocates nothing; the bound only guards against a database with far more.
+ */
+function createRecordCache(maxEntries = 10_000): { get(key: string | number): unknown; set(key: string | number, value: unknown): void } {
+  const records = new Map<string | number, unknown>();
+  return {
+    get: (key) => records.get(key),
+    set(key, value) {
+      if (records.size >= maxEntries) records.clear();
+      records.set(key, value);
+    },
+  };
+}
+
 /** The address to look up, or undefined when it is not a public one; IPv4-mapped IPv6 becomes its IPv4. */
 function toLookupAddress(ip: string): string | undefined {
   if (ip.length === 0 || ip.length > 64) return undefined;
@@ -62,9 +78,43 @@ function toLookupAddress(ip: string): string | undefined {
   if (v4 !== undefined) return isSpecialIpv4(v4) ? undefined : ip;
   const text = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
   // Only canonical IPv6 gets here: ipaddr.js would also take IPv4 as `8.8.8` or hex, which no socket reports.
-  if (isIP(text) !== 6 || !isPublicAddress(text)) return undefined;
+  if (isIP(text) !== 6) return undefined;
+  const [first, second] = leadingHextets(text);
+  if (isGlobalUnicastV6(first, second)) return text;
+  // Rare: IPv4-mapped (::ffff:a.b.c.d, also in hex) and anything else outside 2000::/3, through the full check.
+  if (!isPublicAddress(text)) return undefined;
   const v6 = ipaddr.parse(text) as ipaddr.IPv6;
-  return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : text;
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : undefined;
+}
+
+/** The first two 16-bit groups of a valid IPv6 text (0 where `::` compresses them). */
+function leadingHextets(text: string): [number, number] {
+  const groups = [0, 0];
+  let group = 0;
+  let value = 0;
+  for (let i = 0; i < text.length && group < 2; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 58) {
+      groups[group++] = value;
+      if (text.charCodeAt(i + 1) === 58) return [groups[0] as number, group === 1 ? 0 : (groups[1] as number)];
+      value = 0;
+    } else {
+      value = value * 16 + Number.parseInt(text[i] as string, 16);
+    }
+  }
+  return [groups[0] as number, groups[1] as number];
+}
+
+/**
+ * Global unicast 2000::/3 without its special-purpose blocks (IANA IPv6
+ * special registry): 2001::/23 (Teredo, benchmarking, ORCHID, …),
+ * 2001:db8::/32 and 3fff::/20 (documentation), 2002::/16 (6to4). A prefix
+ * check on two integers, where ipaddr.js would parse the whole address.
+ */
+function isGlobalUnicastV6(first: number, second: number): boolean {
+  if (first < 0x2000 || first > 0x3fff || first === 0x2002) return false;
+  if (first === 0x2001 && (second < 0x0200 || second === 0x0db8)) return false;
+  return !(first === 0x3fff && second < 0x1000);
 }
 
 /** Dotted-quad IPv4 as an unsigned 32-bit number, or undefined when it is not exactly one. */
