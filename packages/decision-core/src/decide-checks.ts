@@ -23,6 +23,8 @@ export interface DecisionRun {
   readonly seed: number;
   readonly predictor: RatePredictor | undefined;
   readonly armUnit: ((experimentId: string) => number) | undefined;
+  /** Impressions this request has already chosen, by line item and campaign id: they count against caps too. */
+  readonly pending: ReadonlyMap<string, number>;
 }
 
 /** One slot being filled. */
@@ -51,12 +53,13 @@ export type Failure = Exclude<DecisionStep, 'targeting' | 'separation' | 'rank' 
 export const flightAllows = (li: DeliveryLineItem, nowMs: number): boolean =>
   li.flight === undefined || (nowMs >= li.flight.startMs && (li.flight.endMs === null || nowMs < li.flight.endMs));
 
-export function capsAllow(li: DeliveryLineItem, state: DeliveryState): boolean {
+/** Every cap: the user's impressions of the scope in the window, plus those this request already chose, are under its count. */
+export function capsAllow(li: DeliveryLineItem, state: DeliveryState, pending?: ReadonlyMap<string, number>): boolean {
   const caps = li.frequencyCaps;
   if (caps === undefined) return true;
   for (const cap of caps) {
     const scopeId = cap.scope === 'campaign' ? li.campaignId : li.id;
-    if (!(state.frequency(scopeId, cap.windowMs) < cap.count)) return false;
+    if (!(state.frequency(scopeId, cap.windowMs) + (pending?.get(scopeId) ?? 0) < cap.count)) return false;
   }
   return true;
 }
@@ -93,7 +96,7 @@ export function contend(run: DecisionRun, slot: SlotRun, position: number): Cont
   const creative = chooseCreative(li.creatives, slot.fit, unitOf(run.seed, PURPOSE.creative, position), run.armUnit);
   if (creative === undefined) return 'creative';
   if (!flightAllows(li, nowMs)) return 'flight';
-  if (!capsAllow(li, run.state)) return 'frequency-cap';
+  if (!capsAllow(li, run.state, run.pending)) return 'frequency-cap';
   if (!budgetsAllow(li, run.state, index.costMicros[position]!, nowMs)) return 'budget';
   if (!pacingPasses(run, li, position)) return 'pacing';
   const ecpm =

@@ -10,6 +10,7 @@ export interface TakenView {
   readonly advertisers: ReadonlySet<string>;
   readonly domains: ReadonlySet<string>;
   readonly allowDuplicates: boolean;
+  readonly pending: ReadonlyMap<string, number>;
 }
 
 export interface SlotOutcome {
@@ -61,9 +62,13 @@ export function explainDecision(
         entries.push({ ...head, step: 'targeting', dimension: targeting.dimension, reason: targeting.reason });
         return;
       }
-      const contender = contend(run, slotRun, position);
+      if (winners.includes(li.id)) {
+        entries.push({ ...head, step: 'won' });
+        return;
+      }
+      // Caps count the impressions the request chose up to the end of this slot, as the hot path saw them (at most).
+      const contender = contend({ ...run, pending: outcome.takenAfter.pending }, slotRun, position);
       if (typeof contender === 'string') entries.push({ ...head, step: contender, reason: REASONS[contender] });
-      else if (winners.includes(li.id)) entries.push({ ...head, step: 'won' });
       else if (outcome.takenAfter.positions.has(position) || separated(outcome.takenAfter, li.advertiserId))
         entries.push({ ...head, step: 'separation', reason: 'the request already has an ad of this line item or advertiser' });
       else entries.push({ ...head, step: 'rank', outrankedBy: winners });

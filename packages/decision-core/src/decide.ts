@@ -18,6 +18,8 @@ interface Taken {
   readonly advertisers: Set<string>;
   readonly domains: Set<string>;
   readonly allowDuplicates: boolean;
+  /** Chosen impressions by line item and campaign id, for frequency caps (the same map as the run's `pending`). */
+  readonly pending: Map<string, number>;
 }
 
 const isTaken = (taken: Taken, c: Contender) => (c.bid === undefined ? taken.positions.has(c.position) : taken.bids.has(c.bid.bidId));
@@ -34,6 +36,8 @@ function take(taken: Taken, c: Contender): void {
   if (c.lineItem !== undefined) {
     taken.positions.add(c.position);
     taken.advertisers.add(c.lineItem.advertiserId);
+    taken.pending.set(c.lineItem.id, (taken.pending.get(c.lineItem.id) ?? 0) + 1);
+    taken.pending.set(c.lineItem.campaignId, (taken.pending.get(c.lineItem.campaignId) ?? 0) + 1);
   } else if (c.bid !== undefined) {
     taken.bids.add(c.bid.bidId);
     if (c.bid.advertiserDomain !== undefined) taken.domains.add(c.bid.advertiserDomain.toLowerCase());
@@ -57,6 +61,7 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
     seed: Math.floor(options.random() * 4_294_967_296) >>> 0,
     predictor: options.predictor,
     armUnit: userKey === undefined ? undefined : (experimentId) => unitOfString(`${experimentId}\u0000${userKey}`),
+    pending: new Map(),
   };
   const taken: Taken = {
     positions: new Set(),
@@ -64,6 +69,7 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
     advertisers: new Set(),
     domains: new Set(),
     allowDuplicates: request.allowDuplicateAdvertisers === true,
+    pending: run.pending as Map<string, number>,
   };
   const base = prepareRequest({ ...request.context, placementId: request.slots[0]?.placementId ?? '', nowMs: request.nowMs });
   const slots: Record<string, Selection[]> = {};
@@ -90,6 +96,7 @@ const snapshot = (taken: Taken): Taken => ({
   advertisers: new Set(taken.advertisers),
   domains: new Set(taken.domains),
   allowDuplicates: taken.allowDuplicates,
+  pending: new Map(taken.pending),
 });
 
 /** One slot being filled: its scan and the contenders pulled from it so far (outside bids first). */
