@@ -1,5 +1,13 @@
 // The synthetic targeting mix and request stream of decide.bench.ts, from a seeded PRNG so runs compare.
-import type { DeliveryLineItem, RequestContext } from '@adplatform/decision-core';
+import {
+  type DecisionRequest,
+  type DeliveryLineItem,
+  type DeliveryPlacement,
+  type DeliveryPricing,
+  type DeliveryState,
+  type RequestContext,
+  tierRank,
+} from '@adplatform/decision-core';
 import { DEVICE_TYPES, type Targeting } from '@adplatform/domain';
 
 /** mulberry32: small, fast, good enough for workloads; seeded so every run builds the same index. */
@@ -101,4 +109,127 @@ export function createContexts(count: number, seed: number): RequestContext[] {
       categories: [],
     };
   });
+}
+
+// ---- The whole decision: line items with tiers, prices, creatives, caps, budgets, pacing and flights. ----
+
+const SIZES = [
+  { width: 300, height: 250 },
+  { width: 728, height: 90 },
+  { width: 320, height: 50 },
+  { width: 160, height: 600 },
+];
+
+export const DECIDE_MIX = {
+  description:
+    'targeting as above, plus: 20% of line items also carry campaign targeting (a country list); tiers 5% sponsorship, 25% standard, ' +
+    '60% price, 10% house; pricing 70% CPM (0.50–10.00), 20% CPC (0.10–3.00), 10% CPA; 1–3 creatives (90% image/HTML in one of 4 sizes, ' +
+    '10% video); 40% with a frequency cap (1–5 per 1 h, 1 day or lifetime, line item or campaign), 60% with a daily budget ' +
+    '(even pacing for half), 20% with a total budget; 90% in flight. Placements: 500, each 1–2 sizes of the 4, image+HTML ' +
+    '(10% also video), floors 0–1.00 CPM. State: caps and spend read from Maps keyed as the server would.',
+};
+
+export function createPlacements(seed: number): DeliveryPlacement[] {
+  const random = createRandom(seed);
+  return PLACEMENTS.map((id) => ({
+    id,
+    organizationId: 'org',
+    publisherId: 'pub',
+    siteId: 'site',
+    formats: random() < 0.1 ? ['image', 'html', 'video'] : ['image', 'html'],
+    sizes: pickSome(random, SIZES, 1, 2),
+    floorMicros: Math.floor(random() * 5) * 250_000,
+  }));
+}
+
+function deliveryExtras(random: Random, i: number, startMs: number): Partial<DeliveryLineItem> {
+  const tierDraw = random();
+  const tier = tierDraw < 0.05 ? 'sponsorship' : tierDraw < 0.3 ? 'standard' : tierDraw < 0.9 ? 'price' : 'house';
+  const modelDraw = random();
+  const pricing: DeliveryPricing =
+    modelDraw < 0.7
+      ? { model: 'cpm', bidMicros: 500_000 + Math.floor(random() * 9_500) * 1_000 }
+      : modelDraw < 0.9
+        ? { model: 'cpc', bidMicros: 100_000 + Math.floor(random() * 2_900) * 1_000 }
+        : { model: 'cpa', bidMicros: 1_000_000 + Math.floor(random() * 49_000) * 1_000 };
+  const creatives = range(1 + Math.floor(random() * 3), (k) => {
+    if (random() < 0.1) return { id: `cr-${i}-${k}`, format: 'video' as const, weight: 1 + Math.floor(random() * 5) };
+    const size = pick(random, SIZES);
+    return {
+      id: `cr-${i}-${k}`,
+      format: random() < 0.7 ? ('image' as const) : ('html' as const),
+      ...size,
+      weight: 1 + Math.floor(random() * 5),
+    };
+  });
+  const frequencyCaps =
+    random() < 0.4
+      ? [
+          {
+            scope: random() < 0.7 ? ('lineItem' as const) : ('campaign' as const),
+            count: 1 + Math.floor(random() * 5),
+            windowMs: pick(random, [3_600_000, 86_400_000, null]),
+          },
+        ]
+      : [];
+  const budgets = [];
+  if (random() < 0.6)
+    budgets.push({
+      scope: 'lineItem' as const,
+      period: 'daily' as const,
+      limitMicros: BigInt(10_000_000 + Math.floor(random() * 990) * 1_000_000),
+    });
+  if (random() < 0.2)
+    budgets.push({
+      scope: 'campaign' as const,
+      period: 'total' as const,
+      limitMicros: BigInt(1_000_000_000 + Math.floor(random() * 99) * 1_000_000_000),
+    });
+  const inFlight = random() < 0.9;
+  return {
+    tier,
+    priority: tierRank(tier),
+    pricing,
+    creatives,
+    frequencyCaps,
+    budgets,
+    pacing: budgets.length > 0 && random() < 0.5 ? 'even' : 'asap',
+    flight: inFlight
+      ? { startMs: startMs - 86_400_000, endMs: random() < 0.5 ? null : startMs + 30 * 86_400_000 }
+      : { startMs: startMs + 86_400_000, endMs: null },
+    ...(random() < 0.2 ? { campaignTargeting: { geo: { countries: pickSome(random, COUNTRIES, 3, 10) } } } : {}),
+  };
+}
+
+export function createDeliveryLineItems(count: number, seed: number): DeliveryLineItem[] {
+  const random = createRandom(seed + 1);
+  return createLineItems(count, seed).map((li, i) => ({ ...li, ...deliveryExtras(random, i, START_MS) }));
+}
+
+/** Requests in time order (a live stream), one slot each, spread over the same week as the contexts. */
+export function createDecisionRequests(count: number, seed: number): DecisionRequest[] {
+  const contexts = createContexts(count, seed).sort((a, b) => a.nowMs - b.nowMs);
+  return contexts.map(({ placementId, nowMs, ...context }, i) => ({
+    nowMs,
+    slots: [{ slotId: 'div-1', placementId }],
+    context,
+    userKey: `user-${i % 5_000}`,
+  }));
+}
+
+/** A state like the server's: spend and impressions in Maps, a few of them non-zero. */
+export function createState(lineItems: readonly DeliveryLineItem[], seed: number): DeliveryState {
+  const random = createRandom(seed);
+  const frequency = new Map<string, number>();
+  const spent = new Map<string, bigint>();
+  for (const li of lineItems) {
+    if (random() < 0.3) frequency.set(li.id, Math.floor(random() * 4));
+    for (const budget of li.budgets ?? [])
+      if (random() < 0.5) spent.set(`li:${li.id}:total`, budget.limitMicros / BigInt(2 + Math.floor(random() * 8)));
+  }
+  return {
+    frequency: (scopeId) => frequency.get(scopeId) ?? 0,
+    spent: (key) => spent.get(key) ?? 0n,
+    hasAllowance: () => true,
+  };
 }
