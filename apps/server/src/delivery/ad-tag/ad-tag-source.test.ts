@@ -1,4 +1,5 @@
 import { Script } from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AD_TAG_SCRIPT } from './ad-tag.script.js';
 import { adTagHeaders, adTagSource, compactScript } from './ad-tag-source.js';
@@ -11,9 +12,10 @@ describe('adTagSource', () => {
     expect(body).not.toMatch(/^\s*\/\//m);
   });
 
-  it('stays small: under 6 KB as served', () => {
+  it('stays small: under 6.5 KB as served, under 3 KB gzipped', () => {
     const { body } = adTagSource();
-    expect(Buffer.byteLength(body)).toBeLessThan(6 * 1024);
+    expect(Buffer.byteLength(body)).toBeLessThan(6.5 * 1024);
+    expect(gzipSync(body).byteLength).toBeLessThan(3 * 1024);
     expect(body.length).toBeLessThan(AD_TAG_SCRIPT.length);
   });
 

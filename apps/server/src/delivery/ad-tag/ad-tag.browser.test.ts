@@ -19,6 +19,9 @@ interface Hit {
   headers: IncomingMessage['headers'];
   body: string;
 }
+const IMAGE = '00000000-0000-4000-8000-00000000000a';
+const HTML = '00000000-0000-4000-8000-00000000000b';
+const NO_FILL = '00000000-0000-4000-8000-00000000000c';
 const GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 let hits: Hit[] = [];
 let adOrigin = '';
@@ -32,7 +35,7 @@ const POLL = { timeout: 10_000 };
 function stubAd(placementId: string, divName: string) {
   const urls = { clickUrl: `${adOrigin}/t/click?d=${divName}`, impressionUrl: `${adOrigin}/t/imp?d=${divName}`, assetBaseUrl: adOrigin };
   const html =
-    placementId === 'image'
+    placementId === IMAGE
       ? renderAdMarkup(
           {
             format: 'image',
@@ -69,7 +72,7 @@ function answerDecisions(body: string): unknown {
   const request = JSON.parse(body) as { placements: { divName: string; placementId: string }[] };
   const decisions: Record<string, unknown> = {};
   for (const slot of request.placements)
-    decisions[slot.divName] = slot.placementId === 'no-fill' ? null : [stubAd(slot.placementId, slot.divName)];
+    decisions[slot.divName] = slot.placementId === NO_FILL ? null : [stubAd(slot.placementId, slot.divName)];
   return { decisions };
 }
 
@@ -106,7 +109,7 @@ beforeAll(async () => {
       return { status: 200, type: 'application/json', body: JSON.stringify(answerDecisions(body)) };
     if (path.startsWith('/assets/')) return { status: 200, type: 'image/gif', body: GIF };
     if (path.startsWith('/v1/ad/')) {
-      const ad = stubAd('image', 'iframe');
+      const ad = stubAd(IMAGE, 'iframe');
       return { status: 200, headers: AD_PAGE_HEADERS, body: renderIframePage(ad, { fallback: { type: 'none' }, format: 'image' }) };
     }
     return { status: 204 };
@@ -142,8 +145,8 @@ describe('ad.js in Chromium (stub decision endpoint)', () => {
   it('batches every slot into one text/plain POST, renders sandboxed iframes and fires impression and viewable beacons', async () => {
     const page = await open({
       placements: [
-        { divName: 'top', placementId: 'image', attributes: { 'data-keywords': 'sports, news', 'data-kv-section': 'home' } },
-        { divName: 'side', placementId: 'html', attributes: { 'data-kv-tags': 'a,b' } },
+        { divName: 'top', placementId: IMAGE, attributes: { 'data-keywords': 'sports, news', 'data-kv-section': 'home' } },
+        { divName: 'side', placementId: HTML, attributes: { 'data-kv-tags': 'a,b' } },
       ],
     });
     await page.waitForSelector('#top iframe');
@@ -156,8 +159,8 @@ describe('ad.js in Chromium (stub decision endpoint)', () => {
     const sent = JSON.parse(call.body);
     expect(sent).toMatchObject({
       placements: [
-        { divName: 'top', placementId: 'image' },
-        { divName: 'side', placementId: 'html' },
+        { divName: 'top', placementId: IMAGE },
+        { divName: 'side', placementId: HTML },
       ],
       url: `${pageOrigin}/`,
       keywords: ['sports', 'news'],
@@ -185,7 +188,7 @@ describe('ad.js in Chromium (stub decision endpoint)', () => {
   });
 
   it('counts an ad below the fold as viewable only after it has been in view for a second', async () => {
-    const page = await open({ spacerPx: 3000, placements: [{ divName: 'low', placementId: 'image' }] });
+    const page = await open({ spacerPx: 3000, placements: [{ divName: 'low', placementId: IMAGE }] });
     await expect.poll(() => beacons('imp'), POLL).toEqual(['/t/imp?d=low']);
     await page.waitForTimeout(1500);
     expect(beacons('view')).toEqual([]);
@@ -197,14 +200,14 @@ describe('ad.js in Chromium (stub decision endpoint)', () => {
   });
 
   it('keeps the first-party id across pages, and drops it when consent is denied', async () => {
-    const first = await open({ placements: [{ divName: 'a', placementId: 'html' }] });
+    const first = await open({ placements: [{ divName: 'a', placementId: HTML }] });
     await first.waitForSelector('#a iframe');
     const key = JSON.parse(decisionCalls()[0]!.body).user.key;
     await first.reload();
     await first.waitForSelector('#a iframe');
     expect(JSON.parse(decisionCalls()[1]!.body).user.key).toBe(key);
 
-    pageOptions = { placements: [{ divName: 'a', placementId: 'html' }], inlineScript: 'window.adplatformConsent = false' };
+    pageOptions = { placements: [{ divName: 'a', placementId: HTML }], inlineScript: 'window.adplatformConsent = false' };
     await first.reload();
     await first.waitForSelector('#a iframe');
     expect(JSON.parse(decisionCalls()[2]!.body).user).toBeUndefined();
@@ -214,7 +217,7 @@ describe('ad.js in Chromium (stub decision endpoint)', () => {
 
   it('forwards a consent object, leaves unfilled slots empty and picks up slots added later', async () => {
     const page = await open({
-      placements: [{ divName: 'none', placementId: 'no-fill' }],
+      placements: [{ divName: 'none', placementId: NO_FILL }],
       inlineScript: "window.adplatformConsent = { gdpr: 1, tcString: 'CP-test' }",
     });
     await expect.poll(() => page.$eval('#none', (el) => el.getAttribute('data-adp-state')), POLL).toBe('empty');
@@ -223,7 +226,7 @@ describe('ad.js in Chromium (stub decision endpoint)', () => {
 
     // A single-page app inserting two slots at once (page code, run in the browser).
     await page.evaluate(
-      "for (const id of ['late1', 'late2']) { const div = document.createElement('div'); div.id = id; div.dataset.placement = 'html'; document.body.appendChild(div); }",
+      `for (const id of ['late1', 'late2']) { const div = document.createElement('div'); div.id = id; div.dataset.placement = '${HTML}'; document.body.appendChild(div); }`,
     );
     await page.waitForSelector('#late2 iframe');
     expect(decisionCalls()).toHaveLength(2);
@@ -244,6 +247,25 @@ describe('ad.js in Chromium (stub decision endpoint)', () => {
     expect(await frame!.evaluate('window.origin')).toBe('null');
     expect(await frame!.evaluate("document.querySelector('img').naturalWidth")).toBe(1);
     expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it('one odd slot does not fail the others: bad placement ids, duplicate ids and bad key-value names are handled in the page', async () => {
+    const page = await open({
+      placements: [
+        { divName: 'dup', placementId: HTML, attributes: { 'data-kv-ok': 'x'.repeat(300), [`data-kv-${'k'.repeat(65)}`]: 'y' } },
+        { divName: 'dup', placementId: HTML },
+        { divName: 'broken', placementId: 'not-a-uuid' },
+      ],
+    });
+    await expect.poll(() => page.$$eval('iframe', (frames) => frames.length), POLL).toBe(2);
+    const sent = JSON.parse(decisionCalls()[0]!.body);
+    expect(sent.placements).toEqual([
+      { divName: 'dup', placementId: HTML },
+      { divName: expect.stringMatching(/^adp-slot-\d+$/), placementId: HTML },
+    ]);
+    expect(sent.keyValues).toEqual({ ok: 'x'.repeat(256) });
+    expect(await page.$eval('#broken', (el) => el.getAttribute('data-adp-state'))).toBe('error');
     await page.close();
   });
 });

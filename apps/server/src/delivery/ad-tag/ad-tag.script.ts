@@ -19,6 +19,7 @@ export const AD_TAG_SCRIPT = String.raw`
   var SANDBOX = 'allow-scripts allow-popups allow-popups-to-escape-sandbox';
   var HEAD = '<!doctype html><html><head><meta charset="utf-8"><base target="_blank">' +
     '<style>html,body{margin:0;padding:0;overflow:hidden;background:transparent}</style></head><body>';
+  var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   var MAX_SLOTS = 20, seq = 0, timer = 0, ready = d.readyState !== 'loading';
 
   // Consent: false or 'deny' withholds the first-party id (and forgets a stored one).
@@ -81,23 +82,26 @@ export const AD_TAG_SCRIPT = String.raw`
     div.appendChild(frame);
   }
 
-  function keyValues(div) {
-    var kv = {}, n = 0;
+  // Values are trimmed to the decision API's limits, so one odd attribute cannot fail the whole request.
+  function keyValues(div, kv) {
     for (var i = 0; i < div.attributes.length; i++) {
-      var a = div.attributes[i];
-      if (a.name.indexOf('data-kv-') === 0 && a.name.length > 8) {
-        kv[a.name.slice(8)] = a.value.indexOf(',') >= 0 ? a.value.split(',').map(function (v) { return v.trim(); }) : a.value;
-        n++;
-      }
+      var a = div.attributes[i], key = a.name.slice(8);
+      if (a.name.indexOf('data-kv-') !== 0 || !/^[a-z0-9_.:-]{1,64}$/.test(key)) continue;
+      if (!(key in kv) && Object.keys(kv).length >= 50) continue;
+      kv[key] = a.value.indexOf(',') >= 0 ? a.value.split(',').slice(0, 50).map(function (v) { return v.trim().slice(0, 256); }) : a.value.slice(0, 256);
     }
-    return n ? kv : null;
   }
 
+  // Each new slot gets a unique divName: its id when it has a usable one. A bad placement id is an error of that slot only.
   function slots() {
-    var list = [], divs = d.querySelectorAll('div[data-placement]:not([data-adp-state])');
+    var list = [], used = {}, divs = d.querySelectorAll('div[data-placement]:not([data-adp-state])');
     for (var i = 0; i < divs.length; i++) {
-      var div = divs[i];
-      if (!div.id) div.id = 'adp-slot-' + ++seq;
+      var div = divs[i], name = div.id;
+      if (!div.id) div.id = name = 'adp-slot-' + ++seq;
+      if (name.length > 128 || used[name]) name = 'adp-slot-' + ++seq;
+      used[name] = 1;
+      div.setAttribute('data-adp-name', name);
+      if (!UUID.test(div.getAttribute('data-placement'))) { div.setAttribute('data-adp-state', 'error'); continue; }
       div.setAttribute('data-adp-state', 'requested');
       list.push(div);
     }
@@ -106,18 +110,17 @@ export const AD_TAG_SCRIPT = String.raw`
 
   // Page-level keywords and key-values: the union of every requested div's data-keywords and data-kv-*.
   function request(divs) {
-    var c = consent(), body = { placements: [], url: location.href }, kws = [], kvs = null;
-    if (d.referrer) body.referrer = d.referrer;
+    var c = consent(), body = { placements: [], url: location.href.slice(0, 4096) }, kws = [], kvs = {};
+    if (d.referrer) body.referrer = d.referrer.slice(0, 4096);
     divs.forEach(function (div) {
-      body.placements.push({ divName: div.id, placementId: div.getAttribute('data-placement') });
+      body.placements.push({ divName: div.getAttribute('data-adp-name'), placementId: div.getAttribute('data-placement') });
       (div.getAttribute('data-keywords') || '').split(',').forEach(function (k) {
-        k = k.trim(); if (k && kws.indexOf(k) < 0) kws.push(k);
+        k = k.trim().slice(0, 100); if (k && kws.length < 100 && kws.indexOf(k) < 0) kws.push(k);
       });
-      var kv = keyValues(div);
-      if (kv) kvs = Object.assign(kvs || {}, kv);
+      keyValues(div, kvs);
     });
     if (kws.length) body.keywords = kws;
-    if (kvs) body.keyValues = kvs;
+    if (Object.keys(kvs).length) body.keyValues = kvs;
     var key = userKey(c);
     if (key) body.user = { key: key };
     var consentFields = {}, any = false;
@@ -126,10 +129,6 @@ export const AD_TAG_SCRIPT = String.raw`
     });
     if (any) body.consent = consentFields;
     return body;
-  }
-
-  function settle(divs, state) {
-    divs.forEach(function (div) { div.setAttribute('data-adp-state', state); });
   }
 
   function load() {
@@ -151,12 +150,14 @@ export const AD_TAG_SCRIPT = String.raw`
     }).then(function (answer) {
       var decisions = (answer && answer.decisions) || {};
       divs.forEach(function (div) {
-        var ads = (decisions[div.id] || []).filter(function (ad) { return ad && typeof ad.html === 'string' && ad.html; });
+        var ads = (decisions[div.getAttribute('data-adp-name')] || []).filter(function (ad) { return ad && typeof ad.html === 'string' && ad.html; });
         ads.forEach(function (ad) { render(div, ad); });
         div.setAttribute('data-adp-state', ads.length ? 'filled' : 'empty');
         div.dispatchEvent(new CustomEvent('adplatform:render', { bubbles: true, detail: { ads: ads } }));
       });
-    }).catch(function () { settle(divs, 'error'); });
+    }).catch(function () {
+      divs.forEach(function (div) { div.setAttribute('data-adp-state', 'error'); });
+    });
   }
 
   // One request for every div present when the DOM is ready; later ones batched per tick.
