@@ -79,7 +79,7 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
     const slotRun: SlotRun | undefined = placement && {
       slotId: slot.slotId,
       placement,
-      fit: placementFit(placement),
+      fit: index.placementFits.get(slot.placementId) ?? placementFit(placement),
       req: slot.placementId === base.placementId ? base : { ...base, placementId: slot.placementId },
     };
     const selections = slotRun ? fillSlot(run, slotRun, slot, request, taken, options) : [];

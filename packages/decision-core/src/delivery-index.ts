@@ -1,4 +1,5 @@
 import { buildExcludeIndex, buildPostingIndex, type PostingIndex, postingBytes, wordsFor } from './bitset.js';
+import { type PlacementFit, placementFit } from './creative-fit.js';
 import type { DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
 import {
   columnarRadius,
@@ -32,6 +33,8 @@ export interface DeliveryIndex {
   readonly builtAtMs: number | undefined;
   /** The placements delivery serves, by id. */
   readonly placements: ReadonlyMap<string, DeliveryPlacement>;
+  /** Each placement's formats and sizes as sets, for creative fit. */
+  readonly placementFits: ReadonlyMap<string, PlacementFit>;
   /** Per position: tier rank (sponsorship 3 … house 0). */
   readonly tierRank: Uint8Array;
   /** Per position: eCPM in micros with the default predicted rates (see `ecpmMicros`). */
@@ -104,6 +107,7 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
     lineItems: items,
     builtAtMs: options.now,
     placements: new Map((options.placements ?? []).map((p) => [p.id, p])),
+    placementFits: new Map((options.placements ?? []).map((p) => [p.id, placementFit(p)])),
     tierRank: Uint8Array.from(items, tierRankOf),
     ecpmMicros: Float64Array.from(items, (li) => ecpmMicros(li.pricing)),
     costMicros: Object.freeze(items.map((li) => impressionCostMicros(li))),

@@ -64,11 +64,20 @@ export interface PreparedRequest {
 
 const lower = (value: string | undefined) => value?.toLowerCase();
 const upper = (value: string | undefined) => value?.toUpperCase();
-const setOf = (values: readonly string[] | undefined, fold: (v: string) => string = (v) => v) => new Set(values ? values.map(fold) : []);
+const same = (v: string) => v;
+const lowerCase = (v: string) => v.toLowerCase();
+/** Shared by every request without values on a dimension: never mutated (typed read-only everywhere). */
+const NONE: ReadonlySet<string> = new Set();
+
+function setOf(values: readonly string[] | undefined, fold: (v: string) => string = same): ReadonlySet<string> {
+  if (values === undefined || values.length === 0) return NONE;
+  const set = new Set<string>();
+  for (const value of values) set.add(fold(value));
+  return set;
+}
 
 export function prepareRequest(ctx: RequestContext | PreparedRequest): PreparedRequest {
   if ('prepared' in ctx) return ctx;
-  const zones = new Map<string, LocalTime>();
   const nowMs = ctx.nowMs;
   return {
     prepared: true,
@@ -82,20 +91,14 @@ export function prepareRequest(ctx: RequestContext | PreparedRequest): PreparedR
     deviceType: lower(ctx.deviceType),
     os: lower(ctx.os),
     browser: lower(ctx.browser),
-    languages: setOf(ctx.languages, (v) => v.toLowerCase()),
-    keywords: setOf(ctx.keywords, (v) => v.toLowerCase()),
+    languages: setOf(ctx.languages, lowerCase),
+    keywords: setOf(ctx.keywords, lowerCase),
     segments: setOf(ctx.segments),
     keyValues: ctx.keyValues ?? {},
     domain: lower(ctx.domain),
-    domains: new Set(ctx.domain === undefined ? [] : [ctx.domain.toLowerCase()]),
+    domains: ctx.domain === undefined ? NONE : new Set([ctx.domain.toLowerCase()]),
     categories: setOf(ctx.categories),
-    localTime(timeZone) {
-      let local = zones.get(timeZone);
-      if (!local) {
-        local = localTimeAt(nowMs, timeZone);
-        zones.set(timeZone, local);
-      }
-      return local;
-    },
+    // localTimeAt caches the current local hour per zone: one Intl read per zone per hour, not per request.
+    localTime: (timeZone) => localTimeAt(nowMs, timeZone),
   };
 }

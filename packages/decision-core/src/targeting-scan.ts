@@ -1,10 +1,22 @@
 import { excludedBy, type PostingIndex, postingFor, postingsForAny } from './bitset.js';
 import type { DeliveryIndex } from './delivery-index.js';
+import type { LocalTime } from './local-time.js';
 import { passesAll } from './match-targeting.js';
 import { passesRadius } from './radius-columns.js';
 import type { PreparedRequest } from './request-context.js';
 
 export const dayPartKey = (zone: string, weekday: number, hour: number) => `${zone} ${weekday * 24 + hour}`;
+
+/** The day-part key of a zone's current local hour, kept while `localTimeAt` returns the same (cached) hour. */
+const hourKeys = new Map<string, { time: LocalTime; key: string }>();
+function hourKeyOf(zone: string, time: LocalTime): string {
+  const cached = hourKeys.get(zone);
+  if (cached !== undefined && cached.time === time) return cached.key;
+  const key = dayPartKey(zone, time.weekday, time.hour);
+  hourKeys.set(zone, { time, key });
+  return key;
+}
+const oneOf = (value: string | undefined): readonly string[] => (value === undefined ? [] : [value]);
 
 /**
  * The positions whose targeting admits a request, lazily and in position (rank) order: the
@@ -30,10 +42,7 @@ export class TargetingScan {
     this.placement = postingFor(index.placement, req.placementId);
     this.country = postingFor(index.country, req.country);
     this.device = postingFor(index.deviceType, req.deviceType);
-    const hours = index.dayPartZones.map((zone) => {
-      const { weekday, hour } = req.localTime(zone);
-      return dayPartKey(zone, weekday, hour);
-    });
+    const hours = index.dayPartZones.map((zone) => hourKeyOf(zone, req.localTime(zone)));
     // Each group is an OR of sets (the request matches through any one of its values); the groups are ANDed.
     // A dimension no item restricts has every item in its `any` set: no need to AND it.
     const restricting = (posting: PostingIndex) => posting.restricts;
@@ -46,7 +55,7 @@ export class TargetingScan {
     if (restricting(index.languages)) this.groups.push(postingsForAny(index.languages, req.languages));
     excludedBy(index.keywordsNone, req.keywords, this.excluded);
     excludedBy(index.segmentsNone, req.segments, this.excluded);
-    if (req.os !== undefined) excludedBy(index.excludeOs, [req.os], this.excluded);
+    if (req.os !== undefined && index.excludeOs.size > 0) excludedBy(index.excludeOs, oneOf(req.os), this.excluded);
     excludedBy(index.domainsBlock, req.domains, this.excluded);
   }
 
