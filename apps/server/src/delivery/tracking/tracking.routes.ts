@@ -7,7 +7,7 @@ import { Counter } from 'prom-client';
 import { clickMacroValues, resolveLandingUrl } from './click-macros.js';
 import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
 import { ClickQuery, EventQuery, ImpressionQuery } from './tracking.schemas.js';
-import { type TrackedType, toDeliveryEvent } from './tracking-events.js';
+import { type TrackedType, toDeliveryEvent, trackingEventId } from './tracking-events.js';
 import { isRejection, type TrackingFacts, type TrackingRejection, type TrackingSigner } from './tracking-signer.js';
 
 /** The landing URL of a creative, from the in-memory delivery snapshot (never a database, never the request). */
@@ -125,7 +125,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
         throw rejectionError(result.error);
       }
       const facts = isRejection(result) ? result.facts : result;
-      const clickId = toDeliveryEvent(facts, 'click', { atMs: 0 }).id;
+      const clickId = trackingEventId(facts.decisionId, 'click', facts.decidedAtMs);
       const landing = landingUrlOf(facts.organizationId, facts.creativeId);
       const location = landing === undefined ? undefined : resolveLandingUrl(landing, clickMacroValues(facts, clickId));
       if (location === undefined) {
