@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ensureOperator } from './bootstrap.js';
-import { loadOrCreateSecret } from './delivery/tracking/tracking-secret.js';
+import { loadOrCreateSecret } from './delivery/context/secrets.js';
 import { createDeps } from './deps.js';
 import { startBackgroundJobs } from './jobs.js';
 
