@@ -1,8 +1,8 @@
 import type { DeviceType } from '@adplatform/domain';
 import { parseAcceptLanguage } from './accept-language.js';
 import type { GeoLookup } from './geo-lookup.js';
-import { LruCache } from './lru-cache.js';
 import { pageDomain } from './page-domain.js';
+import { RecentCache } from './recent-cache.js';
 import type { UserAgentCache } from './user-agent.js';
 import { type ConsentSignals, type ResolvedUserKey, resolveUserKey } from './user-key.js';
 
@@ -53,14 +53,18 @@ export interface ExtractDeps {
   geo: GeoLookup;
   userAgents: UserAgentCache;
   /** Parsed Accept-Language headers; they repeat as much as user agents. */
-  languages: LruCache<string, readonly string[]>;
+  languages: RecentCache<string, readonly string[]>;
   userKeySalt: string;
+  /** Derived user keys by IP and user agent; optional. */
+  derivedUserKeys?: RecentCache<string, string> | undefined;
 }
 
 export const DEFAULT_ACCEPT_LANGUAGE_CACHE_ENTRIES = 1_000;
+/** Derived user keys kept: about 2.5 MB at 10,000 (IP + user agent as the key, 24 characters as the value). */
+export const DEFAULT_DERIVED_USER_KEY_CACHE_ENTRIES = 10_000;
 
 export const createLanguageCache = (maxEntries = DEFAULT_ACCEPT_LANGUAGE_CACHE_ENTRIES) =>
-  new LruCache<string, readonly string[]>(maxEntries);
+  new RecentCache<string, readonly string[]>(maxEntries);
 
 /**
  * Everything the decision needs from the request itself, in one synchronous
@@ -87,13 +91,13 @@ export function extractContext(input: ContextInput, deps: ExtractDeps): Extracti
     const keyValues = normalizeKeyValues(input.keyValues);
     if (keyValues !== undefined) context.keyValues = keyValues;
   }
-  const key = resolveUserKey(input, deps.userKeySalt);
+  const key = resolveUserKey(input, deps.userKeySalt, deps.derivedUserKeys);
   return { context, userKey: key.userKey, userKeySource: key.source, isBot: agent.isBot };
 }
 
 const NO_LANGUAGES: readonly string[] = Object.freeze([]);
 
-function languagesOf(header: string | undefined, cache: LruCache<string, readonly string[]>): readonly string[] {
+function languagesOf(header: string | undefined, cache: RecentCache<string, readonly string[]>): readonly string[] {
   if (!header) return NO_LANGUAGES;
   let languages = cache.get(header);
   if (languages === undefined) {

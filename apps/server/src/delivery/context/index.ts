@@ -9,8 +9,8 @@ export {
   extractContext,
 } from './extract-context.js';
 export { createGeoLookup, defaultGeoDbPath, type GeoLookup, type GeoLookupOptions } from './geo-lookup.js';
-export { LruCache } from './lru-cache.js';
 export { pageDomain } from './page-domain.js';
+export { RecentCache } from './recent-cache.js';
 export {
   createRequestContextExtractor,
   type RequestContextExtractor,

@@ -1,6 +1,14 @@
 import type { ChangeBus, MetadataStore } from '@adplatform/ports';
-import { type ContextInput, createLanguageCache, type ExtractDeps, type ExtractionResult, extractContext } from './extract-context.js';
+import {
+  type ContextInput,
+  createLanguageCache,
+  DEFAULT_DERIVED_USER_KEY_CACHE_ENTRIES,
+  type ExtractDeps,
+  type ExtractionResult,
+  extractContext,
+} from './extract-context.js';
 import { createGeoLookup } from './geo-lookup.js';
+import { RecentCache } from './recent-cache.js';
 import { loadUserKeySalt } from './secrets.js';
 import { SegmentMembership, type SegmentMembershipOptions } from './segment-membership.js';
 import { createUserAgentCache, DEFAULT_USER_AGENT_CACHE_ENTRIES } from './user-agent.js';
@@ -41,6 +49,7 @@ export async function createRequestContextExtractor(options: RequestContextExtra
     geo: createGeoLookup(options.geoDbPath === undefined ? {} : { dbPath: options.geoDbPath }),
     userAgents: createUserAgentCache(options.userAgentCacheEntries ?? DEFAULT_USER_AGENT_CACHE_ENTRIES),
     languages: createLanguageCache(),
+    derivedUserKeys: new RecentCache<string, string>(DEFAULT_DERIVED_USER_KEY_CACHE_ENTRIES),
     userKeySalt: await loadUserKeySalt({ configured: options.userKeySalt, dataDir: options.dataDir }),
   };
   const membership = new SegmentMembership({ store: options.store, bus: options.bus, ...options.segments, log: options.log });

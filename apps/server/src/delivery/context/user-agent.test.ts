@@ -116,16 +116,19 @@ describe('createUserAgentCache', () => {
     expect(cache.size).toBe(new Set(topUserAgents).size);
   });
 
-  it('stays within its bound and drops the least recently used', () => {
+  it('stays within its bound and keeps what was used recently', () => {
     const cache = createUserAgentCache(10);
     const first = cache.parse(topUserAgents[0] as string);
-    for (const ua of topUserAgents.slice(1, 10)) cache.parse(ua);
-    cache.parse(topUserAgents[0] as string); // touch: now the most recent
-    for (const ua of topUserAgents.slice(10, 19)) cache.parse(ua);
-    expect(cache.size).toBe(10);
-    expect(cache.parse(topUserAgents[0] as string)).toBe(first);
-    const second = cache.parse(topUserAgents[1] as string);
-    expect(cache.parse(topUserAgents[1] as string)).toBe(second);
+    for (const ua of topUserAgents.slice(1, 40)) {
+      cache.parse(ua);
+      expect(cache.size).toBeLessThanOrEqual(10);
+      if (topUserAgents.indexOf(ua) % 4 === 0) expect(cache.parse(topUserAgents[0] as string)).toBe(first); // used again: kept
+    }
+    const fresh = createUserAgentCache(10);
+    const dropped = fresh.parse(topUserAgents[0] as string);
+    for (const ua of topUserAgents.slice(1, 40)) fresh.parse(ua);
+    expect(fresh.parse(topUserAgents[0] as string)).not.toBe(dropped); // not used for 39 others: parsed again
+    expect(fresh.parse(topUserAgents[0] as string)).toEqual(dropped);
   });
 
   it('keys a very long user agent by its first 512 characters', () => {

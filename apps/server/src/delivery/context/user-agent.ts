@@ -1,7 +1,7 @@
 import type { DeviceType } from '@adplatform/domain';
 import UAParser from 'ua-parser-js';
 import { isBotUserAgent } from './bot-detection.js';
-import { LruCache } from './lru-cache.js';
+import { RecentCache } from './recent-cache.js';
 
 /** What delivery needs from a user agent. Shared between requests through the cache: never mutate one. */
 export interface UserAgentFacts {
@@ -111,13 +111,13 @@ export interface UserAgentCache {
 export const DEFAULT_USER_AGENT_CACHE_ENTRIES = 10_000;
 
 /**
- * Real traffic repeats a few thousand user agents, so an LRU of parsed facts
+ * Real traffic repeats a few thousand user agents, so a cache of recently used parsed facts
  * turns a 30 µs parse into a map hit. Memory: at most `maxEntries` keys of at
  * most 512 characters plus one small frozen object each (about 5 MB at the
  * default 10,000 with typical 200-character user agents).
  */
 export function createUserAgentCache(maxEntries = DEFAULT_USER_AGENT_CACHE_ENTRIES): UserAgentCache {
-  const cache = new LruCache<string, UserAgentFacts>(maxEntries);
+  const cache = new RecentCache<string, UserAgentFacts>(maxEntries);
   return {
     parse(userAgent) {
       const key = userAgent.length > USER_AGENT_MAX_CHARS ? userAgent.slice(0, USER_AGENT_MAX_CHARS) : userAgent;

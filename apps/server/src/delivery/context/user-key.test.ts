@@ -85,3 +85,20 @@ describe('consentDenial', () => {
     expect(consentDenial(consent)).toBe(denial);
   });
 });
+
+describe('resolveUserKey with a cache of derived keys', () => {
+  it('answers the same keys as without it, for any IPs and user agents', async () => {
+    const { RecentCache } = await import('./recent-cache.js');
+    const cache = new RecentCache<string, string>(4);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('1.2.3.4', '5.6.7.8', '::1'), fc.constantFrom('a', 'b', '')), { maxLength: 30 }),
+        (requests) => {
+          for (const [ip, userAgent] of requests) {
+            expect(resolveUserKey({ ip, userAgent }, SALT, cache)).toEqual(resolveUserKey({ ip, userAgent }, SALT));
+          }
+        },
+      ),
+    );
+  });
+});
