@@ -76,6 +76,17 @@ export function columnarRadius(li: DeliveryLineItem): Targeting | undefined {
   return li.campaignTargeting && radiusOnly(li.campaignTargeting) ? li.campaignTargeting : undefined;
 }
 
+const OWN_FOLDED: ReadonlySet<string> = new Set([...ONE_OF, ...EXCLUSIONS, ...ANY_OF]);
+const OWN_FOLDED_WITH_RADIUS: ReadonlySet<string> = new Set([...OWN_FOLDED, 'geo.radius']);
+
+/** The campaign side folds its any-of groups only where the line item has none of its own. */
+function campaignFoldedFor(own: readonly Check[], radius: boolean): ReadonlySet<string> {
+  const folded = new Set([...ONE_OF, ...EXCLUSIONS]);
+  for (const group of ANY_OF) if (!own.some((c) => c.dimension === group)) folded.add(group);
+  if (radius) folded.add('geo.radius');
+  return folded;
+}
+
 const onCampaign = (check: Check): Check => ({
   dimension: `campaign.${check.dimension}`,
   pass: check.pass,
@@ -96,11 +107,8 @@ export function compileSides(li: DeliveryLineItem): CompiledSides {
   const own = compileTargeting(li.targeting, zone).checks;
   const campaign = li.campaignTargeting ? compileTargeting(li.campaignTargeting, zone).checks : [];
   const columnar = columnarRadius(li);
-  const ownFolded = new Set([...ONE_OF, ...EXCLUSIONS, ...ANY_OF]);
-  if (columnar === li.targeting) ownFolded.add('geo.radius');
-  const campaignFolded = new Set([...ONE_OF, ...EXCLUSIONS]);
-  for (const group of ANY_OF) if (!own.some((c) => c.dimension === group)) campaignFolded.add(group);
-  if (columnar !== undefined && columnar !== li.targeting) campaignFolded.add('geo.radius');
+  const ownFolded = columnar === li.targeting ? OWN_FOLDED_WITH_RADIUS : OWN_FOLDED;
+  const campaignFolded = campaign.length === 0 ? OWN_FOLDED : campaignFoldedFor(own, columnar !== undefined && columnar !== li.targeting);
   const full = [...campaign.map(onCampaign), ...own];
   const residual = [
     ...campaign.filter((c) => !campaignFolded.has(c.dimension)).map(onCampaign),
