@@ -108,7 +108,8 @@ async function membershipBytes(users: number, segmentsPerUser: number): Promise<
       listMembers: async (_org: string, segmentId: string, page: { after?: string; limit: number }) => {
         const keys = members.get(segmentId) ?? [];
         const start = page.after === undefined ? 0 : keys.findIndex((k) => k > (page.after as string));
-        return start < 0 ? [] : keys.slice(start, start + page.limit);
+        // Fresh strings, as a database driver returns them: the index then owns its keys and the heap delta counts them.
+        return start < 0 ? [] : keys.slice(start, start + page.limit).map((key) => Buffer.from(key).toString());
       },
     },
   } as unknown as SegmentMembershipOptions['store'];

@@ -9,8 +9,8 @@ export interface SegmentMembershipOptions {
   /**
    * Upper bound on (user key, segment) pairs held, over all organizations.
    * A segment whose load would pass it is left out (and reported in `status()`
-   * and the log) rather than loaded in part. Default 5,000,000 (about 0.6 GB
-   * at the measured cost; see docs/adr/0010-request-context.md).
+   * and the log) rather than loaded in part. Default 5,000,000: 0.4-0.65 GB
+   * at the measured 73-131 bytes per pair (docs/adr/0010-request-context.md).
    */
   maxMemberships?: number;
   /** How long to gather change events before reloading. Default 50 ms. */
