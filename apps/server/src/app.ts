@@ -6,6 +6,8 @@ import type { BlobStore, ChangeBus, CounterStore, DeliveryEvent, EventLog, Metad
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { decisionsRoutes } from './delivery/decisions/decisions.routes.js';
+import { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery.js';
 import { type LandingUrlLookup, trackingRoutes } from './delivery/tracking/tracking.routes.js';
 import { createTrackingSigner } from './delivery/tracking/tracking-signer.js';
 import { access } from './http/access.js';
@@ -84,6 +86,15 @@ export interface AppOptions {
   /** Let outbound targets (demand partner URLs…) be loopback, private or link-local addresses. */
   allowPrivateOutbound?: boolean;
   tracking?: TrackingOptions;
+  /** The delivery role: where its secrets live, explain sampling, seeded randomness for tests. */
+  delivery?: DeliveryOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The delivery role's parts (catalog, allowances…), for tests and jobs. */
+    delivery: Delivery;
+  }
 }
 
 // Resolved through the package name, so it holds for the sources and for the bundle in apps/cli/dist.
@@ -170,12 +181,20 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     ttlMs: tracking.ttlMs ?? 24 * 3_600_000,
     clock: deps.clock,
   });
+  const delivery = await startDelivery({ ...deps, signer: trackingSigner, log: app.log }, options.delivery ?? {});
+  // After the routes: in-flight requests finish before the allowances release their leases and flush spend.
+  app.addHook('onClose', () => delivery.close());
+  app.decorate('delivery', delivery);
+  await app.register(decisionsRoutes, { decisions: delivery.decisions, publicUrl: tracking.publicUrl });
   await app.register(trackingRoutes, {
     signer: trackingSigner,
     eventLog: deps.eventLog,
     clock: deps.clock,
-    landingUrlOf: tracking.landingUrlOf ?? (() => undefined),
-    onTracked: tracking.onTracked,
+    landingUrlOf: tracking.landingUrlOf ?? delivery.landingUrlOf,
+    onTracked: async (event) => {
+      delivery.onTracked(event);
+      await tracking.onTracked?.(event);
+    },
   });
   await app.ready();
   return app;

@@ -1,3 +1,4 @@
+import type { DeliveryLineItem } from '@adplatform/decision-core';
 import type { ChangeEvent, Clock, ResourceKind } from '@adplatform/domain';
 import type { ChangeBus, MetadataStore } from '@adplatform/ports';
 import { loadOrganization, type OrganizationSnapshot } from './load-organization.js';
@@ -20,6 +21,8 @@ export interface DeliveryCatalogOptions {
   /** How long to gather changes before rebuilding (a burst of edits costs one build). Default 50 ms. */
   debounceMs?: number;
   log?: { error(obj: unknown, msg: string): void; info?(obj: unknown, msg: string): void };
+  /** Called after each swap with the new snapshot (e.g. to lease budget allowances before the first request). */
+  onSwap?: (snapshot: OrganizationSnapshot) => void;
 }
 
 /**
@@ -31,6 +34,8 @@ export interface DeliveryCatalogOptions {
 export class DeliveryCatalog {
   private readonly snapshots = new Map<string, OrganizationSnapshot>();
   private readonly placementOrg = new Map<string, string>();
+  /** Every line item delivered since start, kept after it stops: its late impressions and clicks still spend. */
+  private readonly servedLineItems = new Map<string, DeliveryLineItem>();
   private readonly dirty = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -57,6 +62,16 @@ export class DeliveryCatalog {
   forPlacement(placementId: string): OrganizationSnapshot | undefined {
     const organizationId = this.placementOrg.get(placementId);
     return organizationId === undefined ? undefined : this.snapshots.get(organizationId);
+  }
+
+  /** A line item this process has delivered (its latest version), even if it no longer delivers. */
+  lineItem(lineItemId: string): DeliveryLineItem | undefined {
+    return this.servedLineItems.get(lineItemId);
+  }
+
+  /** The current snapshot of every organization. */
+  snapshotsNow(): OrganizationSnapshot[] {
+    return [...this.snapshots.values()];
   }
 
   forOrganization(organizationId: string): OrganizationSnapshot | undefined {
@@ -119,5 +134,7 @@ export class DeliveryCatalog {
     if (previous) for (const id of previous.placements.keys()) this.placementOrg.delete(id);
     for (const id of snapshot.placements.keys()) this.placementOrg.set(id, organizationId);
     this.snapshots.set(organizationId, snapshot);
+    for (const lineItem of snapshot.index.lineItems) this.servedLineItems.set(lineItem.id, lineItem);
+    this.options.onSwap?.(snapshot);
   }
 }

@@ -50,8 +50,9 @@ export const DecisionRequestBody = Type.Object(
     ),
     keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 })),
     keyValues: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }), KeyValue, {
+      Type.Record(Type.String(), KeyValue, {
         maxProperties: 50,
+        propertyNames: { pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
         description: 'Custom key-values matched by `keyValues` targeting: a value or a list of values per key.',
       }),
     ),
@@ -97,9 +98,19 @@ export const Ad = Type.Object({
 });
 export type Ad = Static<typeof Ad>;
 
+export const FallbackAd = Type.Object({
+  fallback: Type.Enum(['passback', 'house'], { description: 'Nothing was eligible: the placement’s passback markup or house creative.' }),
+  format: Type.Enum(['image', 'html', 'native', 'video']),
+  width: Type.Union([Type.Integer(), Type.Null()]),
+  height: Type.Union([Type.Integer(), Type.Null()]),
+  html: Type.String(),
+  creativeId: Type.Optional(Type.String()),
+});
+export type FallbackAd = Static<typeof FallbackAd>;
+
 export const DecisionResponse = Type.Object({
-  decisions: Type.Record(Type.String(), Type.Union([Type.Array(Ad), Type.Null()]), {
-    description: 'By divName: the ads chosen, or null when nothing is eligible.',
+  decisions: Type.Record(Type.String(), Type.Union([Type.Array(Type.Union([Ad, FallbackAd])), Type.Null()]), {
+    description: 'By divName: the ads chosen; the placement’s fallback when nothing is eligible and it has one; otherwise null.',
   }),
   explanation: Type.Optional(
     Type.Unknown({ description: 'With `explain: true`: for each slot, every line item and the step that removed it, or `won`.' }),

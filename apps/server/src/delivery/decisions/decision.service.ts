@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { type DecisionResult, type DecisionSlot, type DirectSelection, decide } from '@adplatform/decision-core';
+import { AppError, type Clock, invalidField, newId } from '@adplatform/domain';
+import type { CounterStore, EventLog } from '@adplatform/ports';
+import type { AllowanceManager } from '../budget/allowances.js';
+import type { SpendSnapshot } from '../budget/spend-snapshot.js';
+import type { DeliveryCatalog } from '../catalog/delivery-catalog.js';
+import type { CatalogPlacement, OrganizationSnapshot } from '../catalog/load-organization.js';
+import type { RequestContextExtractor } from '../context/request-context-extractor.js';
+import type { TrackingSigner } from '../tracking/tracking-signer.js';
+import { renderDirectAd, renderFallback } from './ad-answer.js';
+import { budgetKeysOf, deliveryStateFor } from './decision-state.js';
+import type { Ad, DecisionRequestBody, FallbackAd } from './decisions.schemas.js';
+
+export interface DecisionServiceDeps {
+  catalog: DeliveryCatalog;
+  contexts: RequestContextExtractor;
+  counters: CounterStore;
+  allowances: AllowanceManager;
+  spend: SpendSnapshot;
+  signer: TrackingSigner;
+  eventLog: EventLog;
+  clock: Clock;
+  /** Uniform in [0, 1); Math.random by default. Tests pass a seeded one. */
+  random?: () => number;
+  /** Share of decisions whose explanation is written to the event log (config `ADPLATFORM_EXPLAIN_SAMPLE_RATE`). */
+  explainSampleRate: number;
+  log?: { error(obj: unknown, msg: string): void };
+}
+
+/** Who asked, as the route saw it. */
+export interface DecisionCaller {
+  ip: string;
+  userAgent: string;
+  acceptLanguage?: string | undefined;
+  referer?: string | undefined;
+  /** Public origin for tracking, click and asset URLs. */
+  origin: string;
+  /** The signed-in caller's organization, when there is one (explain needs it). */
+  organizationId?: string | undefined;
+}
+
+export interface DecisionAnswer {
+  decisions: Record<string, (Ad | FallbackAd)[] | null>;
+  explanation?: DecisionResult['explanation'];
+}
+
+/**
+ * `POST /v1/decisions`: resolve the placements, extract the request context,
+ * read the user's frequency record (the one await: memory, or one Redis round
+ * trip), let the pure core decide, then commit what was served (allowance,
+ * frequency) and sign its tracking URLs.
+ */
+export class DecisionService {
+  private readonly random: () => number;
+
+  constructor(private readonly deps: DecisionServiceDeps) {
+    this.random = deps.random ?? Math.random;
+  }
+
+  async decide(body: DecisionRequestBody, caller: DecisionCaller): Promise<DecisionAnswer> {
+    const { snapshot, placements } = this.resolvePlacements(body);
+    if (body.explain) this.authorizeExplain(snapshot, caller);
+    const nowMs = this.deps.clock.now().getTime();
+    const extracted = this.deps.contexts.extract({
+      ip: body.ip ?? caller.ip,
+      userAgent: body.userAgent ?? caller.userAgent,
+      acceptLanguage: caller.acceptLanguage,
+      url: body.url,
+      referrer: body.referrer ?? caller.referer,
+      keywords: body.keywords,
+      keyValues: body.keyValues,
+      userKey: body.user?.key,
+      consent: body.consent,
+    });
+    const { userKey } = extracted;
+    const first = placements[0]!;
+    const frequency = userKey === undefined ? undefined : await this.deps.counters.frequencyOf(userKey, nowMs);
+    const sampled = !body.explain && this.deps.explainSampleRate > 0 && this.random() < this.deps.explainSampleRate;
+    const slots: DecisionSlot[] = body.placements.map((p) => ({ slotId: p.divName, placementId: p.placementId, count: p.count ?? 1 }));
+    const result = decide(
+      snapshot.index,
+      {
+        nowMs,
+        slots,
+        context: {
+          ...extracted.context,
+          domain: extracted.context.domain ?? first.domain,
+          categories: first.categories,
+          segments: this.deps.contexts.segmentsFor(snapshot.organizationId, userKey),
+        },
+        userKey,
+        allowDuplicateAdvertisers: body.allowDuplicateAdvertisers ?? false,
+        explain: body.explain === true || sampled,
+      },
+      deliveryStateFor(frequency, this.deps.spend, this.deps.allowances),
+      { random: this.random },
+    );
+    const decisions: DecisionAnswer['decisions'] = {};
+    body.placements.forEach((slot, i) => {
+      const placement = placements[i]!;
+      const served = (result.slots[slot.divName] ?? []).filter((s): s is DirectSelection => s.lineItem !== undefined);
+      const ads = served.flatMap((selection) => this.commit(selection, { snapshot, placement, userKey, nowMs, origin: caller.origin }));
+      decisions[slot.divName] = ads.length > 0 ? ads : renderFallback(placement, snapshot, caller.origin);
+    });
+    if (sampled) this.logExplanation(snapshot.organizationId, nowMs, body, result);
+    return body.explain ? { decisions, explanation: result.explanation ?? [] } : { decisions };
+  }
+
+  /** Every placement must be delivered, by one organization; divNames unique. */
+  private resolvePlacements(body: DecisionRequestBody): { snapshot: OrganizationSnapshot; placements: CatalogPlacement[] } {
+    const seen = new Set<string>();
+    let snapshot: OrganizationSnapshot | undefined;
+    const placements = body.placements.map((slot, i) => {
+      if (seen.has(slot.divName)) throw invalidField(`body.placements[${i}].divName`, `repeats "${slot.divName}"`);
+      seen.add(slot.divName);
+      const owner = this.deps.catalog.forPlacement(slot.placementId);
+      const placement = owner?.placements.get(slot.placementId);
+      // Another organization's placement reads as unknown: a request never learns what other tenants have.
+      if (!owner || !placement || (snapshot && owner.organizationId !== snapshot.organizationId)) {
+        throw invalidField(`body.placements[${i}].placementId`, 'is not an active placement');
+      }
+      snapshot ??= owner;
+      return placement;
+    });
+    return { snapshot: snapshot!, placements };
+  }
+
+  private authorizeExplain(snapshot: OrganizationSnapshot, caller: DecisionCaller): void {
+    if (caller.organizationId === undefined) {
+      throw new AppError('UNAUTHENTICATED', '`explain` needs an API key or session of the organization that owns the placements');
+    }
+    if (caller.organizationId !== snapshot.organizationId) {
+      throw new AppError('FORBIDDEN', '`explain` is only for the organization that owns the placements');
+    }
+  }
+
+  /** Takes the impression's cost from the allowance, counts it against the user's caps, and renders the ad. */
+  private commit(
+    selection: DirectSelection,
+    at: { snapshot: OrganizationSnapshot; placement: CatalogPlacement; userKey: string | undefined; nowMs: number; origin: string },
+  ): Ad[] {
+    const { lineItem } = selection;
+    const keys = budgetKeysOf(lineItem, at.nowMs);
+    if (keys.length > 0 && !this.deps.allowances.consume(keys, selection.costMicros)) return [];
+    if (at.userKey !== undefined && (lineItem.frequencyCaps?.length ?? 0) > 0) {
+      this.deps.counters.recordImpression(at.userKey, [lineItem.id, lineItem.campaignId], at.nowMs).catch((err: unknown) => {
+        this.deps.log?.error({ err }, 'frequency record failed');
+      });
+    }
+    const creative = at.snapshot.creatives.get(selection.creative.id);
+    if (!creative) return [];
+    return [renderDirectAd({ ...at, selection, creative, signer: this.deps.signer, decisionId: randomUUID() })];
+  }
+
+  private logExplanation(organizationId: string, nowMs: number, body: DecisionRequestBody, result: DecisionResult): void {
+    const event = {
+      id: newId(),
+      type: 'explain' as const,
+      at: nowMs,
+      organizationId,
+      data: {
+        slots: body.placements.map((p) => ({ divName: p.divName, placementId: p.placementId })),
+        served: Object.fromEntries(
+          Object.entries(result.slots).map(([slot, s]) => [slot, s.map((x) => x.lineItem?.id ?? x.external?.bidId)]),
+        ),
+        explanation: result.explanation ?? [],
+      },
+    };
+    this.deps.eventLog.append([event]).catch((err: unknown) => this.deps.log?.error({ err }, 'explain sample not logged'));
+  }
+}

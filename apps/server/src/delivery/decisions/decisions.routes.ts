@@ -1,0 +1,84 @@
+import { AppError } from '@adplatform/domain';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { publicOriginOf } from '../tracking/tracking-urls.js';
+import type { DecisionService } from './decision.service.js';
+import { DecisionRequestBody, DecisionResponse } from './decisions.schemas.js';
+
+export interface DecisionsRoutesOptions {
+  decisions: DecisionService;
+  /** `config.publicUrl`: the origin in tracking URLs; default each request's own. */
+  publicUrl?: string | undefined;
+}
+
+/** A decision body is small; anything bigger is refused before parsing. */
+export const DECISION_BODY_LIMIT_BYTES = 64 * 1024;
+
+// Ad requests come from every visitor of every publisher page (many behind one NAT): no per-IP limit,
+// like the tracking endpoints; the body limit and validation bound the work of one request.
+const PUBLIC = { access: { public: true }, rateLimit: false } as const;
+
+/** Pages on any origin call this (the ad tag); no cookies are read for them, so `*` is safe. */
+function allowAnyOrigin(reply: FastifyReply): void {
+  reply.header('access-control-allow-origin', '*');
+  reply.header('access-control-expose-headers', 'x-request-id');
+}
+
+/**
+ * `POST /v1/decisions`. Accepts `application/json` and `text/plain` (the ad
+ * tag sends its JSON as text/plain, which browsers send cross-origin without
+ * a CORS preflight). Explanations only for the owning organization's callers.
+ */
+export const decisionsRoutes: FastifyPluginAsyncTypebox<DecisionsRoutesOptions> = async (app, { decisions, publicUrl }) => {
+  app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: DECISION_BODY_LIMIT_BYTES }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new AppError('VALIDATION_FAILED', 'body is not valid JSON', { issues: [{ path: 'body', message: 'is not valid JSON' }] }));
+    }
+  });
+
+  app.options('/v1/decisions', { config: PUBLIC, schema: { hide: true } }, async (_request, reply) => {
+    allowAnyOrigin(reply);
+    reply.header('access-control-allow-methods', 'POST, OPTIONS');
+    reply.header('access-control-allow-headers', 'content-type, authorization');
+    reply.header('access-control-max-age', '86400');
+    reply.status(204);
+  });
+
+  app.post(
+    '/v1/decisions',
+    {
+      config: PUBLIC,
+      bodyLimit: DECISION_BODY_LIMIT_BYTES,
+      schema: {
+        tags: ['delivery'],
+        summary: 'Choose ads for placements',
+        description:
+          'The Decision API: the ads to show in each placement for this user and context, with signed impression, click and viewability URLs. Public (the ad tag calls it from publisher pages); `explain: true` needs a key or session of the owning organization.',
+        body: DecisionRequestBody,
+        response: { 200: DecisionResponse },
+      },
+    },
+    async (request, reply) => {
+      allowAnyOrigin(reply);
+      reply.header('cache-control', 'no-store');
+      return decisions.decide(request.body, callerOf(request, publicUrl));
+    },
+  );
+};
+
+export function callerOf(request: FastifyRequest, publicUrl: string | undefined) {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    ip: request.ip,
+    userAgent: header('user-agent') ?? '',
+    acceptLanguage: header('accept-language'),
+    referer: header('referer'),
+    origin: publicOriginOf(request, publicUrl),
+    organizationId: request.principal?.organizationId,
+  };
+}
