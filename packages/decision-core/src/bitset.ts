@@ -52,13 +52,14 @@ export const postingBytes = (index: PostingIndex): number =>
   [...index.byValue.values()].reduce((sum, bits) => sum + bits.byteLength, index.any.byteLength);
 
 /** The sets of the request's values on a dimension, to OR together: `[any]` when none of them is indexed. */
-export function postingsForAny(index: PostingIndex, values: Iterable<string>): Uint32Array[] {
+export function postingsForAny(index: PostingIndex, values: readonly string[]): Uint32Array[] {
   const sets: Uint32Array[] = [];
-  for (const value of values) {
-    const bits = index.byValue.get(value);
+  for (let i = 0; i < values.length; i++) {
+    const bits = index.byValue.get(values[i]!);
     if (bits) sets.push(bits);
   }
-  return sets.length > 0 ? sets : [index.any];
+  if (sets.length === 0) sets.push(index.any);
+  return sets;
 }
 
 /** value → the items a request with that value is ruled out of (a `none`, `block` or `exclude` list); no `any` part. */
@@ -79,9 +80,10 @@ export function buildExcludeIndex(size: number, valuesOf: (position: number) => 
 }
 
 /** The exclusion sets the request's values hit, to OR together and clear. */
-export function excludedBy(byValue: ReadonlyMap<string, Uint32Array>, values: Iterable<string>, into: Uint32Array[]): void {
-  for (const value of values) {
-    const bits = byValue.get(value);
+export function excludedBy(byValue: ReadonlyMap<string, Uint32Array>, values: readonly string[], into: Uint32Array[]): void {
+  if (byValue.size === 0) return;
+  for (let i = 0; i < values.length; i++) {
+    const bits = byValue.get(values[i]!);
     if (bits) into.push(bits);
   }
 }

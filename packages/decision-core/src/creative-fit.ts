@@ -1,4 +1,5 @@
 import type { CreativeFormat, DeliveryCreative, DeliveryPlacement } from './delivery-types.js';
+import { unitOfString } from './unit-hash.js';
 
 /**
  * Which creatives of a line item a placement can show, and which one to show. An image or HTML
@@ -28,15 +29,15 @@ const weightOf = (creative: DeliveryCreative) => Math.max(0, creative.weight);
 /**
  * Weighted rotation over the fitting creatives: each is shown in proportion to its `weight`, chosen
  * by `unit` (uniform in [0, 1)). Creatives sharing an `experimentId` are an A/B test: the test as a
- * whole gets the sum of its arms' weights, and when `armUnit` is given (a stable number per user and
- * experiment) it picks the arm by weight, so a user stays in one arm; without it the arm is the
- * rotation's own pick, in the same proportions. Allocates nothing.
+ * whole gets the sum of its arms' weights, and when `userKey` is given a stable hash of the user key
+ * and the experiment id picks the arm by weight, so a user stays in one arm; without it the arm is
+ * the rotation's own pick, in the same proportions. Allocates nothing without experiments.
  */
 export function chooseCreative(
   creatives: readonly DeliveryCreative[] | undefined,
   fit: PlacementFit,
   unit: number,
-  armUnit?: (experimentId: string) => number,
+  userKey?: string,
 ): DeliveryCreative | undefined {
   if (creatives === undefined) return undefined;
   let total = 0;
@@ -51,8 +52,8 @@ export function chooseCreative(
     if (point < 0) break;
   }
   const experiment = chosen?.experimentId;
-  if (experiment === undefined || armUnit === undefined) return chosen;
-  return chooseArm(creatives, fit, experiment, armUnit(experiment)) ?? chosen;
+  if (experiment === undefined || userKey === undefined) return chosen;
+  return chooseArm(creatives, fit, experiment, unitOfString(`${experiment}\u0000${userKey}`)) ?? chosen;
 }
 
 function chooseArm(creatives: readonly DeliveryCreative[], fit: PlacementFit, experimentId: string, unit: number) {

@@ -2,8 +2,8 @@ import { budgetKey } from './budget-keys.js';
 import { chooseCreative, type PlacementFit } from './creative-fit.js';
 import type { DecisionStep, DeliveryState, ExternalBid } from './decide-types.js';
 import type { DeliveryIndex } from './delivery-index.js';
-import type { DeliveryCreative, DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
-import { pacingServeProbability } from './pacing.js';
+import type { DeliveryBudget, DeliveryCreative, DeliveryFlight, DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
+import { type PacingInput, pacingServeProbability } from './pacing.js';
 import { ecpmMicros, type RatePredictor } from './ranking.js';
 import type { PreparedRequest } from './request-context.js';
 import { hash32, PURPOSE, unitOf } from './unit-hash.js';
@@ -22,7 +22,8 @@ export interface DecisionRun {
   readonly nowMs: number;
   readonly seed: number;
   readonly predictor: RatePredictor | undefined;
-  readonly armUnit: ((experimentId: string) => number) | undefined;
+  /** Keeps a user in one arm of an A/B test. */
+  readonly userKey: string | undefined;
   /** Impressions this request has already chosen, by line item and campaign id: they count against caps too. */
   readonly pending: ReadonlyMap<string, number>;
 }
@@ -77,23 +78,36 @@ export function budgetsAllow(li: DeliveryLineItem, state: DeliveryState, costMic
 
 export function pacingPasses(run: DecisionRun, li: DeliveryLineItem, position: number): boolean {
   if (li.pacing !== 'even' || li.budgets === undefined || li.budgets.length === 0) return true;
-  const { state, nowMs } = run;
-  const probability = pacingServeProbability({
-    pacing: li.pacing,
-    budgets: li.budgets,
-    spent: (budget) => state.spent(budgetKey(li, budget, nowMs)),
-    flight: li.flight,
-    nowMs,
-    timezone: li.timezone,
-  });
+  const probability = pacingServeProbability(new ItemPacing(li, run.state, run.nowMs));
   return probability >= 1 || (probability > 0 && unitOf(run.seed, PURPOSE.pacing, position) < probability);
+}
+
+/** A line item's pacing inputs, spend read from the state under its budget keys (a class: no closure per item). */
+class ItemPacing implements PacingInput {
+  readonly pacing: 'even' | 'asap' | undefined;
+  readonly budgets: readonly DeliveryBudget[] | undefined;
+  readonly flight: DeliveryFlight | undefined;
+  readonly timezone: string | undefined;
+  constructor(
+    private readonly li: DeliveryLineItem,
+    private readonly state: DeliveryState,
+    readonly nowMs: number,
+  ) {
+    this.pacing = li.pacing;
+    this.budgets = li.budgets;
+    this.flight = li.flight;
+    this.timezone = li.timezone;
+  }
+  spent(budget: DeliveryBudget): bigint {
+    return this.state.spent(budgetKey(this.li, budget, this.nowMs));
+  }
 }
 
 /** The steps after targeting for one item: a contender, or the step that removed it. */
 export function contend(run: DecisionRun, slot: SlotRun, position: number): Contender | Failure {
   const { index, nowMs, predictor } = run;
   const li = index.lineItems[position]!;
-  const creative = chooseCreative(li.creatives, slot.fit, unitOf(run.seed, PURPOSE.creative, position), run.armUnit);
+  const creative = chooseCreative(li.creatives, slot.fit, unitOf(run.seed, PURPOSE.creative, position), run.userKey);
   if (creative === undefined) return 'creative';
   if (!flightAllows(li, nowMs)) return 'flight';
   if (!capsAllow(li, run.state, run.pending)) return 'frequency-cap';

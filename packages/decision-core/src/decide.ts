@@ -7,7 +7,6 @@ import type { DeliveryIndex } from './delivery-index.js';
 import { impressionCostMicros, tierOfRank } from './ranking.js';
 import { prepareRequest } from './request-context.js';
 import { TargetingScan } from './targeting-scan.js';
-import { unitOfString } from './unit-hash.js';
 
 const PRICE_TIER = 1;
 
@@ -60,7 +59,7 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
     nowMs: request.nowMs,
     seed: Math.floor(options.random() * 4_294_967_296) >>> 0,
     predictor: options.predictor,
-    armUnit: userKey === undefined ? undefined : (experimentId) => unitOfString(`${experimentId}\u0000${userKey}`),
+    userKey,
     pending: new Map(),
   };
   const taken: Taken = {
@@ -110,20 +109,21 @@ interface Filling {
 
 function fillSlot(run: DecisionRun, slot: SlotRun, wanted: DecisionSlot, request: DecisionRequest, taken: Taken, options: DecideOptions) {
   const filling: Filling = { run, slot, scan: new TargetingScan(run.index, slot.req), pool: [], taken };
-  (request.externalBids ?? []).forEach((bid, at) => {
-    if (bid.slotId === slot.slotId && bid.priceMicros >= slot.placement.floorMicros) filling.pool.push(bidContender(run, bid, at));
-  });
+  const bids = request.externalBids;
+  if (bids !== undefined)
+    for (let at = 0; at < bids.length; at++) {
+      const bid = bids[at]!;
+      if (bid.slotId === slot.slotId && bid.priceMicros >= slot.placement.floorMicros) filling.pool.push(bidContender(run, bid, at));
+    }
   const count = Math.max(1, Math.trunc(wanted.count ?? 1));
   const selections: Selection[] = [];
-  const free = (c: Contender) => !isTaken(taken, c) && !isSeparated(taken, c);
   while (selections.length < count) {
-    const winner = best(filling, free, 0);
+    const winner = best(filling, undefined);
     if (winner === undefined) break;
     let priceMicros = winner.ecpm;
     if (winner.tier === PRICE_TIER && options.auction !== 'first') {
-      // The runner-up is the best other contender that could have won the slot.
-      const rival = (c: Contender) => c !== winner && c.tier === PRICE_TIER && free(c);
-      const runnerUp = best(filling, rival, PRICE_TIER);
+      // The runner-up is the best other price-tier contender that could have won the slot.
+      const runnerUp = best(filling, winner);
       priceMicros = clearingPriceMicros(winner.ecpm, runnerUp?.ecpm, { floorMicros: slot.placement.floorMicros, type: 'second' });
     }
     take(taken, winner);
@@ -132,16 +132,26 @@ function fillSlot(run: DecisionRun, slot: SlotRun, wanted: DecisionSlot, request
   return selections;
 }
 
+/** A contender that could fill the slot now; for a runner-up, also another price-tier one than the winner. */
+function admits(taken: Taken, c: Contender, winner: Contender | undefined): boolean {
+  if (isTaken(taken, c) || isSeparated(taken, c)) return false;
+  return winner === undefined || (c !== winner && c.tier === PRICE_TIER);
+}
+
 /**
- * The best contender `accept` admits, pulling from the scan (rank order) until the next position can
- * neither beat nor tie it: a higher tier, or the same tier with an eCPM at least as high (with a rate
- * predictor, eCPM is only known per creative, so the whole tier is pulled). Positions of a tier below
- * `minTier` are not pulled.
+ * The best contender that could fill the slot (or, given the winner, the best price-tier runner-up),
+ * pulling from the scan (rank order) until the next position can neither beat nor tie it: a higher
+ * tier, or the same tier with an eCPM at least as high (with a rate predictor, eCPM is only known per
+ * creative, so the whole tier is pulled). A runner-up search pulls no tier below price.
  */
-function best(filling: Filling, accept: (c: Contender) => boolean, minTier: number): Contender | undefined {
+function best(filling: Filling, winner: Contender | undefined): Contender | undefined {
   const { run, scan, pool, taken } = filling;
+  const minTier = winner === undefined ? 0 : PRICE_TIER;
   let top: Contender | undefined;
-  for (const c of pool) if (accept(c) && ranksBefore(c, top)) top = c;
+  for (let i = 0; i < pool.length; i++) {
+    const c = pool[i]!;
+    if (admits(taken, c, winner) && ranksBefore(c, top)) top = c;
+  }
   const { tierRank, ecpmMicros } = run.index;
   const dynamic = run.predictor !== undefined;
   for (let position = scan.peek(); position >= 0; position = scan.peek()) {
@@ -155,7 +165,7 @@ function best(filling: Filling, accept: (c: Contender) => boolean, minTier: numb
     const c = contend(run, filling.slot, position);
     if (typeof c === 'string') continue;
     pool.push(c);
-    if (accept(c) && ranksBefore(c, top)) top = c;
+    if (admits(taken, c, winner) && ranksBefore(c, top)) top = c;
   }
   return top;
 }

@@ -42,6 +42,7 @@ export interface RequestContext {
 export interface PreparedRequest {
   readonly prepared: true;
   readonly placementId: string;
+  readonly nowMs: number;
   readonly country: string | undefined;
   readonly region: string | undefined;
   readonly city: string | undefined;
@@ -59,7 +60,18 @@ export interface PreparedRequest {
   /** `domain` as a set of zero or one, for the allow/block checks. */
   readonly domains: ReadonlySet<string>;
   readonly categories: ReadonlySet<string>;
-  localTime(timeZone: string): LocalTime;
+  /** `languages`, `keywords`, `segments` and `domains` as arrays (distinct values), for the index scan's loops. */
+  readonly languageList: readonly string[];
+  readonly keywordList: readonly string[];
+  readonly segmentList: readonly string[];
+  readonly domainList: readonly string[];
+  /** Local weekday and hour at `nowMs` in a zone; call it as a method (it reads `this.nowMs`). */
+  localTime(this: { readonly nowMs: number }, timeZone: string): LocalTime;
+}
+
+/** One shared function, not a closure per request: localTimeAt caches the current local hour per zone. */
+function localTimeOfRequest(this: { readonly nowMs: number }, timeZone: string): LocalTime {
+  return localTimeAt(this.nowMs, timeZone);
 }
 
 const lower = (value: string | undefined) => value?.toLowerCase();
@@ -76,12 +88,19 @@ function setOf(values: readonly string[] | undefined, fold: (v: string) => strin
   return set;
 }
 
+const NO_VALUES: readonly string[] = Object.freeze([]);
+const listOf = (set: ReadonlySet<string>): readonly string[] => (set.size === 0 ? NO_VALUES : [...set]);
+
 export function prepareRequest(ctx: RequestContext | PreparedRequest): PreparedRequest {
   if ('prepared' in ctx) return ctx;
-  const nowMs = ctx.nowMs;
+  const languages = setOf(ctx.languages, lowerCase);
+  const keywords = setOf(ctx.keywords, lowerCase);
+  const segments = setOf(ctx.segments);
+  const domains = ctx.domain === undefined ? NONE : new Set([ctx.domain.toLowerCase()]);
   return {
     prepared: true,
     placementId: ctx.placementId,
+    nowMs: ctx.nowMs,
     country: upper(ctx.country),
     region: upper(ctx.region),
     city: ctx.city,
@@ -91,14 +110,17 @@ export function prepareRequest(ctx: RequestContext | PreparedRequest): PreparedR
     deviceType: lower(ctx.deviceType),
     os: lower(ctx.os),
     browser: lower(ctx.browser),
-    languages: setOf(ctx.languages, lowerCase),
-    keywords: setOf(ctx.keywords, lowerCase),
-    segments: setOf(ctx.segments),
+    languages,
+    keywords,
+    segments,
     keyValues: ctx.keyValues ?? {},
     domain: lower(ctx.domain),
-    domains: ctx.domain === undefined ? NONE : new Set([ctx.domain.toLowerCase()]),
+    domains,
     categories: setOf(ctx.categories),
-    // localTimeAt caches the current local hour per zone: one Intl read per zone per hour, not per request.
-    localTime: (timeZone) => localTimeAt(nowMs, timeZone),
+    languageList: listOf(languages),
+    keywordList: listOf(keywords),
+    segmentList: listOf(segments),
+    domainList: listOf(domains),
+    localTime: localTimeOfRequest,
   };
 }

@@ -1,4 +1,4 @@
-import { excludedBy, type PostingIndex, postingFor, postingsForAny } from './bitset.js';
+import { excludedBy, postingFor, postingsForAny } from './bitset.js';
 import type { DeliveryIndex } from './delivery-index.js';
 import type { LocalTime } from './local-time.js';
 import { passesAll } from './match-targeting.js';
@@ -42,21 +42,21 @@ export class TargetingScan {
     this.placement = postingFor(index.placement, req.placementId);
     this.country = postingFor(index.country, req.country);
     this.device = postingFor(index.deviceType, req.deviceType);
-    const hours = index.dayPartZones.map((zone) => hourKeyOf(zone, req.localTime(zone)));
+    const hours: string[] = [];
+    for (const zone of index.dayPartZones) hours.push(hourKeyOf(zone, req.localTime(zone)));
     // Each group is an OR of sets (the request matches through any one of its values); the groups are ANDed.
     // A dimension no item restricts has every item in its `any` set: no need to AND it.
-    const restricting = (posting: PostingIndex) => posting.restricts;
     this.groups = [];
-    if (restricting(index.dayParts)) this.groups.push(postingsForAny(index.dayParts, hours));
-    if (restricting(index.keywordsAny)) this.groups.push(postingsForAny(index.keywordsAny, req.keywords));
-    if (restricting(index.segmentsAny)) this.groups.push(postingsForAny(index.segmentsAny, req.segments));
-    if (restricting(index.os)) this.groups.push([postingFor(index.os, req.os)]);
-    if (restricting(index.browser)) this.groups.push([postingFor(index.browser, req.browser)]);
-    if (restricting(index.languages)) this.groups.push(postingsForAny(index.languages, req.languages));
-    excludedBy(index.keywordsNone, req.keywords, this.excluded);
-    excludedBy(index.segmentsNone, req.segments, this.excluded);
+    if (index.dayParts.restricts) this.groups.push(postingsForAny(index.dayParts, hours));
+    if (index.keywordsAny.restricts) this.groups.push(postingsForAny(index.keywordsAny, req.keywordList));
+    if (index.segmentsAny.restricts) this.groups.push(postingsForAny(index.segmentsAny, req.segmentList));
+    if (index.os.restricts) this.groups.push([postingFor(index.os, req.os)]);
+    if (index.browser.restricts) this.groups.push([postingFor(index.browser, req.browser)]);
+    if (index.languages.restricts) this.groups.push(postingsForAny(index.languages, req.languageList));
+    excludedBy(index.keywordsNone, req.keywordList, this.excluded);
+    excludedBy(index.segmentsNone, req.segmentList, this.excluded);
     if (req.os !== undefined && index.excludeOs.size > 0) excludedBy(index.excludeOs, oneOf(req.os), this.excluded);
-    excludedBy(index.domainsBlock, req.domains, this.excluded);
+    excludedBy(index.domainsBlock, req.domainList, this.excluded);
   }
 
   /** The next admitted position without taking it; -1 when there is none. */
