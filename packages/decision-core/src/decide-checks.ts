@@ -25,7 +25,7 @@ export interface DecisionRun {
   /** Keeps a user in one arm of an A/B test. */
   readonly userKey: string | undefined;
   /** Impressions this request has already chosen, by line item and campaign id: they count against caps too. */
-  readonly pending: ReadonlyMap<string, number>;
+  pending: ReadonlyMap<string, number>;
 }
 
 /** One slot being filled. */

@@ -5,21 +5,34 @@ import { explainDecision, type SlotOutcome } from './decide-explain.js';
 import type { DecideOptions, DecisionRequest, DecisionResult, DecisionSlot, DeliveryState, Selection } from './decide-types.js';
 import type { DeliveryIndex } from './delivery-index.js';
 import { impressionCostMicros, tierOfRank } from './ranking.js';
-import { prepareRequest } from './request-context.js';
+import { prepareContext } from './request-context.js';
 import { TargetingScan } from './targeting-scan.js';
 
 const PRICE_TIER = 1;
 
-/** What the request has already filled: one ad per line item, one per advertiser (unless allowed). */
+/**
+ * What the request has already filled: one ad per line item, one per advertiser (unless allowed).
+ * The sets start as shared empty ones and are created at the first pick: most requests pick once.
+ */
 interface Taken {
-  readonly positions: Set<number>;
-  readonly bids: Set<string>;
-  readonly advertisers: Set<string>;
-  readonly domains: Set<string>;
+  positions: ReadonlySet<number>;
+  bids: ReadonlySet<string>;
+  advertisers: ReadonlySet<string>;
+  domains: ReadonlySet<string>;
   readonly allowDuplicates: boolean;
-  /** Chosen impressions by line item and campaign id, for frequency caps (the same map as the run's `pending`). */
-  readonly pending: Map<string, number>;
+  /** Chosen impressions by line item and campaign id, for frequency caps (also the run's `pending`). */
+  pending: ReadonlyMap<string, number>;
 }
+
+const NO_POSITIONS: ReadonlySet<number> = new Set();
+const NO_IDS: ReadonlySet<string> = new Set();
+const NO_COUNTS: ReadonlyMap<string, number> = new Map();
+const added = <T>(set: ReadonlySet<T>, value: T): Set<T> => new Set(set).add(value);
+const counted = (counts: ReadonlyMap<string, number>, ...ids: string[]): Map<string, number> => {
+  const next = new Map(counts);
+  for (const id of ids) next.set(id, (next.get(id) ?? 0) + 1);
+  return next;
+};
 
 const isTaken = (taken: Taken, c: Contender) => (c.bid === undefined ? taken.positions.has(c.position) : taken.bids.has(c.bid.bidId));
 
@@ -31,15 +44,16 @@ function isSeparated(taken: Taken, c: Contender): boolean {
   return domain !== undefined && taken.domains.has(domain.toLowerCase());
 }
 
-function take(taken: Taken, c: Contender): void {
+/** Records a pick: new sets each time (a request picks a handful of ads), so earlier snapshots stay as they were. */
+function take(run: DecisionRun, taken: Taken, c: Contender): void {
   if (c.lineItem !== undefined) {
-    taken.positions.add(c.position);
-    taken.advertisers.add(c.lineItem.advertiserId);
-    taken.pending.set(c.lineItem.id, (taken.pending.get(c.lineItem.id) ?? 0) + 1);
-    taken.pending.set(c.lineItem.campaignId, (taken.pending.get(c.lineItem.campaignId) ?? 0) + 1);
+    taken.positions = added(taken.positions, c.position);
+    taken.advertisers = added(taken.advertisers, c.lineItem.advertiserId);
+    taken.pending = counted(taken.pending, c.lineItem.id, c.lineItem.campaignId);
+    run.pending = taken.pending;
   } else if (c.bid !== undefined) {
-    taken.bids.add(c.bid.bidId);
-    if (c.bid.advertiserDomain !== undefined) taken.domains.add(c.bid.advertiserDomain.toLowerCase());
+    taken.bids = added(taken.bids, c.bid.bidId);
+    if (c.bid.advertiserDomain !== undefined) taken.domains = added(taken.domains, c.bid.advertiserDomain.toLowerCase());
   }
 }
 
@@ -60,17 +74,17 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
     seed: Math.floor(options.random() * 4_294_967_296) >>> 0,
     predictor: options.predictor,
     userKey,
-    pending: new Map(),
+    pending: NO_COUNTS,
   };
   const taken: Taken = {
-    positions: new Set(),
-    bids: new Set(),
-    advertisers: new Set(),
-    domains: new Set(),
+    positions: NO_POSITIONS,
+    bids: NO_IDS,
+    advertisers: NO_IDS,
+    domains: NO_IDS,
     allowDuplicates: request.allowDuplicateAdvertisers === true,
-    pending: run.pending as Map<string, number>,
+    pending: NO_COUNTS,
   };
-  const base = prepareRequest({ ...request.context, placementId: request.slots[0]?.placementId ?? '', nowMs: request.nowMs });
+  const base = prepareContext(request.context, request.slots[0]?.placementId ?? '', request.nowMs);
   const slots: Record<string, Selection[]> = {};
   const outcomes: SlotOutcome[] | undefined = request.explain ? [] : undefined;
   for (const slot of request.slots) {
@@ -83,20 +97,11 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
     };
     const selections = slotRun ? fillSlot(run, slotRun, slot, request, taken, options) : [];
     slots[slot.slotId] = selections;
-    outcomes?.push({ slot, slotRun, selections, takenAfter: snapshot(taken) });
+    outcomes?.push({ slot, slotRun, selections, takenAfter: { ...taken } });
   }
   if (outcomes === undefined) return { slots };
   return { slots, explanation: explainDecision(run, base, request, outcomes) };
 }
-
-const snapshot = (taken: Taken): Taken => ({
-  positions: new Set(taken.positions),
-  bids: new Set(taken.bids),
-  advertisers: new Set(taken.advertisers),
-  domains: new Set(taken.domains),
-  allowDuplicates: taken.allowDuplicates,
-  pending: new Map(taken.pending),
-});
 
 /** One slot being filled: its scan and the contenders pulled from it so far (outside bids first). */
 interface Filling {
@@ -126,7 +131,7 @@ function fillSlot(run: DecisionRun, slot: SlotRun, wanted: DecisionSlot, request
       const runnerUp = best(filling, winner);
       priceMicros = clearingPriceMicros(winner.ecpm, runnerUp?.ecpm, { floorMicros: slot.placement.floorMicros, type: 'second' });
     }
-    take(taken, winner);
+    take(run, taken, winner);
     selections.push(selectionOf(winner, priceMicros));
   }
   return selections;

@@ -93,14 +93,19 @@ const listOf = (set: ReadonlySet<string>): readonly string[] => (set.size === 0 
 
 export function prepareRequest(ctx: RequestContext | PreparedRequest): PreparedRequest {
   if ('prepared' in ctx) return ctx;
+  return prepareContext(ctx, ctx.placementId, ctx.nowMs);
+}
+
+/** The same from a context without placement and clock (a decision's shared context), without copying it. */
+export function prepareContext(ctx: Omit<RequestContext, 'placementId' | 'nowMs'>, placementId: string, nowMs: number): PreparedRequest {
   const languages = setOf(ctx.languages, lowerCase);
   const keywords = setOf(ctx.keywords, lowerCase);
   const segments = setOf(ctx.segments);
   const domains = ctx.domain === undefined ? NONE : new Set([ctx.domain.toLowerCase()]);
   return {
     prepared: true,
-    placementId: ctx.placementId,
-    nowMs: ctx.nowMs,
+    placementId,
+    nowMs,
     country: upper(ctx.country),
     region: upper(ctx.region),
     city: ctx.city,
