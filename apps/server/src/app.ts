@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { decisionsRoutes } from './delivery/decisions/decisions.routes.js';
 import { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery.js';
+import { servingRoutes } from './delivery/serving/serving.routes.js';
 import { type LandingUrlLookup, trackingRoutes } from './delivery/tracking/tracking.routes.js';
 import { createTrackingSigner } from './delivery/tracking/tracking-signer.js';
 import { access } from './http/access.js';
@@ -186,6 +187,13 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   app.addHook('onClose', () => delivery.close());
   app.decorate('delivery', delivery);
   await app.register(decisionsRoutes, { decisions: delivery.decisions, publicUrl: tracking.publicUrl });
+  await app.register(servingRoutes, {
+    decisions: delivery.decisions,
+    catalog: delivery.catalog,
+    signer: trackingSigner,
+    publicUrl: tracking.publicUrl,
+    version: VERSION,
+  });
   await app.register(trackingRoutes, {
     signer: trackingSigner,
     eventLog: deps.eventLog,
