@@ -105,6 +105,8 @@ export const VERSION: string = JSON.parse(
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+/** Ad requests and tracking hits: one per ad view, so their successes are logged at debug (their failures at info). */
+const DELIVERY_ROUTE = /^\/(?:v1\/(?:decisions|ad\b|ad\.js|vast)|t\/)/;
 
 /** Builds the HTTP application with every route family mounted. Never listens: main.ts does, tests use inject(). */
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -135,11 +137,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     reply.header('x-request-id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
-    if (QUIET_ROUTES.has(request.routeOptions.url ?? '')) return;
-    request.log.info(
-      { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
-      'request',
-    );
+    const route = request.routeOptions.url ?? '';
+    if (QUIET_ROUTES.has(route)) return;
+    const line = { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 };
+    if (reply.statusCode < 400 && DELIVERY_ROUTE.test(route)) request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
   });
 
   const auth = new AuthService({

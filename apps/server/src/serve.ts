@@ -42,6 +42,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
       ttlMs: config.trackingTtlHours * 3_600_000,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     },
+    delivery: { dataDir: config.dataDir, userKeySalt: config.userKeySalt, explainSampleRate: config.explainSampleRate },
   });
   await ensureOperator({ store: deps.store, clock: deps.clock, dataDir: config.dataDir, admin: config.admin, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });

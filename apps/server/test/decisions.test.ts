@@ -70,6 +70,9 @@ describe('POST /v1/decisions', () => {
     expect((await decide({ placements: [slot()], ip: GB_IP })).json().decisions.top).toBeNull();
     expect((await decide({ placements: [slot()], ip: US_IP }, { 'user-agent': DESKTOP })).json().decisions.top).toBeNull();
     expect((await decide({ placements: [slot()], ip: US_IP, keywords: ['Politics'] })).json().decisions.top).toBeNull();
+    const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('adplatform_decision_slots_total{outcome="filled"} 1');
+    expect(metrics).toContain('adplatform_decision_slots_total{outcome="unfilled"} 3');
   });
 
   it('accepts the ad tag’s text/plain body and answers CORS preflights', async () => {

@@ -1,6 +1,7 @@
 import { AppError } from '@adplatform/domain';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Counter } from 'prom-client';
 import { publicOriginOf } from '../tracking/tracking-urls.js';
 import type { DecisionService } from './decision.service.js';
 import { DecisionRequestBody, DecisionResponse } from './decisions.schemas.js';
@@ -30,6 +31,16 @@ function allowAnyOrigin(reply: FastifyReply): void {
  * a CORS preflight). Explanations only for the owning organization's callers.
  */
 export const decisionsRoutes: FastifyPluginAsyncTypebox<DecisionsRoutesOptions> = async (app, { decisions, publicUrl }) => {
+  const slots = new Counter({
+    name: 'adplatform_decision_slots_total',
+    help: 'Slots asked for in decision requests, by outcome: filled (an ad), fallback (passback or house), unfilled',
+    labelNames: ['outcome'] as const,
+    registers: [app.metrics],
+  });
+  const filled = slots.labels('filled');
+  const fallback = slots.labels('fallback');
+  const unfilled = slots.labels('unfilled');
+
   app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: DECISION_BODY_LIMIT_BYTES }, (_request, body, done) => {
     try {
       done(null, JSON.parse(body as string));
@@ -63,7 +74,14 @@ export const decisionsRoutes: FastifyPluginAsyncTypebox<DecisionsRoutesOptions> 
     async (request, reply) => {
       allowAnyOrigin(reply);
       reply.header('cache-control', 'no-store');
-      return decisions.decide(request.body, callerOf(request, publicUrl));
+      const answer = await decisions.decide(request.body, callerOf(request, publicUrl));
+      for (const divName in answer.decisions) {
+        const ads = answer.decisions[divName];
+        if (!ads) unfilled.inc();
+        else if ('fallback' in (ads[0] ?? {})) fallback.inc();
+        else filled.inc();
+      }
+      return answer;
     },
   );
 };
