@@ -52,7 +52,7 @@ describe('ad tag end to end (headless Chromium)', () => {
     await frame.waitFor({ timeout: 15_000 });
     expect(await frame.getAttribute('sandbox')).toContain('allow-scripts');
     await expect
-      .poll(async () => (await tab.frameLocator('#top iframe').locator('body').innerText()).trim(), { timeout: 10_000 })
+      .poll(async () => (await tab.frameLocator('#top iframe').locator('body').textContent())?.trim(), { timeout: 10_000 })
       .toBe('Winter shoes');
     const types = async () => (await h.deps.eventLog.read(0, 100)).events.map((e) => `${e.type}:${e.lineItemId}`);
     await expect.poll(types, { timeout: 10_000 }).toEqual([`impression:${ids.lineItemId}`, `viewable:${ids.lineItemId}`]);

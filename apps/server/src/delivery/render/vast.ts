@@ -47,7 +47,9 @@ export function vastDuration(totalSeconds: number): string {
  * (`[ERRORCODE]`, `[CONTENTPLAYHEAD]`, …), which the player must see verbatim.
  */
 export function vastUrl(url: string): string {
-  return safeUrl(url).replace(/\[([A-Z][A-Z0-9_]*)\]|[[\]]|%(?![0-9A-Fa-f]{2})/g, (match, macro) => (macro ? match : encodeURIComponent(match)));
+  return safeUrl(url).replace(/\[([A-Z][A-Z0-9_]*)\]|[[\]]|%(?![0-9A-Fa-f]{2})/g, (match, macro) =>
+    macro ? match : encodeURIComponent(match),
+  );
 }
 
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
