@@ -1,7 +1,7 @@
 import { bidContender, contend, type DecisionRun, type SlotRun } from './decide-checks.js';
 import type { DecisionRequest, DecisionSlot, ExplainEntry, Selection } from './decide-types.js';
 import { firstFailure } from './match-targeting.js';
-import type { PreparedRequest } from './request-context.js';
+import { TargetingScan } from './targeting-scan.js';
 
 /** What the request had filled once a slot was done. */
 export interface TakenView {
@@ -31,64 +31,84 @@ const REASONS = {
 } as const;
 
 /**
- * Why every line item (and every outside bid) did or did not fill each slot: one entry per item per
- * slot, in index order, naming the first step that removed it. It runs every item through the same
- * steps as the hot path, so the reasons agree with the decision; it costs O(line items × slots)
- * (the targeting checks of every item), which is why `decide` only builds it when asked.
+ * Why line items (and outside bids) did or did not fill each slot, naming the first step that removed
+ * each. Per slot, in index order: every line item whose targeting admits the request (found by the
+ * same bitset scan as the decision, so this costs O(admitted items), not O(index)), then one
+ * `targeting` entry with the `count` of the others, then any line item named in
+ * `request.explainLineItemIds` that targeting removed, with the failing dimension and a reason. Every
+ * item goes through the same steps and seeded draws as the decision, so the reasons agree with it.
  */
-export function explainDecision(
-  run: DecisionRun,
-  base: PreparedRequest,
-  request: DecisionRequest,
-  outcomes: readonly SlotOutcome[],
-): ExplainEntry[] {
+export function explainDecision(run: DecisionRun, request: DecisionRequest, outcomes: readonly SlotOutcome[]): ExplainEntry[] {
   const entries: ExplainEntry[] = [];
+  const named = namedPositions(run, request.explainLineItemIds);
   for (const outcome of outcomes) {
     const { slot, slotRun } = outcome;
-    const winners = outcome.selections.map((s) => s.lineItem?.id ?? s.external?.bidId ?? '');
-    run.index.lineItems.forEach((li, position) => {
-      const head = { slotId: slot.slotId, lineItemId: li.id };
-      if (slotRun === undefined) {
-        entries.push({
-          ...head,
-          step: 'targeting',
-          dimension: 'placement',
-          reason: `unknown placement ${JSON.stringify(slot.placementId)}`,
-        });
-        return;
-      }
-      const targeting = firstFailure(run.index.compiled[position]!, slotRun.req ?? base);
+    if (slotRun === undefined) {
+      const reason = `unknown placement ${JSON.stringify(slot.placementId)}`;
+      entries.push({ slotId: slot.slotId, step: 'targeting', dimension: 'placement', reason, count: run.index.lineItems.length });
+      continue;
+    }
+    const admitted = new Set<number>();
+    const scan = new TargetingScan(run.index, slotRun.req);
+    for (let position = scan.peek(); position >= 0; scan.skip(), position = scan.peek()) {
+      admitted.add(position);
+      entries.push(laterStep(run, outcome, slotRun, position));
+    }
+    const rejected = run.index.lineItems.length - admitted.size;
+    entries.push({ slotId: slot.slotId, step: 'targeting', count: rejected, reason: `${rejected} line items do not target this request` });
+    for (const position of named) {
+      if (admitted.has(position)) continue;
+      const targeting = firstFailure(run.index.compiled[position]!, slotRun.req);
       if (!targeting.ok) {
-        entries.push({ ...head, step: 'targeting', dimension: targeting.dimension, reason: targeting.reason });
-        return;
+        const lineItemId = run.index.lineItems[position]!.id;
+        entries.push({ slotId: slot.slotId, lineItemId, step: 'targeting', dimension: targeting.dimension, reason: targeting.reason });
       }
-      if (winners.includes(li.id)) {
-        entries.push({ ...head, step: 'won' });
-        return;
-      }
-      // Caps count the impressions the request chose up to the end of this slot, as the hot path saw them (at most).
-      const contender = contend({ ...run, pending: outcome.takenAfter.pending }, slotRun, position);
-      if (typeof contender === 'string') entries.push({ ...head, step: contender, reason: REASONS[contender] });
-      else if (outcome.takenAfter.positions.has(position) || separated(outcome.takenAfter, li.advertiserId))
-        entries.push({ ...head, step: 'separation', reason: 'the request already has an ad of this line item or advertiser' });
-      else entries.push({ ...head, step: 'rank', outrankedBy: winners });
-    });
-    (request.externalBids ?? []).forEach((bid, at) => {
-      if (bid.slotId !== slot.slotId) return;
-      const head = { slotId: slot.slotId, bidId: bid.bidId };
-      if (slotRun === undefined || bid.priceMicros < slotRun.placement.floorMicros) {
-        entries.push({ ...head, step: 'floor', reason: REASONS.floor });
-        return;
-      }
-      const c = bidContender(run, bid, at);
-      const domain = c.bid?.advertiserDomain?.toLowerCase();
-      if (winners.includes(bid.bidId)) entries.push({ ...head, step: 'won' });
-      else if (!outcome.takenAfter.allowDuplicates && domain !== undefined && outcome.takenAfter.domains.has(domain))
-        entries.push({ ...head, step: 'separation', reason: 'the request already has an ad of this advertiser domain' });
-      else entries.push({ ...head, step: 'rank', outrankedBy: winners });
-    });
+    }
+    explainBids(run, request, outcome, entries);
   }
   return entries;
+}
+
+function namedPositions(run: DecisionRun, ids: readonly string[] | undefined): number[] {
+  if (ids === undefined || ids.length === 0) return [];
+  const positions: number[] = [];
+  for (const id of new Set(ids)) {
+    const position = run.index.positionOf.get(id);
+    if (position !== undefined) positions.push(position);
+  }
+  return positions.sort((a, b) => a - b);
+}
+
+/** The step after targeting that removed an admitted item, or `won`, `separation`, `rank`. */
+function laterStep(run: DecisionRun, outcome: SlotOutcome, slotRun: SlotRun, position: number): ExplainEntry {
+  const li = run.index.lineItems[position]!;
+  const head = { slotId: outcome.slot.slotId, lineItemId: li.id };
+  const winners = outcome.selections.map((s) => s.lineItem?.id ?? s.external?.bidId ?? '');
+  if (winners.includes(li.id)) return { ...head, step: 'won' };
+  // Caps count the impressions the request chose up to the end of this slot, as the hot path saw them (at most).
+  const contender = contend({ ...run, pending: outcome.takenAfter.pending }, slotRun, position);
+  if (typeof contender === 'string') return { ...head, step: contender, reason: REASONS[contender] };
+  if (outcome.takenAfter.positions.has(position) || separated(outcome.takenAfter, li.advertiserId))
+    return { ...head, step: 'separation', reason: 'the request already has an ad of this line item or advertiser' };
+  return { ...head, step: 'rank', outrankedBy: winners };
+}
+
+function explainBids(run: DecisionRun, request: DecisionRequest, outcome: SlotOutcome, entries: ExplainEntry[]): void {
+  const { slot, slotRun } = outcome;
+  const winners = outcome.selections.map((s) => s.lineItem?.id ?? s.external?.bidId ?? '');
+  (request.externalBids ?? []).forEach((bid, at) => {
+    if (bid.slotId !== slot.slotId) return;
+    const head = { slotId: slot.slotId, bidId: bid.bidId };
+    if (slotRun === undefined || bid.priceMicros < slotRun.placement.floorMicros) {
+      entries.push({ ...head, step: 'floor', reason: REASONS.floor });
+      return;
+    }
+    const domain = bidContender(run, bid, at).bid?.advertiserDomain?.toLowerCase();
+    if (winners.includes(bid.bidId)) entries.push({ ...head, step: 'won' });
+    else if (!outcome.takenAfter.allowDuplicates && domain !== undefined && outcome.takenAfter.domains.has(domain))
+      entries.push({ ...head, step: 'separation', reason: 'the request already has an ad of this advertiser domain' });
+    else entries.push({ ...head, step: 'rank', outrankedBy: winners });
+  });
 }
 
 const separated = (taken: TakenView, advertiserId: string) => !taken.allowDuplicates && taken.advertisers.has(advertiserId);

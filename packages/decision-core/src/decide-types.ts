@@ -41,7 +41,10 @@ export interface DecisionRequest {
   readonly userKey?: string | undefined;
   /** Let one advertiser fill more than one ad of the request. Default false. */
   readonly allowDuplicateAdvertisers?: boolean;
+  /** Explain the decision: every line item targeting admits, and a count of the others (see `explainDecision`). */
   readonly explain?: boolean;
+  /** With `explain`: also say which targeting dimension removed these line items. */
+  readonly explainLineItemIds?: readonly string[];
   readonly externalBids?: readonly ExternalBid[];
 }
 
@@ -116,11 +119,13 @@ export interface ExplainEntry {
   readonly reason?: string;
   /** For `rank`: the slot's winners (line item ids or bid ids). */
   readonly outrankedBy?: readonly string[];
+  /** For the one `targeting` entry per slot without a line item id: how many line items targeting removed. */
+  readonly count?: number;
 }
 
 export interface DecisionResult {
   /** Every slot of the request, in request order; an empty list is no fill. */
   readonly slots: Record<string, Selection[]>;
-  /** With `explain`: one entry per line item per slot, and one per outside bid. */
+  /** With `explain`: per slot, the admitted line items, a count of the others, the named ones, the outside bids. */
   readonly explanation?: ExplainEntry[];
 }

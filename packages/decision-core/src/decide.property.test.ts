@@ -136,7 +136,8 @@ describe('decide: properties', () => {
         const index = compileIndex(items, { placements: PLACEMENTS });
         const random = () => ((seed >>> 0) % 1000) / 1000;
         const plain = decide(index, req, state, { random });
-        const explained = decide(index, { ...req, explain: true }, state, { random });
+        const explainLineItemIds = items.map((li) => li.id);
+        const explained = decide(index, { ...req, explain: true, explainLineItemIds }, state, { random });
         expect(explained.slots).toEqual(plain.slots);
         const served = Object.values(plain.slots).flat();
         const advertisers = served.map((s) => s.lineItem?.advertiserId ?? s.external?.advertiserDomain);
@@ -159,12 +160,14 @@ describe('decide: properties', () => {
               expect(state.spent(budgetKey(li, b, req.nowMs)) + s.costMicros).toBeLessThanOrEqual(b.limitMicros);
           }
           const entries = explained.explanation?.filter((e) => e.slotId === slot.slotId) ?? [];
-          expect(
-            entries
-              .filter((e) => e.lineItemId !== undefined)
-              .map((e) => e.lineItemId)
-              .sort(),
-          ).toEqual(items.map((li) => li.id).sort());
+          const ctx = { ...req.context, placementId: slot.placementId, nowMs: req.nowMs };
+          const rejected = items.filter((li) => !matchLineItem(li, ctx).ok).length;
+          const summary = entries.filter((e) => e.lineItemId === undefined && e.bidId === undefined);
+          expect(summary).toEqual([expect.objectContaining({ step: 'targeting', count: p ? rejected : items.length })]);
+          // Every line item (all are named) has exactly one entry, and a targeting entry exactly when targeting rejects it.
+          const listed = entries.filter((e) => e.lineItemId !== undefined);
+          if (p) expect(listed.map((e) => e.lineItemId).sort()).toEqual(items.map((li) => li.id).sort());
+          for (const e of listed) expect(e.step === 'targeting').toBe(!matchLineItem(items.find((li) => li.id === e.lineItemId)!, ctx).ok);
           const last = selections.at(-1);
           for (const e of entries) {
             if (e.step === 'won')

@@ -90,7 +90,8 @@ describe('decide: eligibility steps', () => {
       frequency: (scopeId) => (scopeId === 'c-capped' ? 2 : 0),
       spent: (key) => (key === 'li:broke:total' ? 1_000_000n : 0n),
     });
-    const result = run(items, { explain: true }, state, {}, [placement('p1', { floorMicros: 200_000 })]);
+    const explainLineItemIds = ['fr', 'camp-fr'];
+    const result = run(items, { explain: true, explainLineItemIds }, state, {}, [placement('p1', { floorMicros: 200_000 })]);
     expect(winners(result)).toEqual(['ok']);
     const steps = Object.fromEntries(items.map((li) => [li.id, stepOf(result, li.id)?.step]));
     expect(steps).toEqual({
@@ -104,6 +105,14 @@ describe('decide: eligibility steps', () => {
       ok: 'won',
     });
     expect(stepOf(result, 'camp-fr')?.dimension).toBe('campaign.geo.countries');
+    expect(result.explanation).toContainEqual({
+      slotId: 'top',
+      step: 'targeting',
+      count: 2,
+      reason: '2 line items do not target this request',
+    });
+    // Without naming them, targeting failures are only counted.
+    expect(stepOf(run(items, { explain: true }, state), 'fr')).toBeUndefined();
   });
 
   it('fits video and native by format, image and HTML by format and size', () => {
@@ -139,7 +148,9 @@ describe('decide: eligibility steps', () => {
   it('answers an unknown placement with no fill, explained', () => {
     const result = run([lineItem('a')], { slots: [{ slotId: 'x', placementId: 'nope' }], explain: true });
     expect(result.slots).toEqual({ x: [] });
-    expect(stepOf(result, 'a', 'x')).toMatchObject({ step: 'targeting', dimension: 'placement' });
+    expect(result.explanation).toEqual([
+      { slotId: 'x', step: 'targeting', dimension: 'placement', reason: 'unknown placement "nope"', count: 1 },
+    ]);
   });
 });
 

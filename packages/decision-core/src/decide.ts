@@ -100,7 +100,7 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
     outcomes?.push({ slot, slotRun, selections, takenAfter: { ...taken } });
   }
   if (outcomes === undefined) return { slots };
-  return { slots, explanation: explainDecision(run, base, request, outcomes) };
+  return { slots, explanation: explainDecision(run, request, outcomes) };
 }
 
 /** One slot being filled: its scan and the contenders pulled from it so far (outside bids first). */

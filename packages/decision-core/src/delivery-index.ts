@@ -31,6 +31,8 @@ export interface DeliveryIndex {
   /** In rank order: tier rank descending, then static eCPM descending, then input order. */
   readonly lineItems: readonly DeliveryLineItem[];
   readonly builtAtMs: number | undefined;
+  /** Line item id → position. */
+  readonly positionOf: ReadonlyMap<string, number>;
   /** The placements delivery serves, by id. */
   readonly placements: ReadonlyMap<string, DeliveryPlacement>;
   /** Each placement's formats and sizes as sets, for creative fit. */
@@ -106,6 +108,7 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
   return Object.freeze({
     lineItems: items,
     builtAtMs: options.now,
+    positionOf: new Map(items.map((li, position) => [li.id, position])),
     placements: new Map((options.placements ?? []).map((p) => [p.id, p])),
     placementFits: new Map((options.placements ?? []).map((p) => [p.id, placementFit(p)])),
     tierRank: Uint8Array.from(items, tierRankOf),
