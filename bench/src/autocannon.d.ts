@@ -9,6 +9,22 @@ declare module 'autocannon' {
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
     headers?: Record<string, string>;
+    method?: string;
+    body?: string;
+    /** Requests per second over all connections (a per-second quota per connection, sent as fast as possible). */
+    overallRate?: number;
+    /** Cycled through by every connection; a `setupRequest` is called before each send. */
+    requests?: RequestSpec[];
+  }
+
+  export interface RequestSpec {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: RequestSpec, context: object) => RequestSpec;
+    /** Every response with its body (autocannon collects bodies anyway). */
+    onResponse?: (statusCode: number, body: string, context: object) => void;
   }
 
   /** Percentiles of an HDR histogram; latency values are in milliseconds. */
