@@ -169,6 +169,8 @@ describe('decide: properties', () => {
           if (p) expect(listed.map((e) => e.lineItemId).sort()).toEqual(items.map((li) => li.id).sort());
           for (const e of listed) expect(e.step === 'targeting').toBe(!matchLineItem(items.find((li) => li.id === e.lineItemId)!, ctx).ok);
           const last = selections.at(-1);
+          // A slot left short had nothing left to give: no admitted item was merely outranked.
+          if (selections.length < (slot.count ?? 1)) expect(entries.filter((e) => e.step === 'rank')).toEqual([]);
           for (const e of entries) {
             if (e.step === 'won')
               expect(selections.some((s) => (s.lineItem?.id ?? s.external?.bidId) === (e.lineItemId ?? e.bidId))).toBe(true);

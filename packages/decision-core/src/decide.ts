@@ -152,6 +152,7 @@ function admits(taken: Taken, c: Contender, winner: Contender | undefined): bool
 function best(filling: Filling, winner: Contender | undefined): Contender | undefined {
   const { run, scan, pool, taken } = filling;
   const minTier = winner === undefined ? 0 : PRICE_TIER;
+  const floorMicros = filling.slot.placement.floorMicros;
   let top: Contender | undefined;
   for (let i = 0; i < pool.length; i++) {
     const c = pool[i]!;
@@ -164,7 +165,13 @@ function best(filling: Filling, winner: Contender | undefined): Contender | unde
     if (tier < minTier) break;
     if (top !== undefined && (tier < top.tier || (tier === top.tier && !dynamic && ecpmMicros[position]! < top.ecpm))) break;
     scan.skip();
-    // Cheap separation first: a taken item or advertiser is out whatever its other steps say.
+    // Cheap filters first (the steps' order only matters to explanations): below the floor, and
+    // without a predictor so is every later item of the tier (eCPM descends within it): jump past it.
+    if (!dynamic && ecpmMicros[position]! < floorMicros) {
+      scan.skipTo(run.index.tierEnd[tier]!);
+      continue;
+    }
+    // A taken item or advertiser is out whatever its other steps say.
     if (taken.positions.has(position)) continue;
     if (!taken.allowDuplicates && taken.advertisers.has(run.index.lineItems[position]!.advertiserId)) continue;
     const c = contend(run, filling.slot, position);

@@ -6,6 +6,8 @@ import type { DeliveryLineItem } from './delivery-types.js';
 import { matchLineItem } from './index-fold.js';
 import { matchTargeting } from './match-targeting.js';
 import type { RequestContext } from './request-context.js';
+import { prepareRequest } from './request-context.js';
+import { TargetingScan } from './targeting-scan.js';
 
 // Small alphabets, so that random targeting and random requests often meet.
 const PLACEMENTS = ['p0', 'p1', 'p2', 'p3'];
@@ -166,6 +168,24 @@ describe('delivery index', () => {
           if (chosen.has(entry.lineItemId)) expect(entry.outcome).toBe('won-targeting');
           else expect(entry).toMatchObject({ outcome: 'failed-targeting', dimension: expect.any(String), reason: expect.any(String) });
         }
+      }),
+      RUNS,
+    );
+  });
+
+  it('a targeting scan that skips to a position yields exactly the candidates from there on', () => {
+    fc.assert(
+      fc.property(lineItems, context, fc.nat(), (items, ctx, at) => {
+        const index = compileIndex(items);
+        const from = items.length === 0 ? 0 : at % (items.length + 1);
+        const all = candidates(index, ctx).map((li) => index.lineItems.indexOf(li));
+        const scan = new TargetingScan(index, prepareRequest(ctx));
+        const firstTaken = scan.peek();
+        if (firstTaken >= 0) scan.skip();
+        scan.skipTo(from);
+        const rest: number[] = [];
+        for (let p = scan.peek(); p >= 0; scan.skip(), p = scan.peek()) rest.push(p);
+        expect(rest).toEqual(all.filter((p) => p > firstTaken && p >= from));
       }),
       RUNS,
     );

@@ -39,6 +39,8 @@ export interface DeliveryIndex {
   readonly placementFits: ReadonlyMap<string, PlacementFit>;
   /** Per position: tier rank (sponsorship 3 … house 0). */
   readonly tierRank: Uint8Array;
+  /** Per tier rank: the first position after that tier (positions are in rank order). */
+  readonly tierEnd: Int32Array;
   /** Per position: eCPM in micros with the default predicted rates (see `ecpmMicros`). */
   readonly ecpmMicros: Float64Array;
   /** Per position: what one impression costs at the item's own price (`impressionCostMicros`). */
@@ -112,6 +114,10 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
     placements: new Map((options.placements ?? []).map((p) => [p.id, p])),
     placementFits: new Map((options.placements ?? []).map((p) => [p.id, placementFit(p)])),
     tierRank: Uint8Array.from(items, tierRankOf),
+    tierEnd: Int32Array.from([0, 1, 2, 3], (rank) => {
+      const end = items.findIndex((li) => tierRankOf(li) < rank);
+      return end < 0 ? items.length : end;
+    }),
     ecpmMicros: Float64Array.from(items, (li) => ecpmMicros(li.pricing)),
     costMicros: Object.freeze(items.map((li) => impressionCostMicros(li))),
     compiled: Object.freeze(sides.map((s) => s.full)),

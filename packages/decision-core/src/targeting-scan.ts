@@ -70,6 +70,24 @@ export class TargetingScan {
     this.next = -2;
   }
 
+  /** Drops every admitted position before `position` (a jump to the next tier). */
+  skipTo(position: number): void {
+    if (this.next >= 0 && this.next < position) this.next = -2;
+    if (this.next !== -2) return;
+    const w = position >>> 5;
+    if (w >= this.index.words) {
+      this.word = this.index.words;
+      this.bits = 0;
+      return;
+    }
+    if (w > this.word) {
+      this.word = w;
+      this.bits = this.wordAt(w);
+    }
+    // Clear the bits below `position` in its word (the word is the current one now).
+    if (w === this.word) this.bits &= ~((1 << (position & 31)) - 1) | 0;
+  }
+
   private find(): number {
     const { residual, radius, words } = this.index;
     const { lat, lon } = this.req;
