@@ -1,6 +1,15 @@
 import { clearingPriceMicros } from './auction.js';
 import { placementFit } from './creative-fit.js';
-import { bidContender, type Contender, contend, type DecisionRun, ranksBefore, type SlotRun } from './decide-checks.js';
+import {
+  bidContender,
+  type Contender,
+  capsAllow,
+  contend,
+  type DecisionRun,
+  flightAllows,
+  ranksBefore,
+  type SlotRun,
+} from './decide-checks.js';
 import { explainDecision, type SlotOutcome } from './decide-explain.js';
 import type { DecideOptions, DecisionRequest, DecisionResult, DecisionSlot, DeliveryState, Selection } from './decide-types.js';
 import type { DeliveryIndex } from './delivery-index.js';
@@ -174,6 +183,9 @@ function best(filling: Filling, winner: Contender | undefined): Contender | unde
     // A taken item or advertiser is out whatever its other steps say.
     if (taken.positions.has(position)) continue;
     if (!taken.allowDuplicates && taken.advertisers.has(run.index.lineItems[position]!.advertiserId)) continue;
+    // Flight and caps before creative fit: a user who has seen everything is the common no-fill.
+    const li = run.index.lineItems[position]!;
+    if (!flightAllows(li, run.nowMs) || !capsAllow(li, run.state, run.pending)) continue;
     const c = contend(run, filling.slot, position);
     if (typeof c === 'string') continue;
     pool.push(c);
