@@ -57,7 +57,11 @@ export interface DeliveryState {
   frequency(scopeId: string, windowMs: number | null): number;
   /** Spend so far under a counter key (`budgetKey`), micros: the last snapshot plus local spend. */
   spent(key: string): bigint;
-  /** Does the process's leased allowance cover `costMicros` on every budget of the line item? */
+  /**
+   * Does the process's leased allowance cover `costMicros` on every budget of the line item? Asked
+   * only for line items with budgets, after `spent(key) + costMicros ≤ limit` held for each; a query:
+   * the server consumes the allowance when it records the impression.
+   */
   hasAllowance(lineItem: DeliveryLineItem, costMicros: bigint, nowMs: number): boolean;
 }
 

@@ -42,4 +42,4 @@ export {
   tierOfRank,
   tierRankOf,
 } from './ranking.js';
-export { type PreparedRequest, prepareRequest, type RequestContext } from './request-context.js';
+export { type PreparedRequest, prepareContext, prepareRequest, type RequestContext } from './request-context.js';
