@@ -3,11 +3,11 @@ import type { DeliveryLineItem } from '@adplatform/decision-core';
 import type { Clock } from '@adplatform/domain';
 import type { ChangeBus, CounterStore, DeliveryEvent, EventLog, MetadataStore } from '@adplatform/ports';
 import { AllowanceManager } from './budget/allowances.js';
+import { budgetKeysOf } from './budget/budget-keys.js';
 import { SpendSnapshot } from './budget/spend-snapshot.js';
 import { DeliveryCatalog } from './catalog/delivery-catalog.js';
 import { createRequestContextExtractor, type RequestContextExtractor } from './context/request-context-extractor.js';
 import { DecisionService } from './decisions/decision.service.js';
-import { budgetKeysOf } from './decisions/decision-state.js';
 import type { TrackingSigner } from './tracking/tracking-signer.js';
 
 export interface DeliveryOptions {

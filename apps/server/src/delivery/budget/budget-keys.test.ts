@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetKeysOf, dayIn } from './budget-keys.js';
+import { budgetKeysOf } from './budget-keys.js';
 
 describe('budgetKeysOf', () => {
   it('names total and daily keys of the line item and its campaign, days in the campaign zone', () => {
@@ -26,6 +26,10 @@ describe('budgetKeysOf', () => {
   });
 
   it('counts days in UTC without a zone', () => {
-    expect(dayIn('UTC', Date.parse('2026-11-28T03:00:00Z'))).toBe('2026-11-28');
+    const keys = budgetKeysOf(
+      { id: 'li1', campaignId: 'c1', budgets: [{ scope: 'lineItem', period: 'daily', limitMicros: 1n }] },
+      Date.parse('2026-11-28T03:00:00Z'),
+    );
+    expect(keys).toEqual([{ key: 'li:li1:day:2026-11-28', limitMicros: 1n }]);
   });
 });

@@ -1,14 +1,8 @@
-import { budgetKey, type DeliveryLineItem, type DeliveryState } from '@adplatform/decision-core';
+import type { DeliveryState } from '@adplatform/decision-core';
 import type { FrequencyRecord } from '@adplatform/ports';
-import type { AllowanceManager, BudgetKey } from '../budget/allowances.js';
+import type { AllowanceManager } from '../budget/allowances.js';
+import { budgetKeysOf } from '../budget/budget-keys.js';
 import type { SpendSnapshot } from '../budget/spend-snapshot.js';
-
-/** The counter keys and limits of every budget a line item spends from, at an instant. */
-export function budgetKeysOf(lineItem: DeliveryLineItem, atMs: number): BudgetKey[] {
-  const budgets = lineItem.budgets;
-  if (!budgets || budgets.length === 0) return [];
-  return budgets.map((budget) => ({ key: budgetKey(lineItem, budget, atMs), limitMicros: budget.limitMicros }));
-}
 
 const NO_USER: Pick<FrequencyRecord, 'count'> = { count: () => 0 };
 

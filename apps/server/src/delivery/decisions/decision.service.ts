@@ -3,13 +3,14 @@ import { type DecisionResult, type DecisionSlot, type DirectSelection, decide } 
 import { AppError, type Clock, invalidField, newId } from '@adplatform/domain';
 import type { CounterStore, EventLog } from '@adplatform/ports';
 import type { AllowanceManager } from '../budget/allowances.js';
+import { budgetKeysOf } from '../budget/budget-keys.js';
 import type { SpendSnapshot } from '../budget/spend-snapshot.js';
 import type { DeliveryCatalog } from '../catalog/delivery-catalog.js';
 import type { CatalogPlacement, OrganizationSnapshot } from '../catalog/load-organization.js';
 import type { RequestContextExtractor } from '../context/request-context-extractor.js';
 import type { TrackingSigner } from '../tracking/tracking-signer.js';
 import { renderDirectAd, renderFallback } from './ad-answer.js';
-import { budgetKeysOf, deliveryStateFor } from './decision-state.js';
+import { deliveryStateFor } from './decision-state.js';
 import type { Ad, DecisionRequestBody, FallbackAd } from './decisions.schemas.js';
 
 export interface DecisionServiceDeps {
@@ -27,6 +28,11 @@ export interface DecisionServiceDeps {
   explainSampleRate: number;
   log?: { error(obj: unknown, msg: string): void };
 }
+
+/** Naming every line item's failing targeting dimension costs O(index): only for small organizations unless asked. */
+const EXPLAIN_ALL_UP_TO = 1000;
+const allIdsWhenSmall = (snapshot: OrganizationSnapshot): string[] | undefined =>
+  snapshot.index.lineItems.length <= EXPLAIN_ALL_UP_TO ? snapshot.index.lineItems.map((li) => li.id) : undefined;
 
 /** Who asked, as the route saw it. */
 export interface DecisionCaller {
@@ -92,6 +98,7 @@ export class DecisionService {
         userKey,
         allowDuplicateAdvertisers: body.allowDuplicateAdvertisers ?? false,
         explain: body.explain === true || sampled,
+        ...(body.explain ? { explainLineItemIds: body.explainLineItemIds ?? allIdsWhenSmall(snapshot) } : {}),
       },
       deliveryStateFor(frequency, this.deps.spend, this.deps.allowances),
       { random: this.random },

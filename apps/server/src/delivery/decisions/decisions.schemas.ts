@@ -69,6 +69,13 @@ export const DecisionRequestBody = Type.Object(
           'Return why each line item won or lost. Needs an API key or session of the organization that owns the placements (401/403 otherwise).',
       }),
     ),
+    explainLineItemIds: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), {
+        maxItems: 100,
+        description:
+          'With `explain`: the line items whose failing targeting dimension to name. Default: every line item when the organization delivers at most 1,000, otherwise only a count of those targeting removed.',
+      }),
+    ),
     allowDuplicateAdvertisers: Type.Optional(
       Type.Boolean({ description: 'Allow one advertiser in several slots of this request (competitive separation is on by default).' }),
     ),
