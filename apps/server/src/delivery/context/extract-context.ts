@@ -1,4 +1,4 @@
-import type { DeviceType } from '@adplatform/domain';
+import type { RequestContext } from '@adplatform/decision-core';
 import { parseAcceptLanguage } from './accept-language.js';
 import type { GeoLookup } from './geo-lookup.js';
 import { pageDomain } from './page-domain.js';
@@ -26,19 +26,13 @@ export interface ContextInput {
 /**
  * The request facts decision-core's `RequestContext` takes, minus what the
  * route adds (placementId, nowMs) and what comes from elsewhere (segments from
- * `segmentsFor`, categories from the site). Field for field assignable to it.
- * Arrays may be shared with later requests (cached): never mutate them.
+ * `segmentsFor`, categories from the site). Arrays may be shared with later
+ * requests (cached): never mutate them.
  */
-export interface ExtractedContext {
-  country?: string;
-  deviceType?: DeviceType;
-  os?: string;
-  browser?: string;
-  languages?: readonly string[];
-  keywords?: readonly string[];
-  keyValues?: Readonly<Record<string, readonly string[]>>;
-  domain?: string;
-}
+export type ExtractedContext = Pick<
+  RequestContext,
+  'country' | 'deviceType' | 'os' | 'browser' | 'languages' | 'keywords' | 'keyValues' | 'domain'
+>;
 
 export interface ExtractionResult {
   context: ExtractedContext;
