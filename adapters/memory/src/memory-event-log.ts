@@ -1,4 +1,4 @@
-import type { DeliveryEvent, EventLog } from '@adplatform/ports';
+import { assertConsumerOffset, type DeliveryEvent, type EventLog } from '@adplatform/ports';
 
 export interface MemoryEventLogOptions {
   /** How many events are kept; older ones are forgotten (their offsets stay counted). Default 100,000. */
@@ -10,7 +10,8 @@ export interface MemoryEventLogOptions {
  * offsets that keep counting over the whole history. Not durable — a restart
  * forgets everything — so it serves a single process and tests until the
  * durable log arrives. Appends are synchronous under the hood, so the events
- * of one call are always consecutive and in order.
+ * of one call are always consecutive and in order. Consumer offsets live in
+ * a map, as volatile as the events.
  */
 export function createMemoryEventLog(options: MemoryEventLogOptions = {}): EventLog {
   const capacity = options.maxEvents ?? 100_000;
@@ -18,6 +19,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   const ring: (DeliveryEvent | undefined)[] = new Array(capacity);
   let end = 0; // offset of the next append
   let closed = false;
+  const committed = new Map<string, number>();
   const oldest = () => Math.max(0, end - capacity);
 
   return {
@@ -37,6 +39,14 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       const events: DeliveryEvent[] = [];
       for (let at = from; at < to; at++) events.push(ring[at % capacity] as DeliveryEvent);
       return { events, next: to };
+    },
+    async committedOffset(consumer) {
+      assertConsumerOffset(consumer);
+      return committed.get(consumer) ?? 0;
+    },
+    async commitOffset(consumer, offset) {
+      assertConsumerOffset(consumer, offset);
+      committed.set(consumer, offset);
     },
     async close() {
       closed = true;

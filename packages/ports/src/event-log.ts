@@ -1,8 +1,8 @@
 /**
  * The event log port: every decision, impression, click and other delivery
- * event, appended with an id minted where the event was born. The in-process
- * log is the embedded default for now; the durable segment-file log and NATS
- * JetStream implement the same interface with the events issue.
+ * event, appended with an id minted where the event was born. Adapters: the
+ * in-process ring buffer (tests), the durable segment files under the data
+ * dir (the embedded default) and NATS JetStream (scaled out).
  *
  * Offsets are positions in the whole history: the first event ever appended
  * is offset 0, the next 1, and so on, and they keep counting when a bounded
@@ -13,6 +13,10 @@
  *   appended again (consumers dedupe by id).
  * - The log takes ownership of the appended objects and `read` returns them
  *   (or equal copies): neither side mutates an event after `append`.
+ * - Consumers keep their own position: `commitOffset(consumer, next)` after
+ *   processing up to `next`, `committedOffset(consumer)` on start to resume.
+ *   Retention wins over a slow consumer: its committed offset then lies
+ *   before the oldest kept event, and `read` starts at the oldest kept one.
  */
 export interface EventLog {
   readonly kind: string;
@@ -23,7 +27,35 @@ export interface EventLog {
    * offset at or past the end answers no events and `next` = the end.
    */
   read(offset: number, limit: number): Promise<{ events: DeliveryEvent[]; next: number }>;
+  /**
+   * The offset `consumer` committed last — the next one it reads — or 0 when
+   * it never committed. Consumer names match CONSUMER_NAME_PATTERN; another
+   * name rejects with a RangeError.
+   */
+  committedOffset(consumer: string): Promise<number>;
+  /**
+   * Records `offset` (a non-negative integer, else RangeError) as the next
+   * offset `consumer` reads. Any offset is accepted: a smaller one than before
+   * rewinds the consumer (replay), one past the end waits for future events.
+   * Resolves once the offset is durable (in the durable adapters) and visible
+   * to `committedOffset`; commits of one consumer take effect in call order.
+   */
+  commitOffset(consumer: string, offset: number): Promise<void>;
+  /** Flushes what was accepted and releases files and connections; appends after it reject. */
   close(): Promise<void>;
+}
+
+/** Consumer names: letters, digits, `_` and `-`, 1 to 64 of them (safe as a file name and a JetStream durable name). */
+export const CONSUMER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Throws the RangeError the port promises for a bad consumer name or offset; adapters share it. */
+export function assertConsumerOffset(consumer: string, offset?: number): void {
+  if (typeof consumer !== 'string' || !CONSUMER_NAME_PATTERN.test(consumer)) {
+    throw new RangeError('consumer must be 1 to 64 letters, digits, _ or -');
+  }
+  if (offset !== undefined && (!Number.isSafeInteger(offset) || offset < 0)) {
+    throw new RangeError('offset must be a non-negative integer');
+  }
 }
 
 export const DELIVERY_EVENT_TYPES = [

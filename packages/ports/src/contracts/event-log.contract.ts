@@ -37,23 +37,39 @@ const event = (id: string, type: DeliveryEvent['type'] = 'click'): DeliveryEvent
   organizationId: ORG,
 });
 
+/** What the contract's `open` gives: a fresh, empty log, how to dispose of it, and for durable adapters how to reopen it. */
+export interface OpenedEventLog {
+  log: EventLog;
+  /** Disposes of the log last opened (the reopened one, after `reopen`) and its storage. */
+  dispose: () => Promise<void>;
+  /**
+   * Durable adapters only: closes `log` and opens a new instance on the same
+   * storage, as a restart would. The contract then checks that events and
+   * committed offsets survive it.
+   */
+  reopen?: () => Promise<EventLog>;
+}
+
 /**
  * The behaviour every EventLog adapter must have. `open` returns a fresh,
  * empty log and a function that disposes of it; each test opens its own.
  */
-export function runEventLogContract(name: string, open: () => Promise<{ log: EventLog; dispose: () => Promise<void> }>): void {
+export function runEventLogContract(name: string, open: () => Promise<OpenedEventLog>): void {
   describe(`EventLog contract: ${name}`, () => {
-    let opened: { log: EventLog; dispose: () => Promise<void> } | undefined;
+    let opened: OpenedEventLog | undefined;
+    let current: EventLog | undefined;
     const log = () => {
-      if (!opened) throw new Error('the log did not open');
-      return opened.log;
+      if (!current) throw new Error('the log did not open');
+      return current;
     };
     beforeEach(async () => {
       opened = await open();
+      current = opened.log;
     });
     afterEach(async () => {
       await opened?.dispose();
       opened = undefined;
+      current = undefined;
     });
 
     it('reads nothing from an empty log, with next at 0', async () => {
@@ -118,6 +134,63 @@ export function runEventLogContract(name: string, open: () => Promise<{ log: Eve
     it('refuses appends once closed', async () => {
       await log().close();
       await expect(log().append([event('late')])).rejects.toThrow();
+    });
+
+    describe('consumer offsets', () => {
+      it('answers 0 for a consumer that never committed', async () => {
+        expect(await log().committedOffset('analytics')).toBe(0);
+      });
+
+      it('gives back the last committed offset, per consumer', async () => {
+        await log().append([event('a'), event('b'), event('c')]);
+        await log().commitOffset('analytics', 2);
+        await log().commitOffset('billing', 3);
+        await log().commitOffset('analytics', 3);
+        expect(await log().committedOffset('analytics')).toBe(3);
+        expect(await log().committedOffset('billing')).toBe(3);
+        expect(await log().committedOffset('pacing')).toBe(0);
+      });
+
+      it('rewinds on a smaller offset, so a consumer can replay from it', async () => {
+        await log().append([event('a'), event('b'), event('c')]);
+        await log().commitOffset('analytics', 3);
+        await log().commitOffset('analytics', 1);
+        const resumeAt = await log().committedOffset('analytics');
+        expect(resumeAt).toBe(1);
+        expect((await log().read(resumeAt, 10)).events.map((e) => e.id)).toEqual(['b', 'c']);
+      });
+
+      it('accepts an offset past the end (the consumer waits for future events)', async () => {
+        await log().commitOffset('analytics', 42);
+        expect(await log().committedOffset('analytics')).toBe(42);
+      });
+
+      it('applies concurrent commits of one consumer in call order', async () => {
+        await Promise.all([1, 2, 3, 4, 5].map((offset) => log().commitOffset('analytics', offset)));
+        expect(await log().committedOffset('analytics')).toBe(5);
+      });
+
+      it('refuses bad consumer names and offsets with a RangeError', async () => {
+        for (const consumer of ['', 'a/b', '../x', 'a.b', 'a b', 'x'.repeat(65)]) {
+          await expect(log().commitOffset(consumer, 1)).rejects.toThrow(RangeError);
+          await expect(log().committedOffset(consumer)).rejects.toThrow(RangeError);
+        }
+        for (const offset of [-1, 1.5, Number.NaN, 2 ** 53]) {
+          await expect(log().commitOffset('analytics', offset)).rejects.toThrow(RangeError);
+        }
+      });
+    });
+
+    it('keeps events and committed offsets across a reopen (durable adapters)', async () => {
+      if (!opened?.reopen) return; // an in-process log forgets everything by design
+      const events = [fullEvent(1), fullEvent(2), event('c')];
+      await log().append(events);
+      await log().commitOffset('analytics', 2);
+      current = await opened.reopen();
+      expect(await log().read(0, 10)).toEqual({ events, next: 3 });
+      expect(await log().committedOffset('analytics')).toBe(2);
+      await log().append([event('d')]);
+      expect(await log().read(2, 10)).toEqual({ events: [events[2], event('d')], next: 4 });
     });
   });
 }
