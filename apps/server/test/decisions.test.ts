@@ -93,7 +93,8 @@ describe('POST /v1/decisions', () => {
     const ask = () => decide({ placements: [slot()], ip: US_IP, user: { key: 'reader-1' } });
     for (let i = 0; i < 3; i++) expect((await ask()).json().decisions.top, `request ${i + 1}`).not.toBeNull();
     expect((await ask()).json().decisions.top).toBeNull();
-    // Another user is not capped.
+    // Another user is not capped, whatever characters their key has (the segment upload's rule).
+    expect((await decide({ placements: [slot()], ip: US_IP, user: { key: 'lecteur-été 42' } })).json().decisions.top).not.toBeNull();
     expect((await decide({ placements: [slot()], ip: US_IP, user: { key: 'reader-2' } })).json().decisions.top).not.toBeNull();
     // Counts may include the whole hour bucket the window starts in (never fewer impressions): 3 h later the cap has lapsed.
     h.clock.advance(3 * 3_600_000);
@@ -158,6 +159,8 @@ describe('POST /v1/decisions', () => {
     [{ placements: [{ divName: 'a', placementId: 'PLACEMENT', count: 0 }] }, 'body.placements[0].count'],
     [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], ip: 'localhost' }, 'body.ip'],
     [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], user: { key: '' } }, 'body.user.key'],
+    [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], user: { key: 'tab\tinside' } }, 'body.user.key'],
+    [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], user: { key: 'k'.repeat(257) } }, 'body.user.key'],
     [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], keyValues: { 'bad key': 'x' } }, 'body.keyValues'],
     [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], consent: { usPrivacy: 'yes' } }, 'body.consent.usPrivacy'],
     [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], surprise: 1 }, 'body.surprise'],

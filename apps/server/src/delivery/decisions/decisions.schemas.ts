@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { USER_KEY_MAX_CHARS, USER_KEY_PATTERN } from '../../modules/segments/user-keys.js';
 
 /** How many placements one decision request may ask for, and ads per placement. */
 export const MAX_SLOTS = 20;
@@ -40,9 +41,10 @@ export const DecisionRequestBody = Type.Object(
         {
           key: Type.String({
             minLength: 1,
-            maxLength: 128,
-            pattern: '^[\\x21-\\x7e]+$',
-            description: 'Your first-party id of the user (printable ASCII): frequency caps and segments key on it.',
+            maxLength: USER_KEY_MAX_CHARS,
+            pattern: USER_KEY_PATTERN,
+            description:
+              'Your first-party id of the user (no control characters), as in segment uploads: frequency caps and segments key on it.',
           }),
         },
         { additionalProperties: false },

@@ -1,6 +1,7 @@
 import { AppError } from '@adplatform/domain';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { USER_KEY_MAX_CHARS, USER_KEY_PATTERN } from '../../modules/segments/user-keys.js';
 import { adTagHeaders, adTagSource } from '../ad-tag/index.js';
 import type { DeliveryCatalog } from '../catalog/delivery-catalog.js';
 import type { DecisionService } from '../decisions/decision.service.js';
@@ -24,7 +25,7 @@ const PlacementParams = Type.Object({ placementId: Type.String({ format: 'uuid' 
 const InvocationQuery = Type.Object(
   {
     uid: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description: 'Your first-party user key.' }),
+      Type.String({ minLength: 1, maxLength: USER_KEY_MAX_CHARS, pattern: USER_KEY_PATTERN, description: 'Your first-party user key.' }),
     ),
     kw: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated keywords.' })),
     url: Type.Optional(Type.String({ maxLength: 4096, description: 'The page URL (default: the Referer).' })),
