@@ -85,9 +85,15 @@ function decisionShape(catalog: SeededCatalog, users: number, fill: FillCounter)
   };
 }
 
-type Sample = Measurement & { serverCpuUsPerRequest: number; serverCpuLoad: number; clientCpuLoad: number; fillRate?: number };
+type Sample = Measurement & {
+  serverCpuUsPerRequest: number;
+  serverCpuLoad: number;
+  clientCpuLoad: number;
+  fillRate?: number;
+  sendLagP99Ms?: number;
+};
 
-async function sample(server: ChildServer, run: () => Promise<Measurement>): Promise<Sample> {
+async function sample<M extends Measurement>(server: ChildServer, run: () => Promise<M>): Promise<M & Sample> {
   const serverBefore = processCpuSeconds(server.pid);
   const clientBefore = process.cpuUsage();
   const m = await run();
@@ -107,6 +113,7 @@ const describe = (m: Sample) =>
   `${fixed(m.requestsPerSecond, 0)} req/s, p50 ${fixed(m.p50Ms, 2)} ms, p99 ${fixed(m.p99Ms, 2)} ms, ` +
   `server CPU ${fixed(m.serverCpuUsPerRequest, 1)} µs/req, CPU use server ${pct(m.serverCpuLoad)} client ${pct(m.clientCpuLoad)}` +
   (m.fillRate === undefined ? '' : `, filled ${pct(m.fillRate)}`) +
+  (m.sendLagP99Ms === undefined ? '' : `, client send lag p99 ${fixed(m.sendLagP99Ms, 2)} ms`) +
   (hasFailures(m) ? `, FAILURES: non-2xx ${m.non2xx}, errors ${m.errors}, timeouts ${m.timeouts} ${JSON.stringify(m.statusCodes)}` : '');
 
 /** AdPlatform as `launchAdPlatform` starts it, with V8's CPU profiler on (written when it exits). */
@@ -176,7 +183,7 @@ function printTable(
     fixed(mean(runs.map((m) => m.p99Ms)), 2),
     fixed(mean(runs.map((m) => m.serverCpuUsPerRequest)), 1),
     versus(runs, (m, b) => b.serverCpuUsPerRequest / m.serverCpuUsPerRequest),
-    `${pct(mean(runs.map((m) => m.serverCpuLoad)))} / ${pct(mean(runs.map((m) => m.clientCpuLoad)))}`,
+    [(m: Sample) => m.serverCpuLoad, (m: Sample) => m.clientCpuLoad].map((k) => pct(mean(runs.map(k)))).join(' / '),
     runs.every((m) => m.fillRate === undefined) ? 'n/a' : pct(mean(runs.map((m) => m.fillRate ?? 0))),
     String(runs.reduce((n, m) => n + m.non2xx + m.errors + m.timeouts, 0)),
   ];
