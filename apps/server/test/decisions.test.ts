@@ -180,6 +180,7 @@ describe('POST /v1/decisions', () => {
       payload: '{nope',
     });
     expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('MALFORMED_JSON');
     expect(response.json().errors).toEqual([{ path: 'body', message: 'is not valid JSON' }]);
   });
 

@@ -45,7 +45,7 @@ export const decisionsRoutes: FastifyPluginAsyncTypebox<DecisionsRoutesOptions> 
     try {
       done(null, JSON.parse(body as string));
     } catch {
-      done(new AppError('VALIDATION_FAILED', 'body is not valid JSON', { issues: [{ path: 'body', message: 'is not valid JSON' }] }));
+      done(new AppError('MALFORMED_JSON', 'The body is not valid JSON', { issues: [{ path: 'body', message: 'is not valid JSON' }] }));
     }
   });
 
