@@ -1,0 +1,1 @@
+export { createNatsEventLog, type NatsEventLog, type NatsEventLogOptions } from './nats-event-log.js';
