@@ -1,0 +1,73 @@
+import { crc32 } from 'node:zlib';
+import type { DeliveryEvent } from '@adplatform/ports';
+
+/**
+ * One chunk: a run of consecutive events, framed so a reader can skip it
+ * without decoding it and a torn or corrupt one is recognised.
+ *
+ *   0  u32 LE  payload bytes
+ *   4  u32 LE  CRC-32 of bytes 8 … end (the rest of the header and the payload)
+ *   8  u64 LE  offset of the first event (below 2^53)
+ *  16  u32 LE  event count (≥ 1)
+ *  20  u8      codec (1: the events as one JSON array, UTF-8)
+ *  21  3 bytes "ADL"
+ *  24  payload
+ *
+ * The codec byte lets a more compact encoding follow without misreading old
+ * segments.
+ */
+export const HEADER_BYTES = 24;
+export const CODEC_JSON = 1;
+/** No chunk is larger; a length above it is garbage, not a chunk. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
+const MAGIC = [0x41, 0x44, 0x4c]; // "ADL"
+
+export interface ChunkHeader {
+  payloadBytes: number;
+  crc: number;
+  baseOffset: number;
+  count: number;
+  codec: number;
+}
+
+/** The header and payload of a chunk, as two buffers to write in one `writev`. */
+export function encodeChunk(events: readonly DeliveryEvent[], baseOffset: number): [Buffer, Buffer] {
+  const payload = Buffer.from(JSON.stringify(events), 'utf8');
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  header.writeUInt32LE(payload.byteLength, 0);
+  header.writeUInt32LE(baseOffset % 2 ** 32, 8);
+  header.writeUInt32LE(Math.floor(baseOffset / 2 ** 32), 12);
+  header.writeUInt32LE(events.length, 16);
+  header[20] = CODEC_JSON;
+  header.set(MAGIC, 21);
+  header.writeUInt32LE(crc32(payload, crc32(header.subarray(8))), 4);
+  return [header, payload];
+}
+
+/** The header at `at`, or undefined when the bytes there cannot be one (garbage, zeros, a torn write). */
+export function parseHeader(bytes: Buffer, at = 0): ChunkHeader | undefined {
+  if (bytes.byteLength - at < HEADER_BYTES) return undefined;
+  if (bytes[at + 21] !== MAGIC[0] || bytes[at + 22] !== MAGIC[1] || bytes[at + 23] !== MAGIC[2]) return undefined;
+  const payloadBytes = bytes.readUInt32LE(at);
+  const count = bytes.readUInt32LE(at + 16);
+  const codec = bytes[at + 20] ?? 0;
+  const high = bytes.readUInt32LE(at + 12);
+  if (payloadBytes > MAX_PAYLOAD_BYTES || count < 1 || codec !== CODEC_JSON || high >= 2 ** 21) return undefined;
+  return { payloadBytes, crc: bytes.readUInt32LE(at + 4), baseOffset: high * 2 ** 32 + bytes.readUInt32LE(at + 8), count, codec };
+}
+
+/** Whether `chunk` (header and payload, exactly) matches the CRC in its header. */
+export function hasIntactCrc(chunk: Buffer, header: ChunkHeader): boolean {
+  return crc32(chunk.subarray(8, HEADER_BYTES + header.payloadBytes)) === header.crc;
+}
+
+/** The events of a chunk whose CRC was checked; throws if the payload does not hold `count` events. */
+export function decodePayload(chunk: Buffer, header: ChunkHeader): DeliveryEvent[] {
+  const events: unknown = JSON.parse(chunk.toString('utf8', HEADER_BYTES, HEADER_BYTES + header.payloadBytes));
+  if (!Array.isArray(events) || events.length !== header.count) {
+    throw new Error(
+      `event log chunk at offset ${header.baseOffset} holds ${Array.isArray(events) ? events.length : 0} events, not ${header.count}`,
+    );
+  }
+  return events as DeliveryEvent[];
+}

@@ -1,0 +1,1 @@
+export { createLocalEventLog, type LocalEventLog, type LocalEventLogOptions, type LocalEventLogStats } from './local-event-log.js';

@@ -1,0 +1,240 @@
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DeliveryEvent } from '@adplatform/ports';
+import { runEventLogContract } from '@adplatform/ports/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeChunk } from './chunk-codec.js';
+import { createLocalEventLog, type LocalEventLog, type LocalEventLogOptions } from './local-event-log.js';
+
+const dirs: string[] = [];
+async function freshDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'adp-log-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+runEventLogContract('local-log', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'adp-log-contract-'));
+  let log = await createLocalEventLog({ dir });
+  return {
+    log,
+    reopen: async () => {
+      await log.close();
+      log = await createLocalEventLog({ dir });
+      return log;
+    },
+    dispose: async () => {
+      await log.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+const event = (n: number): DeliveryEvent => ({
+  id: `0190f5c2-0000-7000-8000-${String(n).padStart(12, '0')}`,
+  type: 'impression',
+  at: 1_795_000_000_000 + n,
+  organizationId: 'org',
+  data: { n },
+});
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => event(from + i));
+const ids = (events: DeliveryEvent[]) => events.map((e) => e.id);
+
+async function openLog(dir: string, options: Partial<LocalEventLogOptions> = {}): Promise<LocalEventLog> {
+  return createLocalEventLog({ dir, ...options });
+}
+async function segmentFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.endsWith('.log')).sort();
+}
+
+describe('local event log: crash recovery', () => {
+  it('keeps every fully written chunk and drops a torn one at the end', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    await log.append(range(0, 10));
+    await log.append(range(10, 15));
+    await log.close();
+    const [segment] = await segmentFiles(dir);
+    const file = path.join(dir, segment as string);
+    // A crash mid-write: half of the next chunk reached the disk.
+    const [header, payload] = encodeChunk(range(15, 20), 15);
+    const torn = Buffer.concat([header, payload]).subarray(0, 40);
+    const sizeBefore = (await stat(file)).size;
+    await appendFile(file, torn);
+
+    const reopened = await openLog(dir);
+    expect(reopened.recovery.truncatedBytes).toBe(torn.byteLength);
+    expect((await stat(file)).size).toBe(sizeBefore);
+    expect(await reopened.read(0, 100)).toEqual({ events: range(0, 15), next: 15 });
+    await reopened.append([event(15)]);
+    expect(ids((await reopened.read(14, 10)).events)).toEqual(ids([event(14), event(15)]));
+    await reopened.close();
+  });
+
+  it('drops a last chunk whose CRC does not match, and garbage after it', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    await log.append(range(0, 3));
+    await log.append(range(3, 6));
+    await log.close();
+    const file = path.join(dir, (await segmentFiles(dir))[0] as string);
+    const bytes = await readFile(file);
+    // Flip one byte inside the last chunk's payload: its length is intact, its CRC is not.
+    const corrupt = Buffer.from(bytes);
+    corrupt[corrupt.byteLength - 5] = (corrupt[corrupt.byteLength - 5] ?? 0) ^ 0xff;
+    await writeFile(file, Buffer.concat([corrupt, Buffer.from('garbage after the tail')]));
+
+    const reopened = await openLog(dir);
+    expect(reopened.recovery.truncatedBytes).toBeGreaterThan(0);
+    expect(await reopened.read(0, 100)).toEqual({ events: range(0, 3), next: 3 });
+    await reopened.close();
+  });
+
+  it('recovers a tail of zeros (a file extended but never written)', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    await log.append(range(0, 2));
+    await log.close();
+    await appendFile(path.join(dir, (await segmentFiles(dir))[0] as string), Buffer.alloc(4096));
+    const reopened = await openLog(dir);
+    expect(reopened.recovery.truncatedBytes).toBe(4096);
+    expect((await reopened.read(0, 10)).next).toBe(2);
+    await reopened.close();
+  });
+});
+
+describe('local event log: segments', () => {
+  it('rotates at segmentBytes, names segments by first offset and reads across them', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir, { segmentBytes: 4096 });
+    for (let n = 0; n < 200; n += 10) await log.append(range(n, n + 10));
+    const files = await segmentFiles(dir);
+    expect(files.length).toBeGreaterThan(3);
+    expect(files[0]).toBe('00000000000000000000.log');
+    for (const file of files) expect((await stat(path.join(dir, file))).size).toBeLessThanOrEqual(4096);
+    expect(await log.read(0, 1_000)).toEqual({ events: range(0, 200), next: 200 });
+    // From any offset, in pages that cross segment boundaries.
+    const seen: DeliveryEvent[] = [];
+    for (let next = 37; next < 200; ) {
+      const page = await log.read(next, 23);
+      seen.push(...page.events);
+      next = page.next;
+    }
+    expect(seen).toEqual(range(37, 200));
+    await log.close();
+    const reopened = await openLog(dir, { segmentBytes: 4096 });
+    expect(await reopened.read(150, 100)).toEqual({ events: range(150, 200), next: 200 });
+    await reopened.close();
+  });
+
+  it('deletes whole old segments past maxBytes; offsets keep counting and reads start at the oldest kept', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir, { segmentBytes: 4096, retention: { maxBytes: 10_000 } });
+    for (let n = 0; n < 300; n += 10) await log.append(range(n, n + 10));
+    const files = await segmentFiles(dir);
+    let totalBytes = 0;
+    for (const file of files) totalBytes += (await stat(path.join(dir, file))).size;
+    expect(totalBytes).toBeLessThanOrEqual(10_000 + 4096);
+    const oldest = log.oldestOffset();
+    expect(oldest).toBeGreaterThan(0);
+    expect(files[0]).toBe(`${String(oldest).padStart(20, '0')}.log`);
+    // A consumer behind retention resumes at the oldest kept event.
+    expect(await log.read(0, 1_000)).toEqual({ events: range(oldest, 300), next: 300 });
+    await log.close();
+  });
+
+  it('deletes segments older than maxAgeMs but never the one being written', async () => {
+    const dir = await freshDir();
+    let nowMs = 1_000_000;
+    const log = await openLog(dir, { segmentBytes: 2048, retention: { maxAgeMs: 60_000 }, nowMs: () => nowMs });
+    for (let n = 0; n < 100; n += 10) await log.append(range(n, n + 10));
+    const before = (await segmentFiles(dir)).length;
+    expect(before).toBeGreaterThan(2);
+    nowMs += 61_000;
+    await log.applyRetention();
+    expect(await segmentFiles(dir)).toHaveLength(1);
+    const end = (await log.read(0, 0)).next;
+    const kept = await log.read(0, 1_000);
+    expect(kept.next).toBe(100);
+    expect(kept.events).toEqual(range(end, 100));
+    await log.append([event(100)]);
+    expect((await log.read(0, 1_000)).next).toBe(101);
+    await log.close();
+  });
+});
+
+describe('local event log: group commit and offsets', () => {
+  it('writes concurrent appends with one write and one fsync, resolving each after it', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    const before = log.stats();
+    await Promise.all(Array.from({ length: 100 }, (_, call) => log.append(range(call * 3, call * 3 + 3))));
+    const after = log.stats();
+    expect(after.appendCalls - before.appendCalls).toBe(100);
+    expect(after.fsyncs - before.fsyncs).toBe(1);
+    expect(after.writes - before.writes).toBe(1);
+    expect(after.events).toBe(300);
+    // Sequential appends each wait for their own fsync.
+    await log.append([event(300)]);
+    await log.append([event(301)]);
+    expect(log.stats().fsyncs - after.fsyncs).toBe(2);
+    await log.close();
+  });
+
+  it('splits a large append into bounded chunks that read back in order', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    await log.append(range(0, 5_000));
+    expect(log.stats().fsyncs).toBe(1);
+    expect(await log.read(4_990, 100)).toEqual({ events: range(4_990, 5_000), next: 5_000 });
+    expect((await log.read(1_000, 3_000)).events).toEqual(range(1_000, 4_000));
+    await log.close();
+  });
+
+  it('keeps committed offsets in one small file per consumer across a reopen', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    await log.commitOffset('analytics', 7);
+    await log.commitOffset('billing', 3);
+    await log.close();
+    expect((await readFile(path.join(dir, 'consumers', 'analytics.offset'), 'utf8')).trim()).toBe('7');
+    const reopened = await openLog(dir);
+    expect(await reopened.committedOffset('analytics')).toBe(7);
+    expect(await reopened.committedOffset('billing')).toBe(3);
+    await reopened.close();
+  });
+
+  it('finishes appends accepted before close, and refuses later ones', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir, { groupCommitMs: 20 });
+    const accepted = log.append(range(0, 5));
+    await log.close();
+    await accepted;
+    await expect(log.append([event(5)])).rejects.toThrow(/closed/);
+    const reopened = await openLog(dir);
+    expect((await reopened.read(0, 10)).next).toBe(5);
+    await reopened.close();
+  });
+
+  it('rejects the appends of a failed write and stays consistent', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    await log.append(range(0, 2));
+    const file = path.join(dir, (await segmentFiles(dir))[0] as string);
+    // An append JSON cannot encode is refused alone, before any byte is written; its neighbours are kept.
+    const cyclic = { ...event(2), data: {} as Record<string, unknown> };
+    (cyclic.data as Record<string, unknown>).self = cyclic.data;
+    const sizeBefore = (await stat(file)).size;
+    await expect(log.append([cyclic])).rejects.toThrow();
+    expect((await stat(file)).size).toBe(sizeBefore);
+    const [refused, kept] = await Promise.allSettled([log.append([cyclic]), log.append([event(2)])]);
+    expect(refused.status).toBe('rejected');
+    expect(kept.status).toBe('fulfilled');
+    expect(await log.read(0, 10)).toEqual({ events: range(0, 3), next: 3 });
+    await log.close();
+  });
+});

@@ -1,0 +1,303 @@
+import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { DeliveryEvent, EventLog } from '@adplatform/ports';
+import { encodeChunk } from './chunk-codec.js';
+import { createConsumerOffsets, syncDir } from './consumer-offsets.js';
+import { indexChunk, positionBefore, readChunks, SEGMENT_NAME, type SparseIndex, scanSegment, segmentName } from './segment-file.js';
+
+export interface LocalEventLogOptions {
+  /** The log's directory (`<data dir>/events`): segments in it, consumer offsets in `consumers/`. Created if missing. */
+  dir: string;
+  /** A segment is closed and a new one started once the next write would pass this size. Default 64 MiB. */
+  segmentBytes?: number;
+  /** Whole old segments are deleted past these bounds (never the one being written). Default: keep everything. */
+  retention?: { maxBytes?: number; maxAgeMs?: number };
+  /** How long the first append after a quiet spell waits for others to share its write and fsync. Default 0 (the next turn of the event loop). */
+  groupCommitMs?: number;
+  /** Epoch ms, for age retention; injectable for tests. */
+  nowMs?: () => number;
+}
+
+export interface LocalEventLogStats {
+  appendCalls: number;
+  events: number;
+  /** One `writev` per group commit. */
+  writes: number;
+  /** One `fdatasync` per group commit. */
+  fsyncs: number;
+  bytes: number;
+  segments: number;
+}
+
+export interface LocalEventLog extends EventLog {
+  /** What opening found: the bytes of a torn or corrupt tail cut from the last segment. */
+  readonly recovery: { truncatedBytes: number };
+  stats(): LocalEventLogStats;
+  /** The offset of the oldest kept event (where a consumer behind retention resumes). */
+  oldestOffset(): number;
+  /** Deletes old segments past the retention bounds; also runs after each rotation and every minute with an age bound. */
+  applyRetention(): Promise<void>;
+}
+
+interface Segment {
+  baseOffset: number;
+  file: string;
+  sizeBytes: number;
+  lastWriteMs: number;
+  /** Built when the segment is first read (sealed segments are not scanned at open). */
+  index: SparseIndex | undefined;
+}
+
+interface Pending {
+  events: readonly DeliveryEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many events per chunk, so a read near one event never decodes a huge chunk. */
+const CHUNK_EVENTS = 1024;
+const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The durable embedded event log (ADR 0012): append-only segment files with
+ * CRC-framed chunks, group commit (appends that arrive while a write is under
+ * way share the next `writev` + `fdatasync`, and each resolves only once its
+ * events are on disk), torn-tail recovery at open, rotation and retention by
+ * whole segments, and durable consumer offsets.
+ */
+export async function createLocalEventLog(options: LocalEventLogOptions): Promise<LocalEventLog> {
+  const { dir, groupCommitMs = 0, retention = {} } = options;
+  const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  const nowMs = options.nowMs ?? Date.now;
+  if (!Number.isSafeInteger(segmentBytes) || segmentBytes < 1024) throw new RangeError('segmentBytes must be an integer of at least 1024');
+  await mkdir(path.join(dir, 'consumers'), { recursive: true, mode: 0o700 });
+  const offsets = createConsumerOffsets(path.join(dir, 'consumers'));
+  const { segments, active: opened, endOffset, truncatedBytes } = await openSegments(dir);
+  let active = opened;
+  let writer = await open(path.join(dir, active.file), 'a');
+  let end = endOffset;
+  const stats = { appendCalls: 0, events: 0, writes: 0, fsyncs: 0, bytes: 0 };
+  let queue: Pending[] = [];
+  let scheduled = false;
+  let flushing: Promise<void> | undefined;
+  let closed = false;
+  let broken: unknown;
+
+  async function rotate(baseOffset: number): Promise<void> {
+    await writer.close();
+    active.lastWriteMs = nowMs();
+    active = { baseOffset, file: segmentName(baseOffset), sizeBytes: 0, lastWriteMs: nowMs(), index: { offsets: [], positions: [] } };
+    writer = await open(path.join(dir, active.file), 'a');
+    segments.push(active);
+    await syncDir(dir);
+  }
+
+  /**
+   * Writes one group commit and answers the appends it holds; an append whose
+   * events cannot be encoded is refused alone. On a failed write the file is
+   * cut back to its durable size so nothing half-written stays.
+   */
+  async function commit(batch: Pending[]): Promise<Pending[]> {
+    const baseOffset = end;
+    const buffers: Buffer[] = [];
+    const starts: { offset: number; bytes: number }[] = [];
+    const written: Pending[] = [];
+    let bytes = 0;
+    let offset = baseOffset;
+    for (const pending of batch) {
+      let encoded: { buffers: Buffer[]; starts: { offset: number; bytes: number }[]; bytes: number };
+      try {
+        encoded = encodeAppend(pending.events, offset, bytes);
+      } catch (error) {
+        pending.reject(error);
+        continue;
+      }
+      buffers.push(...encoded.buffers);
+      starts.push(...encoded.starts);
+      bytes += encoded.bytes;
+      offset += pending.events.length;
+      written.push(pending);
+    }
+    if (written.length === 0) return written;
+    if (active.sizeBytes > 0 && active.sizeBytes + bytes > segmentBytes) {
+      await rotate(baseOffset);
+      await applyRetention();
+    }
+    try {
+      const { bytesWritten } = await writer.writev(buffers);
+      stats.writes++;
+      if (bytesWritten !== bytes) throw new Error(`short write to the event log: ${bytesWritten} of ${bytes} bytes`);
+      await writer.datasync();
+      stats.fsyncs++;
+    } catch (error) {
+      await writer.truncate(active.sizeBytes).catch((cut: unknown) => {
+        broken = cut; // the file may now hold a torn tail: refuse appends until a reopen recovers it
+      });
+      throw error;
+    }
+    for (const start of starts) if (active.index) indexChunk(active.index, start.offset, active.sizeBytes + start.bytes);
+    active.sizeBytes += bytes;
+    stats.bytes += bytes;
+    stats.events += offset - baseOffset;
+    end = offset;
+    return written;
+  }
+
+  async function flush(): Promise<void> {
+    scheduled = false;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        for (const pending of await commit(batch)) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error); // a second settle of a refused one is a no-op
+      }
+    }
+  }
+
+  function schedule(): void {
+    if (scheduled || flushing) return;
+    scheduled = true;
+    const run = () => {
+      flushing = flush().finally(() => {
+        flushing = undefined;
+        if (queue.length > 0) schedule();
+      });
+    };
+    if (groupCommitMs > 0) setTimeout(run, groupCommitMs);
+    else setImmediate(run);
+  }
+
+  async function applyRetention(): Promise<void> {
+    const { maxBytes, maxAgeMs } = retention;
+    let totalBytes = segments.reduce((sum, segment) => sum + segment.sizeBytes, 0);
+    while (segments.length > 1) {
+      const oldest = segments[0] as Segment;
+      const tooBig = maxBytes !== undefined && totalBytes > maxBytes;
+      const tooOld = maxAgeMs !== undefined && oldest.lastWriteMs < nowMs() - maxAgeMs;
+      if (!tooBig && !tooOld) break;
+      segments.shift();
+      totalBytes -= oldest.sizeBytes;
+      await unlink(path.join(dir, oldest.file)).catch(() => undefined);
+    }
+  }
+  const ageTimer = retention.maxAgeMs === undefined ? undefined : setInterval(() => void applyRetention().catch(() => undefined), 60_000);
+  ageTimer?.unref();
+
+  async function readFrom(from: number, to: number): Promise<{ events: DeliveryEvent[]; next: number }> {
+    const events: DeliveryEvent[] = [];
+    let reached = from;
+    let at = segments.findLastIndex((segment) => segment.baseOffset <= from);
+    while (reached < to && at >= 0 && at < segments.length) {
+      const segment = segments[at] as Segment;
+      const segmentEnd = segments[at + 1]?.baseOffset ?? end;
+      const file = await open(path.join(dir, segment.file), 'r');
+      try {
+        segment.index ??= (await scanSegment(file, segment.baseOffset, segment.sizeBytes)).index;
+        const position = positionBefore(segment.index, reached);
+        reached = await readChunks(file, { position, from: reached, to: Math.min(to, segmentEnd), sizeBytes: segment.sizeBytes }, events);
+      } finally {
+        await file.close();
+      }
+      // A sealed segment cut short by corruption: its lost events are skipped, never returned out of order.
+      if (reached < Math.min(to, segmentEnd)) {
+        if (events.length > 0) return { events, next: segmentEnd };
+        reached = segmentEnd;
+      }
+      at++;
+    }
+    return { events, next: reached };
+  }
+
+  return {
+    kind: 'local-log',
+    recovery: { truncatedBytes },
+    append(events) {
+      if (closed) return Promise.reject(new Error('the event log is closed'));
+      if (broken) return Promise.reject(broken);
+      stats.appendCalls++;
+      if (events.length === 0) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        queue.push({ events, resolve, reject });
+        schedule();
+      });
+    },
+    async read(offset, limit) {
+      if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('offset must be a non-negative integer');
+      if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError('limit must be a non-negative integer');
+      const upTo = end; // only what is durable
+      const from = Math.min(Math.max(offset, segments[0]?.baseOffset ?? 0), upTo);
+      const to = Math.min(upTo, from + limit);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await readFrom(from === to ? to : Math.max(from, segments[0]?.baseOffset ?? 0), to);
+        } catch (error) {
+          // Retention deleted a segment under this read: start again at the oldest kept one.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+        }
+      }
+    },
+    committedOffset: (consumer) => offsets.get(consumer),
+    commitOffset: (consumer, offset) => offsets.set(consumer, offset),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (ageTimer) clearInterval(ageTimer);
+      while (flushing || scheduled || queue.length > 0) {
+        await (flushing ?? new Promise((resolve) => setImmediate(resolve)));
+      }
+      await writer.close();
+    },
+    stats: () => ({ ...stats, segments: segments.length }),
+    oldestOffset: () => segments[0]?.baseOffset ?? 0,
+    applyRetention,
+  };
+}
+
+/** The chunks of one append call, starting at `offset` and at `bytesBefore` into the write. */
+function encodeAppend(events: readonly DeliveryEvent[], offset: number, bytesBefore: number) {
+  const buffers: Buffer[] = [];
+  const starts: { offset: number; bytes: number }[] = [];
+  let bytes = 0;
+  for (let at = 0; at < events.length; at += CHUNK_EVENTS) {
+    const chunk = events.length <= CHUNK_EVENTS ? events : events.slice(at, at + CHUNK_EVENTS);
+    const [header, payload] = encodeChunk(chunk, offset + at);
+    starts.push({ offset: offset + at, bytes: bytesBefore + bytes });
+    buffers.push(header, payload);
+    bytes += header.byteLength + payload.byteLength;
+  }
+  return { buffers, starts, bytes };
+}
+
+/** Lists the segments, recovers the last one (cutting a torn tail) and answers them with the one to write. */
+async function openSegments(dir: string): Promise<{ segments: Segment[]; active: Segment; endOffset: number; truncatedBytes: number }> {
+  const names = (await readdir(dir)).filter((name) => SEGMENT_NAME.test(name)).sort();
+  const segments: Segment[] = [];
+  for (const file of names) {
+    const info = await stat(path.join(dir, file));
+    const baseOffset = Number(SEGMENT_NAME.exec(file)?.[1]);
+    segments.push({ baseOffset, file, sizeBytes: info.size, lastWriteMs: info.mtimeMs, index: undefined });
+  }
+  if (segments.length === 0) {
+    const first: Segment = { baseOffset: 0, file: segmentName(0), sizeBytes: 0, lastWriteMs: Date.now(), index: undefined };
+    await (await open(path.join(dir, first.file), 'a')).close();
+    await syncDir(dir);
+    segments.push(first);
+  }
+  const active = segments.at(-1) as Segment;
+  const handle = await open(path.join(dir, active.file), 'r+');
+  try {
+    const scanned = await scanSegment(handle, active.baseOffset, active.sizeBytes);
+    const truncatedBytes = active.sizeBytes - scanned.validBytes;
+    if (truncatedBytes > 0) {
+      await handle.truncate(scanned.validBytes);
+      await handle.datasync();
+    }
+    active.sizeBytes = scanned.validBytes;
+    active.index = scanned.index;
+    return { segments, active, endOffset: scanned.endOffset, truncatedBytes };
+  } finally {
+    await handle.close();
+  }
+}
