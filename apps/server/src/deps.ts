@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createS3BlobStore, parseS3Url, type S3BlobStoreOptions } from '@adplatform/adapter-blobs-s3';
 import { createMemoryChangeBus, createMemoryCounterStore, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createNatsEventLog } from '@adplatform/adapter-nats';
 import { createRedisCounterStore } from '@adplatform/adapter-redis';
 import { createMetadataStore } from '@adplatform/adapter-sql';
 import { type Config, ConfigError } from '@adplatform/config';
@@ -26,8 +27,9 @@ export async function createDeps(config: Config): Promise<AppDeps> {
     rateLimiter: createMemoryRateLimiter({ ...config.rateLimit, clock }),
     // Five failed sign-ins per e-mail or IP, then one more per minute.
     loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
-    // In process until the durable log (data/events) lands: the last 100,000 events.
-    eventLog: createMemoryEventLog({ maxEvents: 100_000 }),
+    // One JetStream stream shared by every server when NATS_URL is set; otherwise in process until the
+    // durable log (data/events) lands: the last 100,000 events.
+    eventLog: config.natsUrl ? await createNatsEventLog({ url: config.natsUrl }) : createMemoryEventLog({ maxEvents: 100_000 }),
     // Shared by every delivery process through Redis when REDIS_URL is set; in this process otherwise.
     counters: config.redisUrl ? createRedisCounterStore({ url: config.redisUrl }) : createMemoryCounterStore(),
   };

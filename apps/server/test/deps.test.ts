@@ -35,4 +35,19 @@ describe('createDeps', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('puts the event log on NATS JetStream when NATS_URL is set', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'adp-deps-'));
+    // The default stream ADPLATFORM_EVENTS on the local server: created when missing, nothing appended here.
+    const deps = await createDeps(loadConfig({ NATS_URL: 'nats://127.0.0.1:4222', ADPLATFORM_DATA_DIR: dataDir }));
+    try {
+      expect(deps.eventLog.kind).toBe('nats');
+      expect(await deps.eventLog.read(0, 0)).toEqual({ events: [], next: expect.any(Number) });
+    } finally {
+      await deps.eventLog.close();
+      await deps.counters.close();
+      await deps.store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -43,7 +43,10 @@ export const ConfigSchema = Type.Object({
     'Redis for the delivery counters (frequency caps, budget spend and leases) when scaled out; without it they live in process.',
     ['redis', 'rediss'],
   ),
-  NATS_URL: url('NATS JetStream for the event log when scaled out (reserved: not used yet).', ['nats', 'tls']),
+  NATS_URL: url(
+    'NATS JetStream for the event log when scaled out: events go to the stream ADPLATFORM_EVENTS (deduplicated by event id within 2 minutes), consumer offsets to the KV bucket ADPLATFORM_EVENTS_OFFSETS; both are created when missing. Unset: the embedded log.',
+    ['nats', 'tls'],
+  ),
   CLICKHOUSE_URL: url('ClickHouse for analytics when scaled out (reserved: not used yet).', ['http', 'https']),
   S3_URL: url(
     'S3-compatible store for creative assets, instead of files under the data dir: `s3://ACCESS_KEY:SECRET@host:port/bucket[/prefix]?region=…` (https; add `tls=false` for http) or `https://ACCESS_KEY:SECRET@host:port/bucket…`. Percent-encode `/`, `+`, `:` and `@` in the credentials. Path-style addressing unless `forcePathStyle=false`; the region defaults to us-east-1.',
