@@ -1,3 +1,4 @@
+export * from './analytics.js';
 export * from './blob-store.js';
 export type * from './change-bus.js';
 export type * from './counters.js';

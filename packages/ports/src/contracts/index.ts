@@ -1,3 +1,4 @@
+export { runAnalyticsStoreContract } from './analytics-store.contract.js';
 export { blobKeyOf, runBlobStoreContract } from './blob-store.contract.js';
 export { runCounterStoreContract } from './counter-store.contract.js';
 export { type OpenedEventLog, runEventLogContract } from './event-log.contract.js';

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DeliveryEvent, ReportQuery } from '@adplatform/ports';
+import { runAnalyticsStoreContract } from '@adplatform/ports/contracts';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createDuckDbAnalytics } from './duckdb-analytics.js';
+
+runAnalyticsStoreContract('duckdb', async () => {
+  const store = await createDuckDbAnalytics({ path: ':memory:', threads: 2 });
+  return { store, dispose: () => store.close() };
+});
+
+const ORG = 'org-1';
+const T0 = Date.UTC(2026, 10, 1);
+const event = (id: string, atMs: number, extra: Partial<DeliveryEvent> = {}): DeliveryEvent => ({
+  id,
+  type: 'impression',
+  at: atMs,
+  organizationId: ORG,
+  campaignId: 'c1',
+  costMicros: '1000',
+  ...extra,
+});
+const query = (extra: Partial<ReportQuery> = {}): ReportQuery => ({
+  organizationId: ORG,
+  dimensions: ['campaign', 'day'],
+  metrics: ['impressions', 'clicks', 'spend'],
+  from: '2026-11-01',
+  to: '2026-11-30',
+  timeZone: 'Europe/Berlin',
+  ...extra,
+});
+
+describe('duckdb analytics store', () => {
+  it('keeps events and their dedupe across a restart of a database file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'adp-duckdb-'));
+    const file = path.join(dir, 'nested', 'analytics.duckdb');
+    try {
+      const first = await createDuckDbAnalytics({ path: file });
+      await first.ingest([event('a', T0), event('b', T0 + 1)]);
+      await first.close();
+      const second = await createDuckDbAnalytics({ path: file });
+      expect(await second.ingest([event('a', T0), event('c', T0 + 2)])).toEqual({ inserted: 1, duplicates: 1 });
+      expect((await second.report(query())).totals).toEqual({ impressions: 3, clicks: 0, spend: '3000' });
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an event whose money is not integer micros, storing nothing of its batch', async () => {
+    const store = await createDuckDbAnalytics({ path: ':memory:' });
+    try {
+      await expect(store.ingest([event('ok', T0), event('bad', T0, { costMicros: '1.5' })])).rejects.toThrow(/bad: costMicros/);
+      expect(await store.tableSizes()).toEqual({ events: 0, rollupHourly: 0 });
+      expect(await store.ingest([event('ok', T0)])).toEqual({ inserted: 1, duplicates: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('sums money beyond 64 bits without loss', async () => {
+    const store = await createDuckDbAnalytics({ path: ':memory:' });
+    try {
+      const big = '9000000000000000000';
+      await store.ingest([event('x', T0, { costMicros: big }), event('y', T0 + 1, { costMicros: big })]);
+      expect((await store.report(query())).totals.spend).toBe('18000000000000000000');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('groups any events, in any batching, by local day as a direct count does (rollup and raw-event paths)', async () => {
+    const arbEvent = fc.record({
+      type: fc.constantFrom('request', 'impression', 'viewable', 'click', 'conversion', 'video_start'),
+      atMs: fc.integer({ min: T0 - 86_400_000, max: T0 + 5 * 86_400_000 }),
+      campaignId: fc.constantFrom('c1', 'c2', 'c3'),
+      country: fc.constantFrom('US', 'DE', undefined),
+      costMicros: fc.option(fc.bigInt({ min: 0n, max: 10_000_000n }).map(String), { nil: undefined }),
+      invalid: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbEvent, { maxLength: 60 }), fc.integer({ min: 1, max: 20 }), async (specs, batchSize) => {
+        const events = specs.map((s, i) =>
+          event(`e${i}`, s.atMs, {
+            type: s.type,
+            campaignId: s.campaignId,
+            ...(s.country === undefined ? {} : { country: s.country }),
+            ...(s.costMicros === undefined ? { costMicros: undefined } : { costMicros: s.costMicros }),
+            ...(s.invalid ? { invalid: { reason: 'test' } } : {}),
+          }),
+        );
+        const store = await createDuckDbAnalytics({ path: ':memory:', threads: 1 });
+        try {
+          for (let i = 0; i < events.length; i += batchSize) await store.ingest(events.slice(i, i + batchSize));
+          // Berlin has whole-hour offsets (the hourly rollup answers); Kolkata is UTC+05:30 (raw events answer).
+          for (const timeZone of ['Europe/Berlin', 'Asia/Kolkata']) {
+            const q = query({ timeZone, from: '2026-10-30', to: '2026-11-07', dimensions: ['campaign', 'country', 'day'] });
+            const result = await store.report({ ...q, metrics: ['requests', 'impressions', 'clicks', 'spend'] });
+            expect(result.rows).toEqual(modelRows(events, timeZone));
+          }
+        } finally {
+          await store.close();
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+/** The report a direct count gives: valid events grouped by campaign, country and local day, in the store's order. */
+function modelRows(events: readonly DeliveryEvent[], timeZone: string) {
+  const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const groups = new Map<
+    string,
+    { campaign: string; country: string | null; day: string; requests: number; impressions: number; clicks: number; spend: bigint }
+  >();
+  for (const e of events) {
+    if (e.invalid) continue;
+    const measured = ['request', 'impression', 'viewable', 'click', 'conversion'].includes(e.type) || e.costMicros !== undefined;
+    if (!measured) continue;
+    const day = dayOf.format(e.at);
+    const key = JSON.stringify([e.campaignId, e.country ?? null, day]);
+    const group = groups.get(key) ?? {
+      campaign: e.campaignId ?? '',
+      country: e.country ?? null,
+      day,
+      requests: 0,
+      impressions: 0,
+      clicks: 0,
+      spend: 0n,
+    };
+    if (e.type === 'request') group.requests += 1;
+    if (e.type === 'impression') group.impressions += 1;
+    if (e.type === 'click') group.clicks += 1;
+    group.spend += BigInt(e.costMicros ?? '0');
+    groups.set(key, group);
+  }
+  const text = (v: string | null) => v ?? '\uffff';
+  return [...groups.values()]
+    .sort(
+      (a, b) =>
+        text(a.campaign).localeCompare(text(b.campaign)) ||
+        (a.country === b.country ? 0 : a.country === null ? 1 : b.country === null ? -1 : a.country < b.country ? -1 : 1) ||
+        (a.day < b.day ? -1 : a.day > b.day ? 1 : 0),
+    )
+    .map((g) => ({ ...g, spend: g.spend.toString() }));
+}

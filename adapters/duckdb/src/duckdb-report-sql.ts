@@ -1,0 +1,152 @@
+import type { ReportDimension, ReportFilterField, ReportMetric, ReportQuery } from '@adplatform/ports';
+import { MAX_REPORT_LIMIT } from '@adplatform/ports';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { COUNTED_EVENTS } from './duckdb-schema.js';
+
+/**
+ * Report SQL from whitelisted names only: every identifier below comes from a
+ * fixed table, every value from the query is a bound parameter.
+ */
+const DIMENSION_COLUMNS: Record<Exclude<ReportDimension, 'day' | 'hour'>, string> = {
+  advertiser: 'advertiser_id',
+  campaign: 'campaign_id',
+  lineItem: 'line_item_id',
+  creative: 'creative_id',
+  publisher: 'publisher_id',
+  site: 'site_id',
+  placement: 'placement_id',
+  country: 'country',
+  deviceType: 'device_type',
+  os: 'os',
+  browser: 'browser',
+};
+
+const FILTER_COLUMNS: Record<ReportFilterField, string> = {
+  advertiserId: 'advertiser_id',
+  campaignId: 'campaign_id',
+  lineItemId: 'line_item_id',
+  creativeId: 'creative_id',
+  publisherId: 'publisher_id',
+  siteId: 'site_id',
+  placementId: 'placement_id',
+  country: 'country',
+  deviceType: 'device_type',
+};
+
+const SUM_NAMES = ['s_req', 's_imp', 's_view', 's_clk', 's_conv', 's_cost', 's_rev'] as const;
+
+/** Where a report reads from: the hourly rollup, or raw events in 15-minute buckets for zones with offsets in part-hours. */
+export interface ReportSource {
+  table: string;
+  timeColumn: string;
+  bucket: string;
+  sums: readonly string[];
+  where: string;
+}
+
+const typeCount = (type: string) => `count(*) FILTER (WHERE type = '${type}')`;
+
+export const ROLLUP_SOURCE: ReportSource = {
+  table: 'rollup_hourly',
+  timeColumn: 'hour_ms',
+  bucket: 'hour_ms',
+  sums: ['requests', 'impressions', 'viewables', 'clicks', 'conversions', 'cost_micros', 'revenue_micros'].map((c) => `sum(${c})`),
+  where: '',
+};
+
+export const EVENTS_SOURCE: ReportSource = {
+  table: 'events',
+  timeColumn: 'at_ms',
+  bucket: 'at_ms - ((at_ms % 900000) + 900000) % 900000',
+  sums: [...['request', 'impression', 'viewable', 'click', 'conversion'].map(typeCount), 'sum(cost_micros)', 'sum(revenue_micros)'],
+  where: ` AND ${COUNTED_EVENTS}`,
+};
+
+const METRIC_ORDER: Record<ReportMetric, string> = {
+  requests: 'sum(s_req)',
+  impressions: 'sum(s_imp)',
+  fillRate: 'sum(s_imp)::DOUBLE / nullif(sum(s_req), 0)',
+  viewableImpressions: 'sum(s_view)',
+  viewableRate: 'sum(s_view)::DOUBLE / nullif(sum(s_imp), 0)',
+  clicks: 'sum(s_clk)',
+  ctr: 'sum(s_clk)::DOUBLE / nullif(sum(s_imp), 0)',
+  conversions: 'sum(s_conv)',
+  conversionRate: 'sum(s_conv)::DOUBLE / nullif(sum(s_clk), 0)',
+  spend: 'sum(s_cost)',
+  revenue: 'sum(s_rev)',
+  ecpm: 'sum(s_cost)::DOUBLE * 1000 / nullif(sum(s_imp), 0)',
+  ecpc: 'sum(s_cost)::DOUBLE / nullif(sum(s_clk), 0)',
+  cpa: 'sum(s_cost)::DOUBLE / nullif(sum(s_conv), 0)',
+};
+
+export interface BuiltSql {
+  sql: string;
+  params: Record<string, DuckDBValue>;
+}
+
+function innerSql(query: ReportQuery, source: ReportSource, dims: readonly ReportDimension[], params: Record<string, DuckDBValue>) {
+  const select: string[] = [];
+  if (dims.includes('day') || dims.includes('hour')) select.push(`${source.bucket} AS bucket_ms`);
+  for (const dim of dims) if (dim !== 'day' && dim !== 'hour') select.push(DIMENSION_COLUMNS[dim]);
+  source.sums.forEach((sum, i) => {
+    select.push(`${sum} AS ${SUM_NAMES[i]}`);
+  });
+  let where = `organization_id = $org AND ${source.timeColumn} >= $start AND ${source.timeColumn} < $end${source.where}`;
+  for (const [field, values] of Object.entries(query.filters ?? {})) {
+    const column = FILTER_COLUMNS[field as ReportFilterField];
+    if (!values || values.length === 0) {
+      where += ' AND false';
+      continue;
+    }
+    const names = values.map((value, i) => {
+      params[`${field}_${i}`] = value;
+      return `$${field}_${i}`;
+    });
+    where += ` AND ${column} IN (${names.join(', ')})`;
+  }
+  return `SELECT ${select.join(', ')} FROM ${source.table} WHERE ${where} GROUP BY ALL HAVING count(*) > 0`;
+}
+
+const outerSums = SUM_NAMES.map((name) => `coalesce(sum(${name}), 0)::HUGEINT AS ${name}`).join(', ');
+
+function dimensionExpression(dim: ReportDimension): string {
+  if (dim === 'day') return `strftime(timezone($tz, to_timestamp(bucket_ms / 1000)), '%Y-%m-%d')`;
+  if (dim === 'hour') return `strftime(timezone($tz, to_timestamp(bucket_ms / 1000)), '%Y-%m-%dT%H:00')`;
+  return DIMENSION_COLUMNS[dim];
+}
+
+function baseParams(query: ReportQuery, range: { startMs: number; endMs: number }): Record<string, DuckDBValue> {
+  return { org: query.organizationId, start: BigInt(range.startMs), end: BigInt(range.endMs) };
+}
+
+/** The page of grouped rows, with `total_rows` the number of groups before the page. */
+export function reportRowsSql(query: ReportQuery, source: ReportSource, range: { startMs: number; endMs: number }): BuiltSql {
+  const params = baseParams(query, range);
+  const dims = query.dimensions;
+  if (dims.includes('day') || dims.includes('hour')) params.tz = query.timeZone;
+  const inner = innerSql(query, source, dims, params);
+  const select = dims.map((dim) => `${dimensionExpression(dim)} AS "${dim}"`);
+  const groupBy = dims.length > 0 ? ` GROUP BY ${dims.map((_, i) => i + 1).join(', ')}` : '';
+  const order = [
+    ...(query.sort ?? []).map((s) => {
+      const expr = (dims as readonly string[]).includes(s.by) ? `"${s.by}"` : METRIC_ORDER[s.by as ReportMetric];
+      return `${expr} ${s.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`;
+    }),
+    ...dims.map((dim) => `"${dim}" ASC NULLS LAST`),
+  ];
+  params.limit = BigInt(query.limit ?? MAX_REPORT_LIMIT);
+  params.offset = BigInt(query.offset ?? 0);
+  const sql = `SELECT ${[...select, outerSums, 'count(*) OVER () AS total_rows'].join(', ')}
+    FROM (${inner})${groupBy} HAVING count(*) > 0
+    ${order.length > 0 ? `ORDER BY ${order.join(', ')}` : ''} LIMIT $limit OFFSET $offset`;
+  return { sql, params };
+}
+
+/** The sums over the whole query. */
+export function reportTotalsSql(query: ReportQuery, source: ReportSource, range: { startMs: number; endMs: number }): BuiltSql {
+  const params = baseParams(query, range);
+  const inner = innerSql(query, source, [], params);
+  return { sql: `SELECT ${outerSums} FROM (${inner})`, params };
+}
+
+export { SUM_NAMES };

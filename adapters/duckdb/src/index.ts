@@ -1,0 +1,1 @@
+export { createDuckDbAnalytics, type DuckDbAnalytics, type DuckDbAnalyticsOptions } from './duckdb-analytics.js';
