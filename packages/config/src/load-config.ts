@@ -26,6 +26,8 @@ export interface Config {
   trackingSecret: string | undefined;
   trackingTtlHours: number;
   explainSampleRate: number;
+  /** Retention of the embedded event log: segments older than this are deleted, and past `maxBytes` (if set) the oldest. */
+  eventsRetention: { maxAgeHours: number; maxBytes: number | undefined };
   /** Undefined: generated and kept under the data dir. */
   userKeySalt: string | undefined;
 }
@@ -82,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trackingSecret: c.ADPLATFORM_TRACKING_SECRET,
     trackingTtlHours: c.ADPLATFORM_TRACKING_TTL_HOURS,
     explainSampleRate: c.ADPLATFORM_EXPLAIN_SAMPLE_RATE,
+    eventsRetention: { maxAgeHours: c.ADPLATFORM_EVENTS_RETENTION_HOURS, maxBytes: c.ADPLATFORM_EVENTS_RETENTION_BYTES },
     userKeySalt: c.ADPLATFORM_USER_KEY_SALT,
   };
 }

@@ -119,6 +119,20 @@ export const ConfigSchema = Type.Object({
     default: 0.001,
     description: 'Share of live decisions whose full explanation (why each line item won or lost) is written to the event log.',
   }),
+  ADPLATFORM_EVENTS_RETENTION_HOURS: Type.Integer({
+    minimum: 1,
+    maximum: 87600,
+    default: 720,
+    description:
+      'How long the embedded event log (`<data dir>/events`) keeps a segment after its last write; older segments are deleted whole. A consumer further behind resumes at the oldest kept event.',
+  }),
+  ADPLATFORM_EVENTS_RETENTION_BYTES: Type.Optional(
+    Type.Integer({
+      minimum: 134217728,
+      description:
+        'Most bytes the embedded event log keeps on disk (at least 128 MiB); past it the oldest 64 MiB segments are deleted whole. Without it, only the age bound applies.',
+    }),
+  ),
   ADPLATFORM_USER_KEY_SALT: Type.Optional(
     Type.String({
       minLength: 16,
