@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createS3BlobStore, parseS3Url, type S3BlobStoreOptions } from '@adplatform/adapter-blobs-s3';
-import { createMemoryChangeBus, createMemoryCounterStore, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createLocalEventLog } from '@adplatform/adapter-local-log';
+import { createMemoryChangeBus, createMemoryCounterStore, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createNatsEventLog } from '@adplatform/adapter-nats';
 import { createRedisCounterStore } from '@adplatform/adapter-redis';
 import { createMetadataStore } from '@adplatform/adapter-sql';
@@ -27,12 +28,20 @@ export async function createDeps(config: Config): Promise<AppDeps> {
     rateLimiter: createMemoryRateLimiter({ ...config.rateLimit, clock }),
     // Five failed sign-ins per e-mail or IP, then one more per minute.
     loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
-    // One JetStream stream shared by every server when NATS_URL is set; otherwise in process until the
-    // durable log (data/events) lands: the last 100,000 events.
-    eventLog: config.natsUrl ? await createNatsEventLog({ url: config.natsUrl }) : createMemoryEventLog({ maxEvents: 100_000 }),
+    // One JetStream stream shared by every server when NATS_URL is set; otherwise segment files under the data dir.
+    eventLog: config.natsUrl ? await createNatsEventLog({ url: config.natsUrl }) : await createLocalEventLogOf(config),
     // Shared by every delivery process through Redis when REDIS_URL is set; in this process otherwise.
     counters: config.redisUrl ? createRedisCounterStore({ url: config.redisUrl }) : createMemoryCounterStore(),
   };
+}
+
+/** The durable embedded event log in `<data dir>/events`, with the configured retention. */
+function createLocalEventLogOf(config: Config) {
+  const { maxAgeHours, maxBytes } = config.eventsRetention;
+  return createLocalEventLog({
+    dir: path.join(config.dataDir, 'events'),
+    retention: { maxAgeMs: maxAgeHours * 3_600_000, ...(maxBytes === undefined ? {} : { maxBytes }) },
+  });
 }
 
 /** An S3-compatible bucket when S3_URL is set, files under the data dir otherwise. */
