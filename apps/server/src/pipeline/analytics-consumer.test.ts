@@ -1,0 +1,91 @@
+import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
+import { createMemoryEventLog } from '@adplatform/adapter-memory';
+import type { AnalyticsStore, DeliveryEvent, ReportQuery } from '@adplatform/ports';
+import { describe, expect, it } from 'vitest';
+import { createAnalyticsConsumer } from './analytics-consumer.js';
+
+const ORG = 'org-1';
+const T0 = Date.UTC(2026, 10, 10, 12);
+const events = (count: number, from = 0): DeliveryEvent[] =>
+  Array.from({ length: count }, (_, i) => ({
+    id: `event-${from + i}`,
+    type: (from + i) % 10 === 0 ? 'click' : 'impression',
+    at: T0 + from + i,
+    organizationId: ORG,
+    campaignId: `campaign-${(from + i) % 3}`,
+    costMicros: '1500',
+  }));
+const totals: ReportQuery = {
+  organizationId: ORG,
+  dimensions: [],
+  metrics: ['impressions', 'clicks', 'spend'],
+  from: '2026-11-10',
+  to: '2026-11-10',
+  timeZone: 'UTC',
+};
+
+async function withStore(test: (store: AnalyticsStore) => Promise<void>) {
+  const store = await createDuckDbAnalytics({ path: ':memory:', threads: 1 });
+  try {
+    await test(store);
+  } finally {
+    await store.close();
+  }
+}
+
+describe('analytics consumer', () => {
+  it('ingests the log in batches from the committed offset and commits after each', async () => {
+    await withStore(async (store) => {
+      const eventLog = createMemoryEventLog();
+      await eventLog.append(events(250));
+      const consumer = createAnalyticsConsumer({ eventLog, store, batchSize: 100 });
+      expect(await consumer.consumeBatch()).toEqual({ events: 100, inserted: 100, duplicates: 0, next: 100 });
+      expect(await eventLog.committedOffset('analytics')).toBe(100);
+      expect(await consumer.drain()).toEqual({ events: 150, inserted: 150, duplicates: 0, next: 250 });
+      expect(await consumer.consumeBatch()).toEqual({ events: 0, inserted: 0, duplicates: 0, next: 250 });
+      expect((await store.report(totals)).totals).toEqual({ impressions: 225, clicks: 25, spend: '375000' });
+    });
+  });
+
+  it('counts once when the same log is replayed from the start, and when producers retried', async () => {
+    await withStore(async (store) => {
+      const eventLog = createMemoryEventLog();
+      await eventLog.append(events(300));
+      await eventLog.append(events(50, 100)); // a producer's retry of events already appended
+      const first = createAnalyticsConsumer({ eventLog, store, batchSize: 64 });
+      expect(await first.drain()).toMatchObject({ events: 350, inserted: 300, duplicates: 50 });
+      const once = await store.report(totals);
+      await eventLog.commitOffset('analytics', 0); // replay the whole log
+      const replay = createAnalyticsConsumer({ eventLog, store, batchSize: 1000 });
+      expect(await replay.drain()).toMatchObject({ events: 350, inserted: 0, duplicates: 350 });
+      expect(await store.report(totals)).toEqual(once);
+      expect(once.totals).toEqual({ impressions: 270, clicks: 30, spend: '450000' });
+    });
+  });
+
+  it('re-reads a batch whose ingest failed, and commits nothing for it', async () => {
+    await withStore(async (store) => {
+      const eventLog = createMemoryEventLog();
+      const bad = { ...events(1, 999)[0], costMicros: 'lots' } as DeliveryEvent;
+      await eventLog.append([...events(5), bad]);
+      const consumer = createAnalyticsConsumer({ eventLog, store });
+      await expect(consumer.consumeBatch()).rejects.toThrow(/costMicros/);
+      expect(await eventLog.committedOffset('analytics')).toBe(0);
+    });
+  });
+
+  it('consumes in the background until stopped', async () => {
+    await withStore(async (store) => {
+      const eventLog = createMemoryEventLog();
+      const consumer = createAnalyticsConsumer({ eventLog, store, idleMs: 5 });
+      consumer.start();
+      await eventLog.append(events(40));
+      await expect.poll(() => eventLog.committedOffset('analytics'), { timeout: 5_000 }).toBe(40);
+      await consumer.stop();
+      await eventLog.append(events(10, 40));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(await eventLog.committedOffset('analytics')).toBe(40);
+      expect((await store.report(totals)).totals).toMatchObject({ impressions: 36, clicks: 4 });
+    });
+  });
+});
