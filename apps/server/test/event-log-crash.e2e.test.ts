@@ -1,0 +1,130 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLocalEventLog } from '@adplatform/adapter-local-log';
+import { systemClock } from '@adplatform/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trackingEventId } from '../src/delivery/tracking/tracking-events.js';
+import { createTrackingSigner, type TrackingFacts } from '../src/delivery/tracking/tracking-signer.js';
+
+/**
+ * Issue 5's reliability promise, first half: `kill -9` the real server while
+ * impressions stream in at full rate, restart it on the same data dir, and
+ * every impression it acknowledged (a 204 from `/t/imp`, sent only once the
+ * event is fsync'd) is in the event log.
+ */
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const cli = path.join(root, 'apps/cli/dist/adplatform.mjs');
+const secret = 'kill-nine-test-tracking-secret-0123456789';
+const signer = createTrackingSigner({ secret, ttlMs: 86_400_000, clock: systemClock });
+let dataDir = '';
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [path.join(root, 'tooling/build.mjs'), '--quiet'], { cwd: root });
+  dataDir = await mkdtemp(path.join(tmpdir(), 'adp-crash-'));
+});
+afterAll(async () => {
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+function start(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [cli, 'serve'], {
+    cwd: root,
+    env: { ...process.env, ADPLATFORM_PORT: '0', ADPLATFORM_DATA_DIR: dataDir, ADPLATFORM_TRACKING_SECRET: secret },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)"[^\n]*AdPlatform is listening/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+function impression(): { token: string; eventId: string } {
+  const facts: TrackingFacts = {
+    decisionId: randomUUID(),
+    organizationId: randomUUID(),
+    advertiserId: randomUUID(),
+    campaignId: randomUUID(),
+    lineItemId: randomUUID(),
+    creativeId: randomUUID(),
+    publisherId: randomUUID(),
+    siteId: randomUUID(),
+    placementId: randomUUID(),
+    pricingModel: 'cpm',
+    priceCpmMicros: 2_000_000,
+    costMicros: 2_000,
+    decidedAtMs: Date.now(),
+  };
+  return { token: signer.sign(facts), eventId: trackingEventId(facts.decisionId, 'impression', facts.decidedAtMs) };
+}
+
+/** Sends impressions from `producers` concurrent loops until a request fails; answers the ids of those acknowledged. */
+async function stream(url: string, producers: number, acknowledged: string[]): Promise<void> {
+  await Promise.all(
+    Array.from({ length: producers }, async () => {
+      for (;;) {
+        const { token, eventId } = impression();
+        try {
+          const response = await fetch(`${url}/t/imp?t=${token}&r=204`);
+          if (response.status === 204) acknowledged.push(eventId);
+          else throw new Error(`unexpected status ${response.status}`);
+        } catch {
+          return; // the server is gone
+        }
+      }
+    }),
+  );
+}
+
+describe('event log durability under kill -9', () => {
+  it('keeps every acknowledged impression after the server is killed mid-stream and restarted', async () => {
+    const first = await start();
+    const acknowledged: string[] = [];
+    const streaming = stream(first.url, 32, acknowledged);
+    // Kill once the stream is well under way, at an arbitrary moment of it.
+    while (acknowledged.length < 2_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    const gone = exited(first.child);
+    first.child.kill('SIGKILL');
+    await gone;
+    await streaming;
+    const ackedAtKill = acknowledged.length;
+
+    // The restarted server recovers the log and takes new events after the old ones.
+    const second = await start();
+    const after = impression();
+    expect((await fetch(`${second.url}/t/imp?t=${after.token}&r=204`)).status).toBe(204);
+    const stopped = exited(second.child);
+    second.child.kill('SIGTERM');
+    await stopped;
+
+    const log = await createLocalEventLog({ dir: path.join(dataDir, 'events') });
+    const logged = new Set<string>();
+    for (let next = 0; ; ) {
+      const page = await log.read(next, 10_000);
+      if (page.events.length === 0) break;
+      for (const event of page.events) logged.add(event.id);
+      next = page.next;
+    }
+    await log.close();
+    const missing = acknowledged.filter((id) => !logged.has(id));
+    expect(ackedAtKill).toBeGreaterThanOrEqual(2_000);
+    expect(missing).toEqual([]);
+    expect(logged.has(after.eventId)).toBe(true);
+  }, 180_000);
+});
