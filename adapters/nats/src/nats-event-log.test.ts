@@ -115,6 +115,25 @@ describe('nats event log', () => {
     expect(await opened.log.read(6, 10)).toEqual({ events: [expect.objectContaining({ id: 'r6' })], next: 7 });
   });
 
+  it('rejects an append no stream takes (the stream was deleted under it), and one after close', async () => {
+    const opened = await openLog();
+    dispose = opened.dispose;
+    await deleteNatsStreams(NATS_URL, [opened.log.streams.events]);
+    await expect(opened.log.append([event('orphan')])).rejects.toThrow(/no JetStream stream/);
+    await opened.log.close();
+    await expect(opened.log.commitOffset('analytics', 1)).rejects.toThrow(/closed/);
+  });
+
+  it('appends one call of 20,000 events whole and in order', async () => {
+    const opened = await openLog();
+    dispose = opened.dispose;
+    const events = Array.from({ length: 20_000 }, (_, i) => event(`big-${i}`));
+    await opened.log.append(events);
+    const read = await opened.log.read(0, 20_000);
+    expect(read.next).toBe(20_000);
+    expect(ids(read)).toEqual(events.map((e) => e.id));
+  });
+
   it('keeps the offsets of two logs on different streams apart', async () => {
     const a = await openLog();
     const b = await openLog();
