@@ -56,7 +56,7 @@ export async function ingestBatch(connection: DuckDBConnection, events: readonly
     if (event.at > maxAtMs) maxAtMs = event.at;
   }
   await connection.run('DELETE FROM events_staging');
-  const appender = await connection.createAppender('events_staging');
+  const appender = await connection.createAppender('events_staging', 'main', 'temp');
   try {
     for (const event of events) appendEvent(appender, event);
     appender.flushSync();

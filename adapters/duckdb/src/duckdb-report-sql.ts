@@ -110,10 +110,16 @@ function innerSql(query: ReportQuery, source: ReportSource, dims: readonly Repor
 const outerSums = SUM_NAMES.map((name) => `coalesce(sum(${name}), 0)::HUGEINT AS ${name}`).join(', ');
 
 function dimensionExpression(dim: ReportDimension): string {
-  if (dim === 'day') return `strftime(timezone($tz, to_timestamp(bucket_ms / 1000)), '%Y-%m-%d')`;
-  if (dim === 'hour') return `strftime(timezone($tz, to_timestamp(bucket_ms / 1000)), '%Y-%m-%dT%H:00')`;
+  if (dim === 'day') return 'local_day';
+  if (dim === 'hour') return 'local_hour';
   return DIMENSION_COLUMNS[dim];
 }
+
+/** Local day and hour per distinct time bucket: a time-zone conversion per bucket (720 in 30 days), not per grouped row. */
+const LOCAL_BUCKETS = `SELECT bucket_ms,
+    strftime(timezone($tz, to_timestamp(bucket_ms / 1000)), '%Y-%m-%d') AS local_day,
+    strftime(timezone($tz, to_timestamp(bucket_ms / 1000)), '%Y-%m-%dT%H:00') AS local_hour
+  FROM (SELECT DISTINCT bucket_ms FROM grouped)`;
 
 function baseParams(query: ReportQuery, range: { startMs: number; endMs: number }): Record<string, DuckDBValue> {
   return { org: query.organizationId, start: BigInt(range.startMs), end: BigInt(range.endMs) };
@@ -136,8 +142,10 @@ export function reportRowsSql(query: ReportQuery, source: ReportSource, range: {
   ];
   params.limit = BigInt(query.limit ?? MAX_REPORT_LIMIT);
   params.offset = BigInt(query.offset ?? 0);
-  const sql = `SELECT ${[...select, outerSums, 'count(*) OVER () AS total_rows'].join(', ')}
-    FROM (${inner})${groupBy} HAVING count(*) > 0
+  const local = params.tz !== undefined;
+  const sql = `WITH grouped AS (${inner})${local ? `, buckets AS (${LOCAL_BUCKETS})` : ''}
+    SELECT ${[...select, outerSums, 'count(*) OVER () AS total_rows'].join(', ')}
+    FROM grouped${local ? ' JOIN buckets USING (bucket_ms)' : ''}${groupBy} HAVING count(*) > 0
     ${order.length > 0 ? `ORDER BY ${order.join(', ')}` : ''} LIMIT $limit OFFSET $offset`;
   return { sql, params };
 }

@@ -2,7 +2,8 @@
  * Tables of the DuckDB analytics store. `events` holds every ingested event
  * once; `rollup_hourly` holds partial sums per (organization, UTC hour, report
  * dimensions), appended once per ingested batch and re-summed by reports.
- * `events_staging` is the appender's target for the batch being ingested.
+ * `events_staging` (temporary, per connection) is the appender's target for
+ * the batch being ingested.
  */
 export const EVENT_COLUMNS = [
   ['id', 'VARCHAR NOT NULL'],
@@ -43,11 +44,13 @@ export const ROLLUP_DIMENSION_COLUMNS = [
   'browser',
 ] as const;
 
-const eventTable = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (${EVENT_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`;
+const eventTable = (name: string, kind = 'TABLE') =>
+  `CREATE ${kind} IF NOT EXISTS ${name} (${EVENT_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`;
 
 export const SCHEMA_SQL = [
   eventTable('events'),
-  eventTable('events_staging'),
+  // Temporary: the batch being ingested is never written to the WAL.
+  eventTable('events_staging', 'TEMP TABLE'),
   `CREATE TABLE IF NOT EXISTS rollup_hourly (
     organization_id VARCHAR NOT NULL, hour_ms BIGINT NOT NULL,
     ${ROLLUP_DIMENSION_COLUMNS.map((c) => `${c} VARCHAR`).join(', ')},
