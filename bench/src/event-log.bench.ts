@@ -148,10 +148,10 @@ console.log(`fsync ceiling (512-byte write + fdatasync, one after another): ${fi
 
 const rows: string[][] = [];
 for (const c of CASES) {
-  const samples = [];
+  const samples: Awaited<ReturnType<typeof appendRound>>[] = [];
   for (let round = 0; round < ROUNDS; round++) samples.push(await withFreshLog((log) => appendRound(log, c)));
   const perSecond = samples.map((s) => s.perSecond);
-  const mid = (pick: (s: (typeof samples)[number]) => number, digits: number) => fixed(median(samples.map(pick)), digits);
+  const mid = (pick: (s: Awaited<ReturnType<typeof appendRound>>) => number, digits: number) => fixed(median(samples.map(pick)), digits);
   rows.push([
     c.label,
     c.events.toLocaleString('en'),
