@@ -58,7 +58,7 @@ export function explainDecision(run: DecisionRun, request: DecisionRequest, outc
     entries.push({ slotId: slot.slotId, step: 'targeting', count: rejected, reason: `${rejected} line items do not target this request` });
     for (const position of named) {
       if (admitted.has(position)) continue;
-      const targeting = firstFailure(run.index.compiled[position]!, slotRun.req);
+      const targeting = firstFailure(run.index.targetingAt(position), slotRun.req);
       if (!targeting.ok) {
         const lineItemId = run.index.lineItems[position]!.id;
         entries.push({ slotId: slot.slotId, lineItemId, step: 'targeting', dimension: targeting.dimension, reason: targeting.reason });
@@ -73,7 +73,7 @@ function namedPositions(run: DecisionRun, ids: readonly string[] | undefined): n
   if (ids === undefined || ids.length === 0) return [];
   const positions: number[] = [];
   for (const id of new Set(ids)) {
-    const position = run.index.positionOf.get(id);
+    const position = run.index.positionOf(id);
     if (position !== undefined) positions.push(position);
   }
   return positions.sort((a, b) => a - b);

@@ -1,23 +1,14 @@
-import { buildExcludeIndex, buildPostingIndex, type PostingIndex, postingBytes, wordsFor } from './bitset.js';
+import { type PostingIndex, postingBytes, wordsFor } from './bitset.js';
+import { type CompiledLineItem, compileLineItem, EXCLUSION_DIMENSIONS, POSTING_DIMENSIONS } from './compile-line-item.js';
 import { type PlacementFit, placementFit } from './creative-fit.js';
 import type { DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
-import {
-  columnarRadius,
-  compileSides,
-  countriesOnly,
-  foldAnyOf,
-  foldDayParts,
-  foldExclusion,
-  foldOneOf,
-  lowered,
-  nonEmptyOr,
-} from './index-fold.js';
-import { assertTimeZone } from './local-time.js';
+import { assembleBitsets } from './index-bitsets.js';
+import { compileSides } from './index-fold.js';
 import { type CompiledTargeting, firstFailure } from './match-targeting.js';
-import { buildRadiusColumns, type RadiusColumns } from './radius-columns.js';
-import { ecpmMicros, impressionCostMicros, tierRankOf } from './ranking.js';
+import { gatherRadius, type PostingColumn } from './posting-columns.js';
+import type { RadiusColumns } from './radius-columns.js';
 import { type PreparedRequest, prepareRequest, type RequestContext } from './request-context.js';
-import { dayPartKey, TargetingScan } from './targeting-scan.js';
+import { TargetingScan } from './targeting-scan.js';
 
 /**
  * An immutable snapshot of deliverable line items, in rank order (tier, then static eCPM, highest
@@ -30,9 +21,13 @@ import { dayPartKey, TargetingScan } from './targeting-scan.js';
 export interface DeliveryIndex {
   /** In rank order: tier rank descending, then static eCPM descending, then input order. */
   readonly lineItems: readonly DeliveryLineItem[];
+  /** How many line items this build took compiled from `previous` (0 for a build from scratch). */
+  readonly reusedLineItems: number;
+  /** Each bitset dimension's per-position values (`POSTING_DIMENSIONS`, `EXCLUSION_DIMENSIONS` order), which a rebuild copies. */
+  readonly columns: { readonly postings: readonly PostingColumn[]; readonly exclusions: readonly PostingColumn[] };
   readonly builtAtMs: number | undefined;
-  /** Line item id → position. */
-  readonly positionOf: ReadonlyMap<string, number>;
+  /** Line item id → position (a map built on first use). */
+  positionOf(lineItemId: string): number | undefined;
   /** The placements delivery serves, by id. */
   readonly placements: ReadonlyMap<string, DeliveryPlacement>;
   /** Each placement's formats and sizes as sets, for creative fit. */
@@ -45,8 +40,11 @@ export interface DeliveryIndex {
   readonly ecpmMicros: Float64Array;
   /** Per position: what one impression costs at the item's own price (`impressionCostMicros`). */
   readonly costMicros: readonly bigint[];
-  /** Both targetings per position (the campaign's checks named `campaign.…`), for `explain`. */
-  readonly compiled: readonly CompiledTargeting[];
+  /**
+   * Both targetings of the item at a position (the campaign's checks named `campaign.…`), for
+   * `explain`: compiled on first use and kept, since most items' targeting lives whole in the bitsets.
+   */
+  targetingAt(position: number): CompiledTargeting;
   /** Targeting minus what the posting indexes already guarantee, for `candidates`; undefined when nothing is left to check. */
   readonly residual: readonly (CompiledTargeting | undefined)[];
   readonly placement: PostingIndex;
@@ -72,72 +70,173 @@ export interface DeliveryIndex {
   readonly words: number;
 }
 
-/** The hour-of-week keys both sides' day-parts cover in the item's zone; undefined when neither has any (no restriction). */
-function dayPartKeys(li: DeliveryLineItem): string[] | undefined {
-  const masks = foldDayParts(li);
-  if (masks === undefined) return undefined;
-  const zone = li.timezone ?? 'UTC';
-  const keys: string[] = [];
-  for (let weekday = 0; weekday < 7; weekday++)
-    for (let hour = 0; hour < 24; hour++) if ((masks[weekday]! & (1 << hour)) !== 0) keys.push(dayPartKey(zone, weekday, hour));
-  return keys;
-}
-
 export interface CompileIndexOptions {
   /** The build instant, epoch ms, recorded as `builtAtMs`; the core reads no clock. */
   now?: number;
   /** The placements `decide` serves; a slot naming another placement gets nothing. */
   placements?: readonly DeliveryPlacement[];
+  /**
+   * The index this one replaces: every line item that is the same object as one of `previous`'s is
+   * not compiled again (its checks, folded lists and rank keys are reused), so a rebuild after a
+   * small change costs the changed items plus re-assembling the bitsets. The result is the same as
+   * without it; `previous` is not modified.
+   */
+  previous?: DeliveryIndex;
 }
 
-/** Rank order: tier rank descending, static eCPM descending, input order (a stable sort). */
-function inRankOrder(lineItems: readonly DeliveryLineItem[]): DeliveryLineItem[] {
-  const keyed = lineItems.map((li, at) => ({ li, at, rank: tierRankOf(li), ecpm: ecpmMicros(li.pricing) }));
-  keyed.sort((a, b) => b.rank - a.rank || b.ecpm - a.ecpm || a.at - b.at);
-  return keyed.map((k) => k.li);
+/**
+ * Each input item's position in `previous` when it is the very same object there, else -1. The
+ * catalog passes the previous index's items in their order with changes in place, so a walk in step
+ * finds them without hashing 100,000 objects; anything else falls back to an identity map.
+ */
+function previousPositions(lineItems: readonly DeliveryLineItem[], previous: DeliveryIndex | undefined): Int32Array {
+  const at = new Int32Array(lineItems.length).fill(-1);
+  if (previous === undefined || previous.lineItems.length === 0) return at;
+  const before = previous.lineItems;
+  let misses = 0;
+  for (let a = 0, j = 0; a < lineItems.length; a++) {
+    const li = lineItems[a]!;
+    // A removed item or two: look a little ahead.
+    for (let k = j; k < Math.min(before.length, j + 8); k++)
+      if (before[k] === li) {
+        at[a] = k;
+        j = k + 1;
+        break;
+      }
+    if (at[a] === -1) misses++;
+  }
+  if (misses <= 64) {
+    // A few new or moved items: look each one up (a native scan of the previous array).
+    if (misses > 0)
+      lineItems.forEach((li, a) => {
+        if (at[a] === -1) at[a] = before.indexOf(li);
+      });
+    return at;
+  }
+  const known = new Map<DeliveryLineItem, number>();
+  before.forEach((li, position) => {
+    known.set(li, position);
+  });
+  lineItems.forEach((li, a) => {
+    at[a] = known.get(li) ?? -1;
+  });
+  return at;
 }
+
+/** Rank order of the input: tier rank descending, static eCPM descending, input order (a stable sort). */
+function rankOrder(ranks: Uint8Array, ecpms: Float64Array): Uint32Array {
+  const order = Uint32Array.from({ length: ranks.length }, (_, at) => at);
+  return order.sort((a, b) => ranks[b]! - ranks[a]! || ecpms[b]! - ecpms[a]! || a - b);
+}
+
+/** Per tier rank: the first position after that tier (positions are in rank order). */
+function tierEnds(ranks: Uint8Array): Int32Array {
+  return Int32Array.from([0, 1, 2, 3], (rank) => {
+    const end = ranks.findIndex((r) => r < rank);
+    return end < 0 ? ranks.length : end;
+  });
+}
+
+/** Id → position, built on first use (explanations naming line items): most snapshots never need it. */
+function positionsById(items: readonly DeliveryLineItem[]): (lineItemId: string) => number | undefined {
+  let byId: Map<string, number> | undefined;
+  return (lineItemId) => {
+    byId ??= new Map(items.map((li, position) => [li.id, position]));
+    return byId.get(lineItemId);
+  };
+}
+
+/** Compiles an item's whole targeting when first asked (explanations only), then keeps it: a memo, not a change of the snapshot. */
+function fullTargeting(items: readonly DeliveryLineItem[]): (position: number) => CompiledTargeting {
+  let memo: (CompiledTargeting | undefined)[] | undefined;
+  return (position) => {
+    memo ??= new Array(items.length);
+    let compiled = memo[position];
+    if (compiled === undefined) {
+      compiled = compileSides(items[position]!).full;
+      memo[position] = compiled;
+    }
+    return compiled;
+  };
+}
+
+const zoneOfKey = (key: string) => key.slice(0, key.lastIndexOf(' '));
 
 export function compileIndex(lineItems: readonly DeliveryLineItem[], options: CompileIndexOptions = {}): DeliveryIndex {
-  const items = Object.freeze(inRankOrder(lineItems));
-  for (const zone of new Set(items.map((li) => li.timezone ?? 'UTC'))) assertTimeZone(zone);
-  const sides = items.map(compileSides);
-  const n = items.length;
-  const oneOf = (pick: Parameters<typeof foldOneOf>[1]) => buildPostingIndex(n, (i) => foldOneOf(items[i]!, pick));
-  const anyOf = (pick: Parameters<typeof foldAnyOf>[1]) => buildPostingIndex(n, (i) => foldAnyOf(items[i]!, pick));
-  const exclusion = (pick: Parameters<typeof foldExclusion>[1]) => buildExcludeIndex(n, (i) => foldExclusion(items[i]!, pick));
-  const dayPartZones = new Set<string>();
-  for (const li of items) if (foldDayParts(li) !== undefined) dayPartZones.add(li.timezone ?? 'UTC');
+  const { previous } = options;
+  const oldAt = previousPositions(lineItems, previous);
+  const m = lineItems.length;
+  const fresh: (CompiledLineItem | undefined)[] = new Array(m);
+  const inputRanks = new Uint8Array(m);
+  const inputEcpms = new Float64Array(m);
+  let reused = 0;
+  for (let a = 0; a < m; a++) {
+    const old = oldAt[a]!;
+    if (old >= 0 && previous !== undefined) {
+      reused++;
+      inputRanks[a] = previous.tierRank[old]!;
+      inputEcpms[a] = previous.ecpmMicros[old]!;
+    } else {
+      const compiled = compileLineItem(lineItems[a]!);
+      fresh[a] = compiled;
+      inputRanks[a] = compiled.tierRank;
+      inputEcpms[a] = compiled.ecpmMicros;
+    }
+  }
+  const order = rankOrder(inputRanks, inputEcpms);
+  const gather = { size: m, oldPosition: Int32Array.from(order, (a) => oldAt[a]!) };
+  const freshAt = (position: number) => fresh[order[position]!]!;
+  /** Per position: from the previous index when unchanged, else from the item compiled now. */
+  const pick = <T>(fromPrevious: (old: number) => T, fromFresh: (c: CompiledLineItem) => T): T[] =>
+    Array.from(order, (_, position) => {
+      const old = gather.oldPosition[position]!;
+      return old >= 0 ? fromPrevious(old) : fromFresh(freshAt(position));
+    });
+  const { postingColumns, exclusionColumns, postings, exclusions } = assembleBitsets(gather, freshAt, previous);
+  const posting = (dimension: (typeof POSTING_DIMENSIONS)[number]) => postings[POSTING_DIMENSIONS.indexOf(dimension)]!;
+  const exclusion = (dimension: (typeof EXCLUSION_DIMENSIONS)[number]) => exclusions[EXCLUSION_DIMENSIONS.indexOf(dimension)]!;
+  const items = Object.freeze(Array.from(order, (a) => lineItems[a]!));
+  const tierRank = Uint8Array.from(order, (a) => inputRanks[a]!);
   return Object.freeze({
     lineItems: items,
+    reusedLineItems: reused,
+    columns: Object.freeze({ postings: postingColumns, exclusions: exclusionColumns }),
     builtAtMs: options.now,
-    positionOf: new Map(items.map((li, position) => [li.id, position])),
+    positionOf: positionsById(items),
     placements: new Map((options.placements ?? []).map((p) => [p.id, p])),
     placementFits: new Map((options.placements ?? []).map((p) => [p.id, placementFit(p)])),
-    tierRank: Uint8Array.from(items, tierRankOf),
-    tierEnd: Int32Array.from([0, 1, 2, 3], (rank) => {
-      const end = items.findIndex((li) => tierRankOf(li) < rank);
-      return end < 0 ? items.length : end;
-    }),
-    ecpmMicros: Float64Array.from(items, (li) => ecpmMicros(li.pricing)),
-    costMicros: Object.freeze(items.map((li) => impressionCostMicros(li))),
-    compiled: Object.freeze(sides.map((s) => s.full)),
-    residual: Object.freeze(sides.map((s) => s.residual)),
-    placement: oneOf((t) => nonEmptyOr(t.placements)),
-    country: oneOf(countriesOnly),
-    deviceType: oneOf((t) => lowered(t.deviceTypes)),
-    keywordsAny: anyOf((t) => lowered(t.keywords?.any)),
-    segmentsAny: anyOf((t) => nonEmptyOr(t.segments?.any)),
-    os: oneOf((t) => lowered(t.os)),
-    browser: oneOf((t) => lowered(t.browsers)),
-    languages: anyOf((t) => lowered(t.languages)),
-    dayParts: buildPostingIndex(n, (i) => dayPartKeys(items[i]!)),
-    dayPartZones: Object.freeze([...dayPartZones]),
-    keywordsNone: exclusion((t) => lowered(t.keywords?.none)),
-    segmentsNone: exclusion((t) => nonEmptyOr(t.segments?.none)),
-    excludeOs: exclusion((t) => lowered(t.exclude?.os)),
-    radius: buildRadiusColumns(items.map((li) => columnarRadius(li) ?? {})),
-    domainsBlock: exclusion((t) => lowered(t.domains?.block)),
-    words: wordsFor(n),
+    tierRank,
+    tierEnd: tierEnds(tierRank),
+    ecpmMicros: Float64Array.from(order, (a) => inputEcpms[a]!),
+    costMicros: Object.freeze(
+      pick(
+        (old) => previous!.costMicros[old]!,
+        (c) => c.costMicros,
+      ),
+    ),
+    targetingAt: fullTargeting(items),
+    residual: Object.freeze(
+      pick(
+        (old) => previous!.residual[old],
+        (c) => c.residual,
+      ),
+    ),
+    placement: posting('placement'),
+    country: posting('country'),
+    deviceType: posting('deviceType'),
+    keywordsAny: posting('keywordsAny'),
+    segmentsAny: posting('segmentsAny'),
+    os: posting('os'),
+    browser: posting('browser'),
+    languages: posting('languages'),
+    dayParts: posting('dayParts'),
+    dayPartZones: Object.freeze([...new Set([...posting('dayParts').byValue.keys()].map(zoneOfKey))]),
+    keywordsNone: exclusion('keywordsNone'),
+    segmentsNone: exclusion('segmentsNone'),
+    excludeOs: exclusion('excludeOs'),
+    radius: gatherRadius(gather, (p) => freshAt(p).radius, previous?.radius),
+    domainsBlock: exclusion('domainsBlock'),
+    words: wordsFor(m),
   });
 }
 
@@ -162,7 +261,7 @@ export type TargetingExplanation =
 export function explain(index: DeliveryIndex, ctx: RequestContext | PreparedRequest): TargetingExplanation[] {
   const req = prepareRequest(ctx);
   return index.lineItems.map((li, position) => {
-    const result = firstFailure(index.compiled[position]!, req);
+    const result = firstFailure(index.targetingAt(position), req);
     return result.ok
       ? { lineItemId: li.id, outcome: 'won-targeting' as const }
       : { lineItemId: li.id, outcome: 'failed-targeting' as const, dimension: result.dimension, reason: result.reason };

@@ -120,6 +120,50 @@ export function compileSides(li: DeliveryLineItem): CompiledSides {
   };
 }
 
+const FOLDABLE_KEYS: ReadonlySet<string> = new Set([
+  'placements',
+  'geo',
+  'deviceTypes',
+  'os',
+  'browsers',
+  'languages',
+  'keywords',
+  'segments',
+  'dayParts',
+  'domains',
+  'exclude',
+]);
+const ANY_OF_PICKS = [(t: Targeting) => t.keywords?.any, (t: Targeting) => t.segments?.any, (t: Targeting) => t.languages];
+const present = (value: unknown) => value !== undefined && !(Array.isArray(value) && value.length === 0);
+
+/** Might one side leave residual checks? False only when every key it sets folds into the bitsets or radius columns. */
+function sideMayLeaveChecks(t: Targeting, radiusIsColumnar: boolean): boolean {
+  for (const [key, value] of Object.entries(t)) {
+    if (!present(value)) continue;
+    if (!FOLDABLE_KEYS.has(key)) return true;
+    if (key === 'geo' && countriesOnly(t) === undefined && !(radiusIsColumnar && radiusOnly(t))) return true;
+    if (key === 'keywords' && present(t.keywords?.all)) return true;
+    if (key === 'domains' && present(t.domains?.allow)) return true;
+    if (key === 'exclude' && Object.entries(t.exclude ?? {}).some(([k, v]) => k !== 'os' && present(v))) return true;
+  }
+  return false;
+}
+
+/**
+ * Might `compileSides(li).residual` be non-empty? A conservative test that reads the targeting
+ * objects only, so the index compiles no check at all for the many items whose targeting the
+ * bitsets hold whole (false ⇒ no residual; true ⇒ compile and see).
+ */
+export function mayLeaveChecks(li: DeliveryLineItem): boolean {
+  const columnar = columnarRadius(li);
+  if (sideMayLeaveChecks(li.targeting, columnar === li.targeting)) return true;
+  const campaign = li.campaignTargeting;
+  if (campaign === undefined) return false;
+  // Only one any-of group per dimension folds (the line item's); the campaign's is then a check.
+  if (ANY_OF_PICKS.some((pick) => present(pick(li.targeting)) && present(pick(campaign)))) return true;
+  return sideMayLeaveChecks(campaign, columnar === campaign);
+}
+
 /** Does a line item admit the request on both sides? Compiles on every call: the reference semantics, and the "why". */
 export function matchLineItem(li: DeliveryLineItem, ctx: RequestContext | PreparedRequest): TargetingResult {
   return firstFailure(compileSides(li).full, prepareRequest(ctx));
