@@ -2,7 +2,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Clock } from '@adplatform/domain';
-import type { BlobStore, ChangeBus, CounterStore, DeliveryEvent, EventLog, MetadataStore, RateLimiter } from '@adplatform/ports';
+import type {
+  AnalyticsStore,
+  BlobStore,
+  ChangeBus,
+  CounterStore,
+  DeliveryEvent,
+  EventLog,
+  MetadataStore,
+  RateLimiter,
+} from '@adplatform/ports';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -62,6 +71,8 @@ export interface AppDeps {
   eventLog: EventLog;
   /** Frequency caps, budget spend and allowance leases (in process, or Redis with REDIS_URL). */
   counters: CounterStore;
+  /** Events in columns for reports (DuckDB); absent in tests that do not report. */
+  analytics?: AnalyticsStore;
 }
 
 export interface TrackingOptions {
@@ -158,7 +169,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(metrics);
   await app.register(openapi, { version: VERSION });
 
-  await app.register(systemRoutes, { store: deps.store, blobs: deps.blobs, version: VERSION });
+  await app.register(systemRoutes, { store: deps.store, blobs: deps.blobs, analytics: deps.analytics, version: VERSION });
   await app.register(authRoutes, { auth, cookieSecure: options.cookieSecure ?? 'auto' });
   await app.register(usersRoutes, { users: new UsersService(services) });
   await app.register(apiKeysRoutes, { apiKeys: new ApiKeysService(services) });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createS3BlobStore, parseS3Url, type S3BlobStoreOptions } from '@adplatform/adapter-blobs-s3';
+import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
 import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import { createMemoryChangeBus, createMemoryCounterStore, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createNatsEventLog } from '@adplatform/adapter-nats';
@@ -32,6 +33,8 @@ export async function createDeps(config: Config): Promise<AppDeps> {
     eventLog: config.natsUrl ? await createNatsEventLog({ url: config.natsUrl }) : await createLocalEventLogOf(config),
     // Shared by every delivery process through Redis when REDIS_URL is set; in this process otherwise.
     counters: config.redisUrl ? createRedisCounterStore({ url: config.redisUrl }) : createMemoryCounterStore(),
+    // Embedded DuckDB under the data dir, fed from the event log by the analytics consumer (serve.ts).
+    analytics: await createDuckDbAnalytics({ path: path.join(config.dataDir, 'analytics.duckdb') }),
   };
 }
 

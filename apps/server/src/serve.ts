@@ -7,6 +7,7 @@ import { ensureOperator } from './bootstrap.js';
 import { loadOrCreateSecret } from './delivery/context/secrets.js';
 import { createDeps } from './deps.js';
 import { startBackgroundJobs } from './jobs.js';
+import { createAnalyticsConsumer } from './pipeline/analytics-consumer.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -49,6 +50,11 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
   app.log.info({ url, metadata: deps.store.kind, dataDir: config.dataDir }, 'AdPlatform is listening');
 
   const jobs = startBackgroundJobs(deps, app.log);
+  // The pipeline role: events from the log into analytics, at least once in, exactly once in effect (deduplicated by id).
+  const analyticsConsumer = deps.analytics
+    ? createAnalyticsConsumer({ eventLog: deps.eventLog, store: deps.analytics, log: app.log })
+    : undefined;
+  analyticsConsumer?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -56,6 +62,8 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
       jobs.stop();
       await app.close(); // stops accepting, lets in-flight requests finish
       await jobs.idle(); // a running sweep finishes before its store closes
+      await analyticsConsumer?.stop(); // its batch in flight is ingested and committed first
+      await deps.analytics?.close();
       await deps.store.close();
       await deps.eventLog.close();
       await deps.counters.close();

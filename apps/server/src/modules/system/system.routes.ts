@@ -1,9 +1,13 @@
-import type { BlobStore, MetadataStore } from '@adplatform/ports';
+import type { AnalyticsStore, BlobStore, MetadataStore } from '@adplatform/ports';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 
 const Check = Type.Object({ status: Type.Enum(['ok', 'failing']), kind: Type.String(), error: Type.Optional(Type.String()) });
-const Readiness = Type.Object({ status: Type.String(), version: Type.String(), checks: Type.Object({ metadata: Check, blobs: Check }) });
+const Readiness = Type.Object({
+  status: Type.String(),
+  version: Type.String(),
+  checks: Type.Object({ metadata: Check, blobs: Check, analytics: Type.Optional(Check) }),
+});
 
 type CheckResult = { status: 'ok' | 'failing'; kind: string; error?: string };
 
@@ -17,10 +21,12 @@ function check(kind: string, ping: () => Promise<void>): Promise<CheckResult> {
 const publicProbe = { access: { public: true }, rateLimit: false } as const;
 
 /** Liveness (the process answers) and readiness (its stores answer). */
-export const systemRoutes: FastifyPluginAsyncTypebox<{ store: MetadataStore; blobs: BlobStore; version: string }> = async (
-  app,
-  { store, blobs, version },
-) => {
+export const systemRoutes: FastifyPluginAsyncTypebox<{
+  store: MetadataStore;
+  blobs: BlobStore;
+  analytics?: AnalyticsStore | undefined;
+  version: string;
+}> = async (app, { store, blobs, analytics, version }) => {
   app.get(
     '/healthz',
     {
@@ -46,10 +52,18 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ store: MetadataStore; blo
       },
     },
     async (_request, reply) => {
-      const [metadata, assets] = await Promise.all([checkMetadata(), check(blobs.kind, () => blobs.ping())]);
-      const ready = metadata.status === 'ok' && assets.status === 'ok';
+      const [metadata, assets, reports] = await Promise.all([
+        checkMetadata(),
+        check(blobs.kind, () => blobs.ping()),
+        analytics ? check(analytics.kind, () => analytics.ping()) : undefined,
+      ]);
+      const ready = metadata.status === 'ok' && assets.status === 'ok' && reports?.status !== 'failing';
       reply.status(ready ? 200 : 503);
-      return { status: ready ? 'ready' : 'not ready', version, checks: { metadata, blobs: assets } };
+      return {
+        status: ready ? 'ready' : 'not ready',
+        version,
+        checks: { metadata, blobs: assets, ...(reports ? { analytics: reports } : {}) },
+      };
     },
   );
 
