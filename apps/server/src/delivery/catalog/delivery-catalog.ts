@@ -1,18 +1,11 @@
 import type { DeliveryLineItem } from '@adplatform/decision-core';
-import type { ChangeEvent, Clock, ResourceKind } from '@adplatform/domain';
+import type { ChangeEvent, Clock } from '@adplatform/domain';
 import type { ChangeBus, MetadataStore } from '@adplatform/ports';
-import { loadOrganization, type OrganizationSnapshot } from './load-organization.js';
+import { buildSnapshot, type OrganizationSnapshot } from './load-organization.js';
+import { type DeliveryKind, isDeliveryKind, OrganizationResources, type ResourceChanges } from './organization-resources.js';
 
-/** Kinds whose changes can alter what an organization delivers. Segments are the membership index's; demand partners the exchange's. */
-const DELIVERY_KINDS: ReadonlySet<ResourceKind> = new Set([
-  'advertiser',
-  'campaign',
-  'line_item',
-  'creative',
-  'publisher',
-  'site',
-  'placement',
-]);
+/** Changes waiting for an organization's next build: ids by kind (segments are the membership index's, demand partners the exchange's). */
+type Pending = Map<DeliveryKind, Set<string>>;
 
 export interface DeliveryCatalogOptions {
   store: MetadataStore;
@@ -23,20 +16,28 @@ export interface DeliveryCatalogOptions {
   log?: { error(obj: unknown, msg: string): void; info?(obj: unknown, msg: string): void };
   /** Called after each swap with the new snapshot (e.g. to lease budget allowances before the first request). */
   onSwap?: (snapshot: OrganizationSnapshot) => void;
+  /** How often every organization is re-listed from the store and rebuilt from scratch, a safety net under the events. Default 10 minutes. */
+  fullReloadMs?: number;
 }
 
 /**
- * The delivery snapshots of every organization, kept current from change
- * events: a change marks its organization dirty; after `debounceMs` the
- * organization is reloaded and compiled off the request path, then swapped in
- * whole. A request reads one snapshot and never sees half a rebuild.
+ * The delivery snapshots of every organization, kept current from change events. Each
+ * organization's deliverable resources are listed once (at start, then every `fullReloadMs`) and
+ * kept in memory; a change event queues its resource; after `debounceMs` the queued resources are
+ * re-read one by one (`getMany`), the line items they reach are mapped again and the index is rebuilt
+ * reusing every unchanged line item, off the request path, then swapped in whole. A request reads one
+ * snapshot and never sees half a rebuild.
  */
 export class DeliveryCatalog {
   private readonly snapshots = new Map<string, OrganizationSnapshot>();
   private readonly placementOrg = new Map<string, string>();
   /** Every line item delivered since start, kept after it stops: its late impressions and clicks still spend. */
   private readonly servedLineItems = new Map<string, DeliveryLineItem>();
-  private readonly dirty = new Set<string>();
+  private readonly resources = new Map<string, OrganizationResources>();
+  private readonly dirty = new Map<string, Pending>();
+  /** Organizations to re-list from scratch at their next build (the safety net, or after a failed update). */
+  private readonly reloadDue = new Set<string>();
+  private reloadTimer: ReturnType<typeof setInterval> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
@@ -53,9 +54,11 @@ export class DeliveryCatalog {
     let cursor: string | undefined;
     do {
       const page = await this.options.store.organizations.list({ limit: 200, cursor });
-      for (const org of page.items) await this.rebuild(org.id);
+      for (const org of page.items) await this.rebuild(org.id, undefined);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
+    this.reloadTimer = setInterval(() => this.reloadAll(), this.options.fullReloadMs ?? 600_000);
+    this.reloadTimer.unref?.();
   }
 
   /** The snapshot that owns a placement, or undefined for a placement nobody delivers to (unknown, paused, archived). */
@@ -94,6 +97,7 @@ export class DeliveryCatalog {
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe?.();
+    if (this.reloadTimer !== undefined) clearInterval(this.reloadTimer);
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty.clear();
@@ -101,12 +105,36 @@ export class DeliveryCatalog {
   }
 
   private onChange(event: ChangeEvent): void {
-    if (this.closed || !DELIVERY_KINDS.has(event.kind)) return;
-    this.dirty.add(event.organizationId);
+    if (this.closed || !isDeliveryKind(event.kind)) return;
+    let pending = this.dirty.get(event.organizationId);
+    if (pending === undefined) {
+      pending = new Map();
+      this.dirty.set(event.organizationId, pending);
+    }
+    let ids = pending.get(event.kind);
+    if (ids === undefined) {
+      ids = new Set();
+      pending.set(event.kind, ids);
+    }
+    ids.add(event.id);
+    this.schedule();
+  }
+
+  private schedule(): void {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.flush();
     }, this.debounceMs);
+  }
+
+  /** Marks every organization for a rebuild from scratch at the next flush. */
+  private reloadAll(): void {
+    if (this.closed) return;
+    for (const id of this.resources.keys()) {
+      this.reloadDue.add(id);
+      if (!this.dirty.has(id)) this.dirty.set(id, new Map());
+    }
+    this.schedule();
   }
 
   /** Rebuilds the dirty organizations one after another, after any build already running. */
@@ -114,27 +142,45 @@ export class DeliveryCatalog {
     const organizations = [...this.dirty];
     this.dirty.clear();
     this.running = this.running.then(async () => {
-      for (const id of organizations) if (!this.closed) await this.rebuild(id);
+      for (const [id, pending] of organizations) if (!this.closed) await this.rebuild(id, pending);
     });
   }
 
-  private async rebuild(organizationId: string): Promise<void> {
+  /**
+   * From the queued changes when the organization's resources are in memory, else (first sight, the
+   * safety net, after a failure) by listing them all. A failure keeps the previous snapshot serving
+   * and makes the next build a full one.
+   */
+  private async rebuild(organizationId: string, pending: Pending | undefined): Promise<void> {
     try {
-      const snapshot = await loadOrganization(this.options.store, organizationId, this.options.clock.now().getTime());
+      let resources = this.resources.get(organizationId);
+      let changes: ResourceChanges | undefined;
+      if (resources === undefined || pending === undefined || this.reloadDue.has(organizationId)) {
+        this.reloadDue.delete(organizationId);
+        resources = await OrganizationResources.load(this.options.store, organizationId);
+        this.resources.set(organizationId, resources);
+      } else {
+        changes = { lineItemIds: new Set(), placements: false, creatives: false };
+        await resources.refresh(this.options.store, pending, changes);
+      }
       if (this.closed) return;
-      this.swap(organizationId, snapshot);
+      const previous = this.snapshots.get(organizationId);
+      const { snapshot, changed } = buildSnapshot(resources, previous, changes, this.options.clock.now().getTime());
+      this.swap(organizationId, snapshot, changed);
     } catch (err) {
-      // The previous snapshot keeps serving; the next change (or restart) retries.
+      this.reloadDue.add(organizationId);
       this.options.log?.error({ err, organizationId }, 'delivery snapshot build failed');
     }
   }
 
-  private swap(organizationId: string, snapshot: OrganizationSnapshot): void {
+  private swap(organizationId: string, snapshot: OrganizationSnapshot, changed: readonly DeliveryLineItem[]): void {
     const previous = this.snapshots.get(organizationId);
-    if (previous) for (const id of previous.placements.keys()) this.placementOrg.delete(id);
-    for (const id of snapshot.placements.keys()) this.placementOrg.set(id, organizationId);
+    if (previous?.placements !== snapshot.placements) {
+      if (previous) for (const id of previous.placements.keys()) this.placementOrg.delete(id);
+      for (const id of snapshot.placements.keys()) this.placementOrg.set(id, organizationId);
+    }
     this.snapshots.set(organizationId, snapshot);
-    for (const lineItem of snapshot.index.lineItems) this.servedLineItems.set(lineItem.id, lineItem);
+    for (const lineItem of changed) this.servedLineItems.set(lineItem.id, lineItem);
     this.options.onSwap?.(snapshot);
   }
 }

@@ -1,12 +1,8 @@
 import { compileIndex, type DeliveryIndex, type DeliveryLineItem, type DeliveryPlacement } from '@adplatform/decision-core';
 import type { Resource } from '@adplatform/domain';
-import type { MetadataStore, ResourceFilter, ResourceStore } from '@adplatform/ports';
-import type { CampaignData } from '../../modules/campaigns/campaigns.schemas.js';
 import type { CreativeData } from '../../modules/creatives/creatives.schemas.js';
-import type { LineItemData } from '../../modules/line-items/line-items.schemas.js';
-import type { PlacementData, PlacementFallback } from '../../modules/placements/placements.schemas.js';
-import type { SiteData } from '../../modules/sites/sites.schemas.js';
-import { toDeliveryLineItem, toDeliveryPlacement } from './delivery-mapping.js';
+import type { PlacementFallback } from '../../modules/placements/placements.schemas.js';
+import type { OrganizationResources, ResourceChanges } from './organization-resources.js';
 
 /** A placement as the delivery routes need it: the core's view plus what to show when nothing fills. */
 export interface CatalogPlacement extends DeliveryPlacement {
@@ -21,66 +17,80 @@ export interface OrganizationSnapshot {
   readonly organizationId: string;
   readonly index: DeliveryIndex;
   readonly placements: ReadonlyMap<string, CatalogPlacement>;
-  /** Approved creatives of deliverable line items, and house creatives of placements. */
+  /** The organization's approved creatives (those of deliverable line items, and house creatives of placements). */
   readonly creatives: ReadonlyMap<string, Resource<CreativeData>>;
-  /** Store version of each line item's sources when built (for "visible within 1 s" checks and debugging). */
   readonly builtAtMs: number;
+  /** Time to build this snapshot from the resources in memory (no store reads), ms. */
   readonly buildMs: number;
 }
 
-const PAGE = 500;
-
-async function listAll<D>(store: ResourceStore<unknown>, organizationId: string, filter: ResourceFilter): Promise<Resource<D>[]> {
-  const all: Resource<D>[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.list(organizationId, filter, { limit: PAGE, cursor });
-    all.push(...(page.items as Resource<D>[]));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
+export interface SnapshotBuild {
+  readonly snapshot: OrganizationSnapshot;
+  /** The line items whose delivery form is new in this snapshot (all of them for a build from scratch). */
+  readonly changed: readonly DeliveryLineItem[];
 }
 
-const ACTIVE = { status: ['active'] };
+/** Every deliverable line item, from scratch. */
+function allLineItems(resources: OrganizationResources): DeliveryLineItem[] {
+  const items: DeliveryLineItem[] = [];
+  for (const id of resources.lineItems.keys()) {
+    const item = resources.deliveryLineItem(id);
+    if (item) items.push(item);
+  }
+  return items;
+}
 
-/** Reads one organization's deliverable resources and compiles its snapshot. */
-export async function loadOrganization(store: MetadataStore, organizationId: string, nowMs: number): Promise<OrganizationSnapshot> {
+/**
+ * The previous snapshot's line items in its index order with the changed ones replaced in place
+ * (dropped when they no longer deliver), then the changed ones that are new: the order lets
+ * `compileIndex` find the unchanged items in step and keep an edit that moves nothing cheap.
+ */
+function nextLineItems(resources: OrganizationResources, previous: DeliveryIndex, lineItemIds: ReadonlySet<string>) {
+  const items: DeliveryLineItem[] = [];
+  const changed: DeliveryLineItem[] = [];
+  const replace = (id: string) => {
+    const item = resources.deliveryLineItem(id);
+    if (item === undefined) return;
+    items.push(item);
+    changed.push(item);
+  };
+  const done = new Set<string>();
+  for (const item of previous.lineItems) {
+    if (!lineItemIds.has(item.id)) items.push(item);
+    else {
+      replace(item.id);
+      done.add(item.id);
+    }
+  }
+  for (const id of lineItemIds) if (!done.has(id)) replace(id);
+  return { items, changed };
+}
+
+/**
+ * Builds an organization's next snapshot from its resources in memory: from scratch (`changes`
+ * undefined or no previous snapshot), or from the previous one, recompiling only what changed.
+ */
+export function buildSnapshot(
+  resources: OrganizationResources,
+  previous: OrganizationSnapshot | undefined,
+  changes: ResourceChanges | undefined,
+  nowMs: number,
+): SnapshotBuild {
   const started = performance.now();
-  const r = store.resources;
-  const [advertisers, campaigns, lineItems, creatives, publishers, sites, placements] = await Promise.all([
-    listAll<unknown>(r.advertiser, organizationId, ACTIVE),
-    listAll<CampaignData>(r.campaign, organizationId, ACTIVE),
-    listAll<LineItemData>(r.line_item, organizationId, ACTIVE),
-    listAll<CreativeData>(r.creative, organizationId, { status: ['approved'] }),
-    listAll<unknown>(r.publisher, organizationId, ACTIVE),
-    listAll<SiteData>(r.site, organizationId, ACTIVE),
-    listAll<PlacementData>(r.placement, organizationId, ACTIVE),
-  ]);
-  const activeAdvertisers = new Set(advertisers.map((a) => a.id));
-  const campaignById = new Map(campaigns.filter((c) => activeAdvertisers.has(c.parentId ?? '')).map((c) => [c.id, c]));
-  const creativeById = new Map(creatives.map((c) => [c.id, c]));
-  const deliverable: DeliveryLineItem[] = [];
-  for (const lineItem of lineItems) {
-    const campaign = campaignById.get(lineItem.parentId ?? '');
-    if (!campaign) continue;
-    const item = toDeliveryLineItem({ lineItem, campaign, creatives: creativeById });
-    if (item) deliverable.push(item);
-  }
-  const activePublishers = new Set(publishers.map((p) => p.id));
-  const siteById = new Map(sites.filter((s) => activePublishers.has(s.parentId ?? '')).map((s) => [s.id, s]));
-  const catalogPlacements = new Map<string, CatalogPlacement>();
-  for (const placement of placements) {
-    const site = siteById.get(placement.parentId ?? '');
-    if (site)
-      catalogPlacements.set(placement.id, { ...toDeliveryPlacement(organizationId, placement, site), fallback: placement.data.fallback });
-  }
-  const index = compileIndex(deliverable, { now: nowMs, placements: [...catalogPlacements.values()] });
-  return Object.freeze({
-    organizationId,
+  const incremental = previous !== undefined && changes !== undefined;
+  const { items, changed } = incremental
+    ? nextLineItems(resources, previous.index, changes.lineItemIds)
+    : { items: allLineItems(resources), changed: undefined };
+  const placements = incremental && !changes.placements ? previous.placements : resources.catalogPlacements();
+  const creatives = incremental && !changes.creatives ? previous.creatives : new Map(resources.creatives);
+  const index = compileIndex(items, { now: nowMs, placements: [...placements.values()], previous: previous?.index });
+  const snapshot: OrganizationSnapshot = Object.freeze({
+    organizationId: resources.organizationId,
     index,
-    placements: catalogPlacements,
-    creatives: creativeById,
+    placements,
+    creatives,
     builtAtMs: nowMs,
     buildMs: performance.now() - started,
   });
+  return { snapshot, changed: changed ?? index.lineItems };
 }
