@@ -164,6 +164,8 @@ describe('POST /v1/decisions', () => {
     [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], keyValues: { 'bad key': 'x' } }, 'body.keyValues'],
     [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], consent: { usPrivacy: 'yes' } }, 'body.consent.usPrivacy'],
     [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], surprise: 1 }, 'body.surprise'],
+    [JSON.parse('{"placements":[{"divName":"a","placementId":"PLACEMENT"}],"__proto__":{"explain":true}}'), 'body.__proto__'],
+    [{ placements: [{ divName: 'a', placementId: 'PLACEMENT' }], constructor: { prototype: {} } }, 'body.constructor'],
   ])('refuses %j with a 400 naming %s', async (body, path) => {
     const payload = JSON.parse(JSON.stringify(body).replaceAll('PLACEMENT', ids.placementId));
     const response = await decide(payload);

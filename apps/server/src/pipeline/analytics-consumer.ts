@@ -7,7 +7,7 @@ export interface AnalyticsConsumerOptions {
   consumer?: string;
   /** Events read and ingested per batch; default 50,000. */
   batchSize?: number;
-  /** Wait when caught up before reading again, ms; default 250. */
+  /** Wait after a batch that was not full (caught up, or nearly) before reading again, ms; default 250. */
   idleMs?: number;
   /** Wait after a failed batch, ms, doubled per failure up to 30 s; default 1,000. */
   retryMs?: number;
@@ -82,7 +82,9 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
       try {
         const batch = await consumeBatch();
         failures = 0;
-        if (batch.events === 0) await pause(idleMs);
+        // Only a full batch means a backlog: after a partial one, let events gather (one DuckDB transaction
+        // per trickle of a few events costs more than the events).
+        if (batch.events < batchSize) await pause(idleMs);
       } catch (error) {
         failures += 1;
         options.log?.error({ err: error, consumer: name, failures }, 'analytics batch failed; retrying');

@@ -32,4 +32,17 @@ describe('budgetKeysOf', () => {
     );
     expect(keys).toEqual([{ key: 'li:li1:day:2026-11-28', limitMicros: 1n }]);
   });
+
+  it('gives the next day’s keys after local midnight for the same line item (the per-day cache rolls over)', () => {
+    const item = {
+      id: 'li1',
+      campaignId: 'c1',
+      timezone: 'Asia/Kolkata',
+      budgets: [{ scope: 'campaign' as const, period: 'daily' as const, limitMicros: 1n }],
+    };
+    const beforeMidnight = Date.parse('2026-11-27T18:29:59Z'); // 23:59:59 in Kolkata (UTC+05:30)
+    expect(budgetKeysOf(item, beforeMidnight)).toEqual([{ key: 'c:c1:day:2026-11-27', limitMicros: 1n }]);
+    expect(budgetKeysOf(item, beforeMidnight - 3_600_000)).toBe(budgetKeysOf(item, beforeMidnight));
+    expect(budgetKeysOf(item, beforeMidnight + 1000)).toEqual([{ key: 'c:c1:day:2026-11-28', limitMicros: 1n }]);
+  });
 });
