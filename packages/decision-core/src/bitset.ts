@@ -18,32 +18,6 @@ export interface PostingIndex {
   readonly restricts: boolean;
 }
 
-/** `valuesOf(i)` is the item's list on the dimension, or undefined when it does not restrict it. */
-export function buildPostingIndex(size: number, valuesOf: (position: number) => readonly string[] | undefined): PostingIndex {
-  const words = wordsFor(size);
-  const any = new Uint32Array(words);
-  const byValue = new Map<string, Uint32Array>();
-  let restricts = false;
-  for (let position = 0; position < size; position++) {
-    const values = valuesOf(position);
-    if (values === undefined) {
-      setBit(any, position);
-      continue;
-    }
-    restricts = true;
-    for (const value of values) {
-      let bits = byValue.get(value);
-      if (!bits) {
-        bits = new Uint32Array(words);
-        byValue.set(value, bits);
-      }
-      setBit(bits, position);
-    }
-  }
-  for (const bits of byValue.values()) for (let w = 0; w < words; w++) bits[w]! |= any[w]!;
-  return { byValue, any, restricts };
-}
-
 export const postingFor = (index: PostingIndex, value: string | undefined): Uint32Array =>
   (value === undefined ? undefined : index.byValue.get(value)) ?? index.any;
 
@@ -60,23 +34,6 @@ export function postingsForAny(index: PostingIndex, values: readonly string[]): 
   }
   if (sets.length === 0) sets.push(index.any);
   return sets;
-}
-
-/** value → the items a request with that value is ruled out of (a `none`, `block` or `exclude` list); no `any` part. */
-export function buildExcludeIndex(size: number, valuesOf: (position: number) => readonly string[] | undefined): Map<string, Uint32Array> {
-  const words = wordsFor(size);
-  const byValue = new Map<string, Uint32Array>();
-  for (let position = 0; position < size; position++) {
-    for (const value of valuesOf(position) ?? []) {
-      let bits = byValue.get(value);
-      if (!bits) {
-        bits = new Uint32Array(words);
-        byValue.set(value, bits);
-      }
-      setBit(bits, position);
-    }
-  }
-  return byValue;
 }
 
 /** The exclusion sets the request's values hit, to OR together and clear. */
