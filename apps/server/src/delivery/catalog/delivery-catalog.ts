@@ -54,7 +54,11 @@ export class DeliveryCatalog {
     let cursor: string | undefined;
     do {
       const page = await this.options.store.organizations.list({ limit: 200, cursor });
-      for (const org of page.items) await this.rebuild(org.id, undefined);
+      // In the build queue like any other build, so a change event's update never interleaves with a full load.
+      for (const org of page.items) {
+        this.running = this.running.then(() => this.rebuild(org.id, undefined));
+        await this.running;
+      }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     this.reloadTimer = setInterval(() => this.reloadAll(), this.options.fullReloadMs ?? 600_000);
