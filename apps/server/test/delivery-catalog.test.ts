@@ -201,4 +201,26 @@ describe('delivery catalog', () => {
     );
     await reloading.close();
   });
+
+  it('tells onSwap which line items are new in the snapshot: all at a full build, the edited one after an edit', async () => {
+    const ids = await activeLineItem(h, owner);
+    const other = await activeLineItem(h, owner, { placementId: ids.placementId, advertiserId: ids.advertiserId });
+    const swaps: string[][] = [];
+    const watching = new DeliveryCatalog({
+      store: h.store,
+      bus: h.deps.bus,
+      clock: h.clock,
+      debounceMs: 5,
+      onSwap: (_, changed) => swaps.push(changed.map((li) => li.id).sort()),
+    });
+    await watching.start();
+    expect(swaps).toEqual([[ids.lineItemId, other.lineItemId].sort()]);
+    expect(
+      (await patch(h, owner, `/api/v1/line-items/${other.lineItemId}`, { pricing: { model: 'cpm', bidMicros: 9_000_000 } })).statusCode,
+    ).toBe(200);
+    await watching.settle();
+    expect(swaps.at(-1)).toEqual([other.lineItemId]);
+    expect(watching.lineItem(other.lineItemId)?.pricing?.bidMicros).toBe(9_000_000);
+    await watching.close();
+  });
 });

@@ -14,8 +14,11 @@ export interface DeliveryCatalogOptions {
   /** How long to gather changes before rebuilding (a burst of edits costs one build). Default 50 ms. */
   debounceMs?: number;
   log?: { error(obj: unknown, msg: string): void; info?(obj: unknown, msg: string): void };
-  /** Called after each swap with the new snapshot (e.g. to lease budget allowances before the first request). */
-  onSwap?: (snapshot: OrganizationSnapshot) => void;
+  /**
+   * Called after each swap with the new snapshot and the line items whose delivery form is new in it
+   * (all of them after a full build), e.g. to lease budget allowances before the first request.
+   */
+  onSwap?: (snapshot: OrganizationSnapshot, changed: readonly DeliveryLineItem[]) => void;
   /** How often every organization is re-listed from the store and rebuilt from scratch, a safety net under the events. Default 10 minutes. */
   fullReloadMs?: number;
 }
@@ -185,6 +188,6 @@ export class DeliveryCatalog {
     }
     this.snapshots.set(organizationId, snapshot);
     for (const lineItem of changed) this.servedLineItems.set(lineItem.id, lineItem);
-    this.options.onSwap?.(snapshot);
+    this.options.onSwap?.(snapshot, changed);
   }
 }
