@@ -47,6 +47,8 @@ import { placementsRoutes } from './modules/placements/placements.routes.js';
 import { PlacementsService } from './modules/placements/placements.service.js';
 import { publishersRoutes } from './modules/publishers/publishers.routes.js';
 import { PublishersService } from './modules/publishers/publishers.service.js';
+import { reportsRoutes } from './modules/reports/reports.routes.js';
+import { ReportsService } from './modules/reports/reports.service.js';
 import { SegmentMembersService } from './modules/segments/segment-members.service.js';
 import { MAX_UPLOAD_BYTES, segmentsRoutes } from './modules/segments/segments.routes.js';
 import { SegmentsService } from './modules/segments/segments.service.js';
@@ -195,6 +197,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     ttlMs: tracking.ttlMs ?? 24 * 3_600_000,
     clock: deps.clock,
   });
+  await app.register(reportsRoutes, { reports: new ReportsService({ store: deps.store, analytics: deps.analytics }) });
   const delivery = await startDelivery({ ...deps, signer: trackingSigner, log: app.log }, options.delivery ?? {});
   // After the routes: in-flight requests finish before the allowances release their leases and flush spend.
   app.addHook('onClose', () => delivery.close());

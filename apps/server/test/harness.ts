@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
+import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
 import { createMemoryChangeBus, createMemoryCounterStore, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createTestPgliteStore, createTestPostgresStore } from '@adplatform/adapter-sql/testing';
 import { type ChangeEvent, createManualClock, type Role } from '@adplatform/domain';
@@ -34,6 +35,8 @@ export async function createHarness(
   options: {
     rateLimit?: TokenBucketOptions;
     bodyLimitBytes?: number;
+    /** An in-memory DuckDB analytics store (reports); none by default. */
+    analytics?: boolean;
     store?: TestStoreKind;
     allowPrivateOutbound?: boolean;
     tracking?: TrackingOptions;
@@ -54,6 +57,7 @@ export async function createHarness(
     loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
     eventLog: createMemoryEventLog(),
     counters: createMemoryCounterStore(),
+    ...(options.analytics ? { analytics: await createDuckDbAnalytics({ path: ':memory:' }) } : {}),
   };
   const app = await buildApp(deps, {
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
@@ -69,6 +73,7 @@ export async function createHarness(
     events,
     close: async () => {
       await app.close();
+      await deps.analytics?.close();
       await store.close();
       await rm(blobsDir, { recursive: true, force: true });
     },

@@ -1,0 +1,51 @@
+import { MAX_REPORT_LIMIT, REPORT_DIMENSIONS, REPORT_FILTER_FIELDS, REPORT_METRICS } from '@adplatform/ports';
+import Type, { type Static } from 'typebox';
+
+const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A date `YYYY-MM-DD` in the organization’s time zone.' });
+const Dimension = Type.Enum([...REPORT_DIMENSIONS]);
+const Metric = Type.Enum([...REPORT_METRICS]);
+
+export const ReportBody = Type.Object(
+  {
+    dimensions: Type.Array(Dimension, {
+      maxItems: REPORT_DIMENSIONS.length,
+      uniqueItems: true,
+      description: 'Group rows by these, in order.',
+    }),
+    metrics: Type.Array(Metric, { minItems: 1, maxItems: REPORT_METRICS.length, uniqueItems: true }),
+    from: LocalDate,
+    to: { ...LocalDate, description: 'Inclusive.' },
+    filters: Type.Optional(
+      Type.Object(
+        Object.fromEntries(
+          REPORT_FILTER_FIELDS.map((field) => [
+            field,
+            Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 1000 })),
+          ]),
+        ),
+        { additionalProperties: false, description: 'Keep rows whose field is one of the listed values; fields combine with AND.' },
+      ),
+    ),
+    sort: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { by: Type.Enum([...REPORT_DIMENSIONS, ...REPORT_METRICS]), direction: Type.Enum(['asc', 'desc']) },
+          { additionalProperties: false },
+        ),
+        { maxItems: 5 },
+      ),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_REPORT_LIMIT, default: 1000 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type ReportBody = Static<typeof ReportBody>;
+
+const Value = Type.Union([Type.String(), Type.Number(), Type.Null()]);
+export const ReportAnswer = Type.Object({
+  rows: Type.Array(Type.Record(Type.String(), Value)),
+  totals: Type.Record(Type.String(), Value, { description: 'The metrics over every row of the query, not only this page.' }),
+  totalRows: Type.Integer(),
+  timeZone: Type.String({ description: 'The organization’s zone: `day`, `hour`, `from` and `to` are local to it.' }),
+});
