@@ -1,9 +1,10 @@
 import { type PostingIndex, postingBytes, wordsFor } from './bitset.js';
-import { type CompiledLineItem, compileLineItem, EXCLUSION_DIMENSIONS, POSTING_DIMENSIONS } from './compile-line-item.js';
+import { EXCLUSION_DIMENSIONS, POSTING_DIMENSIONS } from './compile-line-item.js';
 import { type PlacementFit, placementFit } from './creative-fit.js';
 import type { DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
 import { assembleBitsets } from './index-bitsets.js';
 import { compileSides } from './index-fold.js';
+import { perPosition, rankInputs } from './index-rebuild.js';
 import { type CompiledTargeting, firstFailure } from './match-targeting.js';
 import { gatherRadius, type PostingColumn } from './posting-columns.js';
 import type { RadiusColumns } from './radius-columns.js';
@@ -84,51 +85,6 @@ export interface CompileIndexOptions {
   previous?: DeliveryIndex;
 }
 
-/**
- * Each input item's position in `previous` when it is the very same object there, else -1. The
- * catalog passes the previous index's items in their order with changes in place, so a walk in step
- * finds them without hashing 100,000 objects; anything else falls back to an identity map.
- */
-function previousPositions(lineItems: readonly DeliveryLineItem[], previous: DeliveryIndex | undefined): Int32Array {
-  const at = new Int32Array(lineItems.length).fill(-1);
-  if (previous === undefined || previous.lineItems.length === 0) return at;
-  const before = previous.lineItems;
-  let misses = 0;
-  for (let a = 0, j = 0; a < lineItems.length; a++) {
-    const li = lineItems[a]!;
-    // A removed item or two: look a little ahead.
-    for (let k = j; k < Math.min(before.length, j + 8); k++)
-      if (before[k] === li) {
-        at[a] = k;
-        j = k + 1;
-        break;
-      }
-    if (at[a] === -1) misses++;
-  }
-  if (misses <= 64) {
-    // A few new or moved items: look each one up (a native scan of the previous array).
-    if (misses > 0)
-      lineItems.forEach((li, a) => {
-        if (at[a] === -1) at[a] = before.indexOf(li);
-      });
-    return at;
-  }
-  const known = new Map<DeliveryLineItem, number>();
-  before.forEach((li, position) => {
-    known.set(li, position);
-  });
-  lineItems.forEach((li, a) => {
-    at[a] = known.get(li) ?? -1;
-  });
-  return at;
-}
-
-/** Rank order of the input: tier rank descending, static eCPM descending, input order (a stable sort). */
-function rankOrder(ranks: Uint8Array, ecpms: Float64Array): Uint32Array {
-  const order = Uint32Array.from({ length: ranks.length }, (_, at) => at);
-  return order.sort((a, b) => ranks[b]! - ranks[a]! || ecpms[b]! - ecpms[a]! || a - b);
-}
-
 /** Per tier rank: the first position after that tier (positions are in rank order). */
 function tierEnds(ranks: Uint8Array): Int32Array {
   return Int32Array.from([0, 1, 2, 3], (rank) => {
@@ -164,42 +120,15 @@ const zoneOfKey = (key: string) => key.slice(0, key.lastIndexOf(' '));
 
 export function compileIndex(lineItems: readonly DeliveryLineItem[], options: CompileIndexOptions = {}): DeliveryIndex {
   const { previous } = options;
-  const oldAt = previousPositions(lineItems, previous);
-  const m = lineItems.length;
-  const fresh: (CompiledLineItem | undefined)[] = new Array(m);
-  const inputRanks = new Uint8Array(m);
-  const inputEcpms = new Float64Array(m);
-  let reused = 0;
-  for (let a = 0; a < m; a++) {
-    const old = oldAt[a]!;
-    if (old >= 0 && previous !== undefined) {
-      reused++;
-      inputRanks[a] = previous.tierRank[old]!;
-      inputEcpms[a] = previous.ecpmMicros[old]!;
-    } else {
-      const compiled = compileLineItem(lineItems[a]!);
-      fresh[a] = compiled;
-      inputRanks[a] = compiled.tierRank;
-      inputEcpms[a] = compiled.ecpmMicros;
-    }
-  }
-  const order = rankOrder(inputRanks, inputEcpms);
-  const gather = { size: m, oldPosition: Int32Array.from(order, (a) => oldAt[a]!) };
-  const freshAt = (position: number) => fresh[order[position]!]!;
-  /** Per position: from the previous index when unchanged, else from the item compiled now. */
-  const pick = <T>(fromPrevious: (old: number) => T, fromFresh: (c: CompiledLineItem) => T): T[] =>
-    Array.from(order, (_, position) => {
-      const old = gather.oldPosition[position]!;
-      return old >= 0 ? fromPrevious(old) : fromFresh(freshAt(position));
-    });
+  const ranked = rankInputs(lineItems, previous);
+  const { gather, freshAt } = ranked;
   const { postingColumns, exclusionColumns, postings, exclusions } = assembleBitsets(gather, freshAt, previous);
   const posting = (dimension: (typeof POSTING_DIMENSIONS)[number]) => postings[POSTING_DIMENSIONS.indexOf(dimension)]!;
   const exclusion = (dimension: (typeof EXCLUSION_DIMENSIONS)[number]) => exclusions[EXCLUSION_DIMENSIONS.indexOf(dimension)]!;
-  const items = Object.freeze(Array.from(order, (a) => lineItems[a]!));
-  const tierRank = Uint8Array.from(order, (a) => inputRanks[a]!);
+  const { items, tierRank, ecpmMicros, costMicros, residual } = perPosition(lineItems, ranked, previous);
   return Object.freeze({
     lineItems: items,
-    reusedLineItems: reused,
+    reusedLineItems: ranked.reused,
     columns: Object.freeze({ postings: postingColumns, exclusions: exclusionColumns }),
     builtAtMs: options.now,
     positionOf: positionsById(items),
@@ -207,20 +136,10 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
     placementFits: new Map((options.placements ?? []).map((p) => [p.id, placementFit(p)])),
     tierRank,
     tierEnd: tierEnds(tierRank),
-    ecpmMicros: Float64Array.from(order, (a) => inputEcpms[a]!),
-    costMicros: Object.freeze(
-      pick(
-        (old) => previous!.costMicros[old]!,
-        (c) => c.costMicros,
-      ),
-    ),
+    ecpmMicros,
+    costMicros,
     targetingAt: fullTargeting(items),
-    residual: Object.freeze(
-      pick(
-        (old) => previous!.residual[old],
-        (c) => c.residual,
-      ),
-    ),
+    residual,
     placement: posting('placement'),
     country: posting('country'),
     deviceType: posting('deviceType'),
@@ -236,7 +155,7 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
     excludeOs: exclusion('excludeOs'),
     radius: gatherRadius(gather, (p) => freshAt(p).radius, previous?.radius),
     domainsBlock: exclusion('domainsBlock'),
-    words: wordsFor(m),
+    words: wordsFor(gather.size),
   });
 }
 
