@@ -122,7 +122,7 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
   const { previous } = options;
   const ranked = rankInputs(lineItems, previous);
   const { gather, freshAt } = ranked;
-  const { postingColumns, exclusionColumns, postings, exclusions } = assembleBitsets(gather, freshAt, previous);
+  const { postingColumns, exclusionColumns, postings, exclusions } = assembleBitsets(gather, ranked.fresh, previous);
   const posting = (dimension: (typeof POSTING_DIMENSIONS)[number]) => postings[POSTING_DIMENSIONS.indexOf(dimension)]!;
   const exclusion = (dimension: (typeof EXCLUSION_DIMENSIONS)[number]) => exclusions[EXCLUSION_DIMENSIONS.indexOf(dimension)]!;
   const { items, tierRank, ecpmMicros, costMicros, residual } = perPosition(lineItems, ranked, previous);

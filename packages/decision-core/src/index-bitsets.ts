@@ -1,6 +1,7 @@
 import type { PostingIndex } from './bitset.js';
-import { type CompiledLineItem, EXCLUSION_DIMENSIONS, POSTING_DIMENSIONS } from './compile-line-item.js';
+import { EXCLUSION_DIMENSIONS, POSTING_DIMENSIONS } from './compile-line-item.js';
 import type { DeliveryIndex } from './delivery-index.js';
+import type { RankedInputs } from './index-rebuild.js';
 import {
   changedInPlace,
   exclusionIndexOf,
@@ -10,7 +11,7 @@ import {
   patchExclusionIndex,
   patchPostingIndex,
   postingIndexOf,
-  sameValuesAt,
+  sameIdsAt,
 } from './posting-columns.js';
 
 export interface IndexBitsets {
@@ -28,22 +29,26 @@ export interface IndexBitsets {
  * previous column and bitsets outright, and a touched one copies only the sets of the values involved.
  * A rebuild then allocates kilobytes, not the whole index again.
  */
-export function assembleBitsets(gather: Gather, freshAt: (position: number) => CompiledLineItem, previous?: DeliveryIndex): IndexBitsets {
+export function assembleBitsets(gather: Gather, fresh: RankedInputs['fresh'], previous?: DeliveryIndex): IndexBitsets {
   const was = previous?.columns;
   const changed = previous === undefined ? undefined : changedInPlace(gather, previous.lineItems.length);
   const words = (gather.size + 31) >>> 5;
   const postingColumns: PostingColumn[] = [];
   const postings: PostingIndex[] = [];
   POSTING_DIMENSIONS.forEach((dimension, k) => {
-    const listAt = (p: number) => freshAt(p).postings[k];
     const before = was?.postings[k];
     const stillIndex = previous?.[dimension];
-    if (changed !== undefined && before !== undefined && stillIndex !== undefined && sameValuesAt(before, changed, listAt, true)) {
+    if (
+      changed !== undefined &&
+      before !== undefined &&
+      stillIndex !== undefined &&
+      sameIdsAt(before, fresh.postings[k]!, gather, changed)
+    ) {
       postingColumns.push(before);
       postings.push(stillIndex);
       return;
     }
-    const column = gatherColumn(gather, listAt, before, true);
+    const column = gatherColumn(gather, fresh.postings[k]!, before);
     postingColumns.push(column);
     const patched =
       changed !== undefined && before !== undefined && stillIndex !== undefined
@@ -54,15 +59,19 @@ export function assembleBitsets(gather: Gather, freshAt: (position: number) => C
   const exclusionColumns: PostingColumn[] = [];
   const exclusions: ReadonlyMap<string, Uint32Array>[] = [];
   EXCLUSION_DIMENSIONS.forEach((dimension, k) => {
-    const listAt = (p: number) => freshAt(p).exclusions[k];
     const before = was?.exclusions[k];
     const stillIndex = previous?.[dimension];
-    if (changed !== undefined && before !== undefined && stillIndex !== undefined && sameValuesAt(before, changed, listAt, false)) {
+    if (
+      changed !== undefined &&
+      before !== undefined &&
+      stillIndex !== undefined &&
+      sameIdsAt(before, fresh.exclusions[k]!, gather, changed)
+    ) {
       exclusionColumns.push(before);
       exclusions.push(stillIndex);
       return;
     }
-    const column = gatherColumn(gather, listAt, before, false);
+    const column = gatherColumn(gather, fresh.exclusions[k]!, before);
     exclusionColumns.push(column);
     exclusions.push(
       changed !== undefined && before !== undefined && stillIndex !== undefined

@@ -1,8 +1,8 @@
-import { type CompiledLineItem, compileLineItem } from './compile-line-item.js';
+import { type CompiledLineItem, compileLineItem, EXCLUSION_DIMENSIONS, POSTING_DIMENSIONS } from './compile-line-item.js';
 import type { DeliveryIndex } from './delivery-index.js';
 import type { DeliveryLineItem } from './delivery-types.js';
 import type { CompiledTargeting } from './match-targeting.js';
-import type { Gather } from './posting-columns.js';
+import { ColumnBuilder, type Gather, type PostingColumn } from './posting-columns.js';
 
 /**
  * The per-item half of `compileIndex`: which input items the previous index already holds, the
@@ -59,6 +59,8 @@ export interface RankedInputs {
   readonly reused: number;
   /** The compiled form of the item at a position that was not in the previous index. */
   readonly freshAt: (position: number) => CompiledLineItem;
+  /** The bitset values of the items compiled now, by input index (`POSTING_DIMENSIONS`, `EXCLUSION_DIMENSIONS` order). */
+  readonly fresh: { readonly postings: readonly PostingColumn[]; readonly exclusions: readonly PostingColumn[] };
 }
 
 /** Compiles the items `previous` does not hold, takes the rank keys of the others, and orders them all. */
@@ -68,6 +70,8 @@ export function rankInputs(lineItems: readonly DeliveryLineItem[], previous: Del
   const fresh: (CompiledLineItem | undefined)[] = new Array(m);
   const ranks = new Uint8Array(m);
   const ecpms = new Float64Array(m);
+  const postings = POSTING_DIMENSIONS.map((_, k) => new ColumnBuilder(m, previous?.columns.postings[k], true));
+  const exclusions = EXCLUSION_DIMENSIONS.map((_, k) => new ColumnBuilder(m, previous?.columns.exclusions[k], false));
   let reused = 0;
   for (let a = 0; a < m; a++) {
     const old = oldAt[a]!;
@@ -75,17 +79,29 @@ export function rankInputs(lineItems: readonly DeliveryLineItem[], previous: Del
       reused++;
       ranks[a] = previous.tierRank[old]!;
       ecpms[a] = previous.ecpmMicros[old]!;
+      for (const column of postings) column.skip();
+      for (const column of exclusions) column.skip();
     } else {
       const compiled = compileLineItem(lineItems[a]!);
       fresh[a] = compiled;
       ranks[a] = compiled.tierRank;
       ecpms[a] = compiled.ecpmMicros;
+      for (let k = 0; k < postings.length; k++) postings[k]!.add(compiled.postings[k]);
+      for (let k = 0; k < exclusions.length; k++) exclusions[k]!.add(compiled.exclusions[k]);
     }
   }
   const order = rankOrder(ranks, ecpms);
   const oldPosition = new Int32Array(m);
   for (let position = 0; position < m; position++) oldPosition[position] = oldAt[order[position]!]!;
-  return { gather: { size: m, oldPosition }, order, ranks, ecpms, reused, freshAt: (position) => fresh[order[position]!]! };
+  return {
+    gather: { size: m, oldPosition, order },
+    order,
+    ranks,
+    ecpms,
+    reused,
+    freshAt: (position) => fresh[order[position]!]!,
+    fresh: { postings: postings.map((c) => c.finish()), exclusions: exclusions.map((c) => c.finish()) },
+  };
 }
 
 /** Rank order of the input: tier rank descending, static eCPM descending, input order (a stable sort); no sort when already in order. */

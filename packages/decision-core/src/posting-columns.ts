@@ -24,63 +24,109 @@ export const UNRESTRICTED = -1;
 export interface Gather {
   readonly size: number;
   readonly oldPosition: Int32Array;
+  /** Position → input index (where a fresh item's values sit in the fresh columns). */
+  readonly order: Uint32Array;
 }
 
-/** Builds a column; `listAt(p)` is only asked for positions without an old one. */
-export function gatherColumn(
-  gather: Gather,
-  listAt: (position: number) => readonly string[] | undefined,
-  previous: PostingColumn | undefined,
-  unrestricted: boolean,
-): PostingColumn {
-  let names = previous?.names ?? [];
-  let ids = previous?.ids ?? new Map<string, number>();
-  let grown = false;
-  const idOf = (value: string): number => {
-    const known = ids.get(value);
+/** A growable Int32Array. */
+class IntList {
+  values: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.values = new Int32Array(Math.max(64, capacity));
+  }
+  reserve(more: number): void {
+    if (this.length + more <= this.values.length) return;
+    const larger = new Int32Array(Math.max(this.values.length * 2, this.length + more));
+    larger.set(this.values);
+    this.values = larger;
+  }
+  push(id: number): void {
+    this.reserve(1);
+    this.values[this.length++] = id;
+  }
+}
+
+/**
+ * The values of the items compiled in this build, one entry per input index (an empty range for
+ * the items taken from the previous index), appended as each item is compiled, while it is still in
+ * cache. Its dictionary starts as the previous column's and is copied before it grows, so ids agree.
+ */
+export class ColumnBuilder {
+  private names: readonly string[];
+  private ids: ReadonlyMap<string, number>;
+  private grown = false;
+  private readonly start: Int32Array;
+  private readonly list = new IntList(256);
+  private count = 0;
+
+  constructor(
+    size: number,
+    previous: PostingColumn | undefined,
+    private readonly unrestricted: boolean,
+  ) {
+    this.names = previous?.names ?? [];
+    this.ids = previous?.ids ?? new Map();
+    this.start = new Int32Array(size + 1);
+  }
+
+  /** The next input index: its values (undefined: it does not restrict the dimension). */
+  add(values: readonly string[] | undefined): void {
+    if (values === undefined) {
+      if (this.unrestricted) this.list.push(UNRESTRICTED);
+    } else for (const value of values) this.list.push(this.idOf(value));
+    this.start[++this.count] = this.list.length;
+  }
+
+  /** The next input index is taken from the previous index: nothing to record. */
+  skip(): void {
+    this.start[++this.count] = this.list.length;
+  }
+
+  finish(): PostingColumn {
+    return { names: this.names, ids: this.ids, start: this.start, values: this.list.values };
+  }
+
+  private idOf(value: string): number {
+    const known = this.ids.get(value);
     if (known !== undefined) return known;
-    if (!grown) [names, ids, grown] = [[...names], new Map(ids), true];
-    const id = names.length;
-    (names as string[]).push(value);
-    (ids as Map<string, number>).set(value, id);
+    if (!this.grown) [this.names, this.ids, this.grown] = [[...this.names], new Map(this.ids), true];
+    const id = this.names.length;
+    (this.names as string[]).push(value);
+    (this.ids as Map<string, number>).set(value, id);
     return id;
-  };
-  const { size, oldPosition } = gather;
+  }
+}
+
+/** Copies `from`'s ranges `[first, first + count)` to the end of `into`, setting `start` from `at`. */
+function copyRanges(from: PostingColumn, first: number, count: number, into: IntList, start: Int32Array, at: number): void {
+  const begin = from.start[first]!;
+  const end = from.start[first + count]!;
+  into.reserve(end - begin);
+  // A view per copy costs more than a loop for the few ids of one item.
+  if (end - begin > 64) into.values.set(from.values.subarray(begin, end), into.length);
+  else for (let k = begin, to = into.length; k < end; k++, to++) into.values[to] = from.values[k]!;
+  for (let k = 1; k <= count; k++) start[at + k] = from.start[first + k]! - begin + into.length;
+  into.length += end - begin;
+}
+
+/** The column in rank order: an unchanged item's range from `previous` (runs copied at once), a fresh one's from `fresh`. */
+export function gatherColumn(gather: Gather, fresh: PostingColumn, previous: PostingColumn | undefined): PostingColumn {
+  const { size, oldPosition, order } = gather;
   const start = new Int32Array(size + 1);
-  let values = new Int32Array(Math.max(64, previous?.start[previous.start.length - 1] ?? 0) + 16);
-  let length = 0;
-  const reserve = (more: number) => {
-    if (length + more <= values.length) return;
-    const larger = new Int32Array(Math.max(values.length * 2, length + more));
-    larger.set(values);
-    values = larger;
-  };
-  const push = (id: number) => {
-    reserve(1);
-    values[length++] = id;
-  };
+  const into = new IntList((previous?.start[previous.start.length - 1] ?? 0) + (fresh.start[fresh.start.length - 1] ?? 0));
   for (let position = 0; position < size; position++) {
     const old = oldPosition[position]!;
-    if (old >= 0 && previous !== undefined) {
-      // A run of unchanged items in the same order: one copy of their values, start offsets shifted.
-      let last = position;
-      while (last + 1 < size && oldPosition[last + 1] === old + (last + 1 - position)) last++;
-      const from = previous.start[old]!;
-      const to = previous.start[old + (last - position) + 1]!;
-      reserve(to - from);
-      values.set(previous.values.subarray(from, to), length);
-      for (let p = position; p <= last; p++) start[p + 1] = previous.start[old + (p - position) + 1]! - from + length;
-      length += to - from;
-      position = last;
-    } else {
-      const list = listAt(position);
-      if (list === undefined) {
-        if (unrestricted) push(UNRESTRICTED);
-      } else for (const value of list) push(idOf(value));
-      start[position + 1] = length;
+    if (old < 0 || previous === undefined) {
+      copyRanges(fresh, order[position]!, 1, into, start, position);
+      continue;
     }
+    let last = position;
+    while (last + 1 < size && oldPosition[last + 1] === old + (last + 1 - position)) last++;
+    copyRanges(previous, old, last - position + 1, into, start, position);
+    position = last;
   }
-  return { names, ids, start, values };
+  return { names: fresh.names, ids: fresh.ids, start, values: into.values };
 }
 
 function setOf(sets: (Uint32Array | undefined)[], id: number, words: number): Uint32Array {
@@ -238,17 +284,7 @@ export function patchExclusionIndex(
   return byValue;
 }
 
-/** Would `gatherColumn` give the items at `changed` the same ids they had in `before`? (Read-only: no dictionary growth.) */
-export function sameValuesAt(
-  before: PostingColumn,
-  changed: readonly number[],
-  listAt: (position: number) => readonly string[] | undefined,
-  unrestricted: boolean,
-): boolean {
-  return changed.every((position) => {
-    const old = rangeOf(before, position);
-    const list = listAt(position);
-    if (list === undefined) return unrestricted ? isUnrestricted(old) : old.length === 0;
-    return old.length === list.length && list.every((value, k) => before.ids.get(value) === old[k]);
-  });
+/** Do the items compiled at `changed` (positions) carry exactly the ids they had in `before`? */
+export function sameIdsAt(before: PostingColumn, fresh: PostingColumn, gather: Gather, changed: readonly number[]): boolean {
+  return changed.every((position) => sameIds(rangeOf(before, position), rangeOf(fresh, gather.order[position]!)));
 }
