@@ -59,7 +59,7 @@ export interface RankedInputs {
   readonly reused: number;
   /** The compiled form of the item at a position that was not in the previous index. */
   readonly freshAt: (position: number) => CompiledLineItem;
-  /** The bitset values of the items compiled now, by input index (`POSTING_DIMENSIONS`, `EXCLUSION_DIMENSIONS` order). */
+  /** The bitset values of the items compiled now, by fresh slot (`Gather.freshSlot`) (`POSTING_DIMENSIONS`, `EXCLUSION_DIMENSIONS` order). */
   readonly fresh: { readonly postings: readonly PostingColumn[]; readonly exclusions: readonly PostingColumn[] };
 }
 
@@ -67,23 +67,23 @@ export interface RankedInputs {
 export function rankInputs(lineItems: readonly DeliveryLineItem[], previous: DeliveryIndex | undefined): RankedInputs {
   const oldAt = previousPositions(lineItems, previous);
   const m = lineItems.length;
-  const fresh: (CompiledLineItem | undefined)[] = new Array(m);
+  const freshCount = oldAt.reduce((count, old) => (old < 0 ? count + 1 : count), 0);
+  const fresh: CompiledLineItem[] = [];
+  const slotOf = new Int32Array(m);
   const ranks = new Uint8Array(m);
   const ecpms = new Float64Array(m);
-  const postings = POSTING_DIMENSIONS.map((_, k) => new ColumnBuilder(m, previous?.columns.postings[k], true));
-  const exclusions = EXCLUSION_DIMENSIONS.map((_, k) => new ColumnBuilder(m, previous?.columns.exclusions[k], false));
-  let reused = 0;
+  const postings = POSTING_DIMENSIONS.map((_, k) => new ColumnBuilder(freshCount, previous?.columns.postings[k], true));
+  const exclusions = EXCLUSION_DIMENSIONS.map((_, k) => new ColumnBuilder(freshCount, previous?.columns.exclusions[k], false));
   for (let a = 0; a < m; a++) {
     const old = oldAt[a]!;
     if (old >= 0 && previous !== undefined) {
-      reused++;
+      slotOf[a] = -1;
       ranks[a] = previous.tierRank[old]!;
       ecpms[a] = previous.ecpmMicros[old]!;
-      for (const column of postings) column.skip();
-      for (const column of exclusions) column.skip();
     } else {
       const compiled = compileLineItem(lineItems[a]!);
-      fresh[a] = compiled;
+      slotOf[a] = fresh.length;
+      fresh.push(compiled);
       ranks[a] = compiled.tierRank;
       ecpms[a] = compiled.ecpmMicros;
       for (let k = 0; k < postings.length; k++) postings[k]!.add(compiled.postings[k]);
@@ -92,14 +92,18 @@ export function rankInputs(lineItems: readonly DeliveryLineItem[], previous: Del
   }
   const order = rankOrder(ranks, ecpms);
   const oldPosition = new Int32Array(m);
-  for (let position = 0; position < m; position++) oldPosition[position] = oldAt[order[position]!]!;
+  const freshSlot = new Int32Array(m);
+  for (let position = 0; position < m; position++) {
+    oldPosition[position] = oldAt[order[position]!]!;
+    freshSlot[position] = slotOf[order[position]!]!;
+  }
   return {
-    gather: { size: m, oldPosition, order },
+    gather: { size: m, oldPosition, freshSlot },
     order,
     ranks,
     ecpms,
-    reused,
-    freshAt: (position) => fresh[order[position]!]!,
+    reused: m - fresh.length,
+    freshAt: (position) => fresh[freshSlot[position]!]!,
     fresh: { postings: postings.map((c) => c.finish()), exclusions: exclusions.map((c) => c.finish()) },
   };
 }

@@ -24,8 +24,8 @@ export const UNRESTRICTED = -1;
 export interface Gather {
   readonly size: number;
   readonly oldPosition: Int32Array;
-  /** Position → input index (where a fresh item's values sit in the fresh columns). */
-  readonly order: Uint32Array;
+  /** Per position: the item's slot in the columns of the items compiled now, or -1 when it comes from the previous index. */
+  readonly freshSlot: Int32Array;
 }
 
 /** A growable Int32Array. */
@@ -48,9 +48,8 @@ class IntList {
 }
 
 /**
- * The values of the items compiled in this build, one entry per input index (an empty range for
- * the items taken from the previous index), appended as each item is compiled, while it is still in
- * cache. Its dictionary starts as the previous column's and is copied before it grows, so ids agree.
+ * The values of the items compiled in this build, one entry per compiled item (its fresh slot),
+ * appended as each item is compiled, while it is still in cache. Its dictionary starts as the previous column's and is copied before it grows, so ids agree.
  */
 export class ColumnBuilder {
   private names: readonly string[];
@@ -70,16 +69,11 @@ export class ColumnBuilder {
     this.start = new Int32Array(size + 1);
   }
 
-  /** The next input index: its values (undefined: it does not restrict the dimension). */
+  /** The next compiled item's values (undefined: it does not restrict the dimension). */
   add(values: readonly string[] | undefined): void {
     if (values === undefined) {
       if (this.unrestricted) this.list.push(UNRESTRICTED);
     } else for (const value of values) this.list.push(this.idOf(value));
-    this.start[++this.count] = this.list.length;
-  }
-
-  /** The next input index is taken from the previous index: nothing to record. */
-  skip(): void {
     this.start[++this.count] = this.list.length;
   }
 
@@ -112,13 +106,13 @@ function copyRanges(from: PostingColumn, first: number, count: number, into: Int
 
 /** The column in rank order: an unchanged item's range from `previous` (runs copied at once), a fresh one's from `fresh`. */
 export function gatherColumn(gather: Gather, fresh: PostingColumn, previous: PostingColumn | undefined): PostingColumn {
-  const { size, oldPosition, order } = gather;
+  const { size, oldPosition, freshSlot } = gather;
   const start = new Int32Array(size + 1);
   const into = new IntList((previous?.start[previous.start.length - 1] ?? 0) + (fresh.start[fresh.start.length - 1] ?? 0));
   for (let position = 0; position < size; position++) {
     const old = oldPosition[position]!;
     if (old < 0 || previous === undefined) {
-      copyRanges(fresh, order[position]!, 1, into, start, position);
+      copyRanges(fresh, freshSlot[position]!, 1, into, start, position);
       continue;
     }
     let last = position;
@@ -286,5 +280,5 @@ export function patchExclusionIndex(
 
 /** Do the items compiled at `changed` (positions) carry exactly the ids they had in `before`? */
 export function sameIdsAt(before: PostingColumn, fresh: PostingColumn, gather: Gather, changed: readonly number[]): boolean {
-  return changed.every((position) => sameIds(rangeOf(before, position), rangeOf(fresh, gather.order[position]!)));
+  return changed.every((position) => sameIds(rangeOf(before, position), rangeOf(fresh, gather.freshSlot[position]!)));
 }
