@@ -4,8 +4,9 @@
 //   (the previous index's order, the edited items replaced in place by new objects). Two kinds of edit:
 //   `targeting` (the placement list changes: no item moves in rank order) and `price` (the CPM bid changes: the
 //   item moves, so every position after the first change shifts).
-// Each row: the median of --runs rebuilds (wall and CPU of the process, GC included), and the heap the new index
-// holds on top of the previous one (both alive, as during a swap), after gc().
+// Each row: the median of --runs rebuilds back to back (wall and CPU of the process, GC included), and the memory the
+// index adds: for a full build the heap + typed arrays after gc(); for a rebuild what it allocated and does not share
+// with the previous index (both are alive during a swap).
 // Run: node --expose-gc --import tsx bench/src/rebuild.bench.ts [--runs 7] [--sizes 1000,10000,100000]
 import { parseArgs } from 'node:util';
 import { compileIndex, type DeliveryIndex, type DeliveryLineItem } from '@adplatform/decision-core';
@@ -18,6 +19,31 @@ const heapBytes = () => {
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.arrayBuffers;
 };
+
+const POSTINGS = ['placement', 'country', 'deviceType', 'keywordsAny', 'segmentsAny', 'os', 'browser', 'languages', 'dayParts'] as const;
+const EXCLUSIONS = ['keywordsNone', 'segmentsNone', 'excludeOs', 'domainsBlock'] as const;
+
+/**
+ * Bytes the index allocated that it does not share with `previous`: bitsets, columns and per-position arrays
+ * (8 bytes per entry of a JS array). Deterministic, unlike a heap difference taken while the previous index lives.
+ */
+function unsharedBytes(index: DeliveryIndex, previous: DeliveryIndex): number {
+  const fresh = (bits: ArrayBufferView, before: unknown) => (bits === before ? 0 : bits.byteLength);
+  let bytes = 0;
+  for (const dimension of POSTINGS) {
+    const [now, was] = [index[dimension], previous[dimension]];
+    bytes += fresh(now.any, was.any);
+    for (const [value, bits] of now.byValue) bytes += fresh(bits, was.byValue.get(value));
+  }
+  for (const dimension of EXCLUSIONS) for (const [value, bits] of index[dimension]) bytes += fresh(bits, previous[dimension].get(value));
+  const columns = (i: DeliveryIndex) => [...i.columns.postings, ...i.columns.exclusions];
+  columns(index).forEach((column, k) => {
+    const was = columns(previous)[k];
+    bytes += fresh(column.start, was?.start) + fresh(column.values, was?.values);
+  });
+  bytes += index.tierRank.byteLength + index.ecpmMicros.byteLength + index.radius.start.byteLength + index.radius.circles.byteLength;
+  return bytes + 8 * 3 * index.lineItems.length;
+}
 
 type Edit = (li: DeliveryLineItem, run: number) => DeliveryLineItem;
 const EDITS: Record<string, Edit> = {
@@ -59,21 +85,21 @@ function measureSize(size: number, runs: number): Row[] {
       const cpu: number[] = [];
       const heap: number[] = [];
       let reused = 0;
+      // Back to back, as edits arrive in a live process (no forced GC in between).
       for (let run = 0; run < runs; run++) {
         const next = index.lineItems.slice();
         for (let c = 0; c < changes; c++) {
           const at = Math.floor(random() * next.length);
           next[at] = edit(next[at]!, run * changes + c);
         }
-        const held = heapBytes();
         const previous: DeliveryIndex = index;
         const result = timed(() => compileIndex(next, { now: 0, placements, previous }));
         index = result.value;
-        heap.push((heapBytes() - held) / 2 ** 20);
+        if (previous.lineItems.length !== index.lineItems.length) throw new Error('a rebuild lost line items');
+        reused = index.reusedLineItems;
+        heap.push(unsharedBytes(index, previous) / 2 ** 20);
         wall.push(result.wallMs);
         cpu.push(result.cpuMs);
-        reused = index.reusedLineItems;
-        if (previous.lineItems.length !== index.lineItems.length) throw new Error('a rebuild lost line items');
       }
       rows.push({ size, what: `rebuild, ${changes} × ${kind}`, wallMs: median(wall), cpuMs: median(cpu), heapMb: median(heap), reused });
     }
@@ -94,7 +120,7 @@ function main(): void {
     mix: DECIDE_MIX.description,
   });
   const rows = sizes.flatMap((size) => measureSize(size, runs));
-  const header = ['line items', 'build', 'wall ms (median)', 'CPU ms (median)', 'heap added MB', 'items reused'];
+  const header = ['line items', 'build', 'wall ms (median)', 'CPU ms (median)', 'MB added (see above)', 'items reused'];
   const cells = rows.map((r) => [
     r.size.toLocaleString('en-US'),
     r.what,
