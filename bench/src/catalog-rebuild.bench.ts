@@ -1,6 +1,6 @@
 // A metadata change reaching delivery, in process, for one organization with many active line items:
 // an embedded PGlite store (the test harness's), the line items inserted straight through the store
-// (cloned from one made through the API, targeting from the decide mix), a DeliveryCatalog started
+// (cloned from one made through the API, targeting from the decide mix, CPM bids spread over 0.50–10.00), a DeliveryCatalog started
 // on it (the full load), then edits through the management API (app.inject) and the time from
 // sending each PATCH until `catalog.forPlacement(...)` serves the changed line item.
 // Run: node --expose-gc --import tsx bench/src/catalog-rebuild.bench.ts [--line-items 100000] [--edits 5]
@@ -80,7 +80,12 @@ async function insertLineItems(h: Harness, organizationId: string, template: { c
       scopeId: lineItem.scopeId,
       name: `li${i}`,
       status: 'active',
-      data: { ...lineItem.data, targeting: JSON.parse(JSON.stringify(targeting)) },
+      data: {
+        ...lineItem.data,
+        targeting: JSON.parse(JSON.stringify(targeting)),
+        // Spread CPM bids, so that a bid edit moves the line item in rank order.
+        pricing: { model: 'cpm', bidMicros: 500_000 + ((i * 7_919) % 9_500) * 1_000 },
+      },
       createdAt,
     });
     if ((i + 1) % 10_000 === 0) console.error(`inserted ${i + 1} line items`);
