@@ -15,9 +15,10 @@ import { TargetingScan } from './targeting-scan.js';
  * An immutable snapshot of deliverable line items, in rank order (tier, then static eCPM, highest
  * first, so a scan in position order meets the best candidates first): bitset posting indexes on
  * placement, country, device type, OS, browser, languages, `keywords.any`,
- * `segments.any` and day-parts, exclusion bitsets, radius columns, plus every
- * item's compiled targeting.
- * Never mutated after `compileIndex`; a change builds a new one that replaces it.
+ * `segments.any` and day-parts, exclusion bitsets, radius columns, plus the residual checks of the
+ * items whose targeting the bitsets do not hold whole.
+ * Never mutated after `compileIndex` (`targetingAt` and `positionOf` fill private memos, which no
+ * caller can tell apart); a change builds a new one that replaces it, from this one (`previous`).
  */
 export interface DeliveryIndex {
   /** In rank order: tier rank descending, then static eCPM descending, then input order. */
@@ -78,8 +79,10 @@ export interface CompileIndexOptions {
   placements?: readonly DeliveryPlacement[];
   /**
    * The index this one replaces: every line item that is the same object as one of `previous`'s is
-   * not compiled again (its checks, folded lists and rank keys are reused), so a rebuild after a
-   * small change costs the changed items plus re-assembling the bitsets. The result is the same as
+   * not compiled again (its rank keys, residual checks and bitset values are copied by position, and
+   * bitsets the change did not touch are shared when nothing moved in rank order), so a rebuild after
+   * a small change costs the changed items plus O(line items) of copying. Pass `previous.lineItems`
+   * with the changed items replaced in place: the others are then found without hashing them all. The result is the same as
    * without it; `previous` is not modified.
    */
   previous?: DeliveryIndex;
