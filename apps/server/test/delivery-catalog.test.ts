@@ -185,20 +185,25 @@ describe('delivery catalog', () => {
     expect(catalog.forPlacement(theirs.placementId)).toBe(theirSnapshot);
   });
 
-  it('picks up a change that published no event at the periodic full reload', async () => {
+  it('picks up a change that published no event at the periodic full reload, taking unchanged line items over compiled', async () => {
     const ids = await activeLineItem(h, owner);
+    const other = await activeLineItem(h, owner, { placementId: ids.placementId, advertiserId: ids.advertiserId });
     const reloading = new DeliveryCatalog({ store: h.store, bus: h.deps.bus, clock: h.clock, fullReloadMs: 30 });
     await reloading.start();
-    expect(reloading.forPlacement(ids.placementId)?.index.lineItems).toHaveLength(1);
+    const unchanged = reloading.forPlacement(ids.placementId)?.index.lineItems.find((li) => li.id === other.lineItemId);
+    expect(unchanged).toBeDefined();
     // Straight through the store: no change event.
     await h.store.resources.line_item.update(org, ids.lineItemId, { status: 'paused', updatedAt: new Date() });
     await vi.waitFor(
       async () => {
         await reloading.settle();
-        expect(reloading.forPlacement(ids.placementId)?.index.lineItems).toEqual([]);
+        expect(reloading.forPlacement(ids.placementId)?.index.lineItems.map((li) => li.id)).toEqual([other.lineItemId]);
       },
       { timeout: 5_000, interval: 50 },
     );
+    const reloaded = reloading.forPlacement(ids.placementId)!;
+    expect(reloaded.index.lineItems[0]).toBe(unchanged);
+    expect(reloaded.index.reusedLineItems).toBe(1);
     await reloading.close();
   });
 

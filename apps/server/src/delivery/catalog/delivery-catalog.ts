@@ -164,7 +164,7 @@ export class DeliveryCatalog {
       let changes: ResourceChanges | undefined;
       if (resources === undefined || pending === undefined || this.reloadDue.has(organizationId)) {
         this.reloadDue.delete(organizationId);
-        resources = await OrganizationResources.load(this.options.store, organizationId);
+        resources = await OrganizationResources.load(this.options.store, organizationId, resources);
         this.resources.set(organizationId, resources);
       } else {
         changes = { lineItemIds: new Set(), placements: false, creatives: false };

@@ -74,11 +74,25 @@ export class OrganizationResources {
   private readonly lineItemsOfCreative = new Map<string, Set<string>>();
   private readonly campaignsOfAdvertiser = new Map<string, Set<string>>();
 
-  private constructor(readonly organizationId: string) {}
+  /**
+   * Each line item's last delivery form with the versions it was mapped from: an unchanged line item
+   * keeps the same object, so `compileIndex` takes it over compiled, even across a full reload.
+   */
+  private readonly mapped: Map<string, { readonly sources: string; readonly item: DeliveryLineItem | undefined }>;
 
-  /** Lists every deliverable resource of the organization (at start, and as the periodic safety net). */
-  static async load(store: MetadataStore, organizationId: string): Promise<OrganizationResources> {
-    const loaded = new OrganizationResources(organizationId);
+  private constructor(
+    readonly organizationId: string,
+    carried?: OrganizationResources,
+  ) {
+    this.mapped = carried?.mapped ?? new Map();
+  }
+
+  /**
+   * Lists every deliverable resource of the organization (at start, and as the periodic safety net).
+   * `carried`, the resources this load replaces, hands over its mapped line items (then discard it).
+   */
+  static async load(store: MetadataStore, organizationId: string, carried?: OrganizationResources): Promise<OrganizationResources> {
+    const loaded = new OrganizationResources(organizationId, carried);
     const kinds = Object.keys(DELIVERABLE_STATUS) as DeliveryKind[];
     const lists = await Promise.all(
       kinds.map((kind) => listAll<unknown>(store.resources[kind], organizationId, { status: [DELIVERABLE_STATUS[kind]] })),
@@ -86,6 +100,7 @@ export class OrganizationResources {
     kinds.forEach((kind, k) => {
       for (const resource of lists[k]!) loaded.put(kind, resource.id, resource);
     });
+    for (const id of loaded.mapped.keys()) if (!loaded.lineItems.has(id)) loaded.mapped.delete(id);
     return loaded;
   }
 
@@ -111,8 +126,18 @@ export class OrganizationResources {
   deliveryLineItem(lineItemId: string): DeliveryLineItem | undefined {
     const lineItem = this.lineItems.get(lineItemId);
     const campaign = lineItem?.parentId == null ? undefined : this.campaigns.get(lineItem.parentId);
-    if (lineItem === undefined || campaign === undefined || !this.advertisers.has(campaign.parentId ?? '')) return undefined;
-    return toDeliveryLineItem({ lineItem, campaign, creatives: this.creatives });
+    if (lineItem === undefined || campaign === undefined || !this.advertisers.has(campaign.parentId ?? '')) {
+      this.mapped.delete(lineItemId);
+      return undefined;
+    }
+    // What the mapping reads, by version: the line item, its campaign, each attached creative (or its absence).
+    const creatives = lineItem.data.creatives.map((a) => `${a.creativeId}:${this.creatives.get(a.creativeId)?.version ?? '-'}`);
+    const sources = `${lineItem.version}|${campaign.id}:${campaign.version}|${creatives.join(',')}`;
+    const known = this.mapped.get(lineItemId);
+    if (known?.sources === sources) return known.item;
+    const item = toDeliveryLineItem({ lineItem, campaign, creatives: this.creatives });
+    this.mapped.set(lineItemId, { sources, item });
+    return item;
   }
 
   /** Every placement whose site and publisher are active, in the delivery shape. */
