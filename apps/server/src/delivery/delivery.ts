@@ -59,17 +59,18 @@ export async function startDelivery(deps: DeliveryDeps, options: DeliveryOptions
     clock: deps.clock,
     debounceMs: options.rebuildDebounceMs,
     log: deps.log,
-    // Lease every budget of a new snapshot at once: a key has no allowance until its first lease arrives.
-    onSwap: (snapshot) => warmSnapshot(snapshot),
+    // Lease the budgets of the line items new in a snapshot at once (a key has no allowance until its first
+    // lease arrives); the others already hold theirs, and the timer below renews them.
+    onSwap: (_snapshot, changed) => warmLineItems(changed),
   });
-  const warmSnapshot = (snapshot: { index: { lineItems: readonly DeliveryLineItem[] } }) => {
+  const warmLineItems = (lineItems: readonly DeliveryLineItem[]) => {
     const nowMs = deps.clock.now().getTime();
-    for (const lineItem of snapshot.index.lineItems) if (lineItem.budgets?.length) allowances.warm(budgetKeysOf(lineItem, nowMs));
+    for (const lineItem of lineItems) if (lineItem.budgets?.length) allowances.warm(budgetKeysOf(lineItem, nowMs));
   };
   // Keep leases for every deliverable line item, not only busy ones: a line item with one request an hour
   // must find its allowance ready, and a new day's keys are leased within a minute of local midnight.
   const warmAll = () => {
-    for (const snapshot of catalog.snapshotsNow()) warmSnapshot(snapshot);
+    for (const snapshot of catalog.snapshotsNow()) warmLineItems(snapshot.index.lineItems);
   };
   const warmTimer = setInterval(warmAll, options.warmIntervalMs ?? 60_000);
   warmTimer.unref();
