@@ -6,21 +6,13 @@ import {
   type DeliveryPricing,
   type DeliveryState,
   type RequestContext,
+  seededRandom,
   tierRank,
 } from '@adplatform/decision-core';
 import { DEVICE_TYPES, type Targeting } from '@adplatform/domain';
 
-/** mulberry32: small, fast, good enough for workloads; seeded so every run builds the same index. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded so every run builds the same index. */
+export const createRandom = seededRandom;
 
 type Random = () => number;
 const range = <T>(n: number, name: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => name(i));

@@ -3,6 +3,7 @@
 // campaigns in flight and active line items under a seeded targeting mix.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { seededRandom } from '@adplatform/decision-core';
 
 export interface SeedOptions {
   baseUrl: string;
@@ -36,17 +37,8 @@ const PARALLEL = 8;
 const DAILY_BUDGET_MICROS = 1_000_000_000_000;
 const DAY_MS = 86_400_000;
 
-/** A small seeded PRNG (mulberry32), so every run builds the same mix. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so every run builds the same mix. */
+export const createRandom = seededRandom;
 
 type Random = () => number;
 /** `min`..`max` distinct values, uniformly (a partial Fisher–Yates shuffle). */

@@ -2,6 +2,7 @@
 import type { Targeting } from '@adplatform/domain';
 import type { DeliveryState } from './decide-types.js';
 import type { DeliveryCreative, DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
+import { seededRandom } from './seeded-random.js';
 
 export const placement = (id: string, over: Partial<DeliveryPlacement> = {}): DeliveryPlacement => ({
   id,
@@ -43,14 +44,5 @@ export const openState = (over: Partial<DeliveryState> = {}): DeliveryState => (
   ...over,
 });
 
-/** mulberry32, seeded: the tests' `random`. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The tests' seeded `random`. */
+export const seeded = seededRandom;

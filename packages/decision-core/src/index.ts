@@ -43,3 +43,4 @@ export {
   tierRankOf,
 } from './ranking.js';
 export { type PreparedRequest, prepareContext, prepareRequest, type RequestContext } from './request-context.js';
+export { seededRandom } from './seeded-random.js';

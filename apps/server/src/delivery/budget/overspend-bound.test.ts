@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createMemoryCounterStore } from '@adplatform/adapter-memory';
 import { createRedisCounterStore } from '@adplatform/adapter-redis';
 import { deleteRedisKeys } from '@adplatform/adapter-redis/testing';
+import { seededRandom } from '@adplatform/decision-core';
 import { createManualClock } from '@adplatform/domain';
 import type { CounterStore } from '@adplatform/ports';
 import { describe, expect, it } from 'vitest';
@@ -25,16 +26,7 @@ const LINE_ITEMS: BudgetKey[] = [
   { key: 'li:2:total', limitMicros: 500_000n },
 ];
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const prng = seededRandom;
 
 interface Impression {
   dueStep: number;
