@@ -1,6 +1,7 @@
 import type { DeliveryLineItem } from '@adplatform/decision-core';
 import type { ChangeEvent, Clock } from '@adplatform/domain';
 import type { ChangeBus, MetadataStore } from '@adplatform/ports';
+import { DebouncedWork } from '../debounced-work.js';
 import { buildSnapshot, type OrganizationSnapshot } from './load-organization.js';
 import { type DeliveryKind, isDeliveryKind, OrganizationResources, type ResourceChanges } from './organization-resources.js';
 
@@ -37,18 +38,19 @@ export class DeliveryCatalog {
   /** Every line item delivered since start, kept after it stops: its late impressions and clicks still spend. */
   private readonly servedLineItems = new Map<string, DeliveryLineItem>();
   private readonly resources = new Map<string, OrganizationResources>();
-  private readonly dirty = new Map<string, Pending>();
+  /** Organization → the resources its change events named since its last build. */
+  private readonly work: DebouncedWork<string, Pending>;
   /** Organizations to re-list from scratch at their next build (the safety net, or after a failed update). */
   private readonly reloadDue = new Set<string>();
   private reloadTimer: ReturnType<typeof setInterval> | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
-  private closed = false;
-  private readonly debounceMs: number;
 
   constructor(private readonly options: DeliveryCatalogOptions) {
-    this.debounceMs = options.debounceMs ?? 50;
+    this.work = new DebouncedWork({ debounceMs: options.debounceMs ?? 50, run: (id, pending) => this.rebuild(id, pending) });
+  }
+
+  private get closed(): boolean {
+    return this.work.isClosed;
   }
 
   /** Loads every organization, then follows changes. */
@@ -59,8 +61,7 @@ export class DeliveryCatalog {
       const page = await this.options.store.organizations.list({ limit: 200, cursor });
       // In the build queue like any other build, so a change event's update never interleaves with a full load.
       for (const org of page.items) {
-        this.running = this.running.then(() => this.rebuild(org.id, undefined));
-        await this.running;
+        await this.work.enqueue(() => this.rebuild(org.id, undefined));
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -89,49 +90,25 @@ export class DeliveryCatalog {
   }
 
   /** Resolves once every change seen so far is visible (tests, shutdown). */
-  async settle(): Promise<void> {
-    while (this.dirty.size > 0 || this.timer !== undefined) {
-      if (this.timer !== undefined) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        this.flush();
-      }
-      await this.running;
-    }
-    await this.running;
+  settle(): Promise<void> {
+    return this.work.settle();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     this.unsubscribe?.();
     if (this.reloadTimer !== undefined) clearInterval(this.reloadTimer);
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.dirty.clear();
-    await this.running;
+    await this.work.close();
   }
 
   private onChange(event: ChangeEvent): void {
     if (this.closed || !isDeliveryKind(event.kind)) return;
-    let pending = this.dirty.get(event.organizationId);
-    if (pending === undefined) {
-      pending = new Map();
-      this.dirty.set(event.organizationId, pending);
-    }
+    const pending = this.work.upsert(event.organizationId, () => new Map());
     let ids = pending.get(event.kind);
     if (ids === undefined) {
       ids = new Set();
       pending.set(event.kind, ids);
     }
     ids.add(event.id);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.debounceMs);
   }
 
   /** Marks every organization for a rebuild from scratch at the next flush. */
@@ -139,18 +116,8 @@ export class DeliveryCatalog {
     if (this.closed) return;
     for (const id of this.resources.keys()) {
       this.reloadDue.add(id);
-      if (!this.dirty.has(id)) this.dirty.set(id, new Map());
+      this.work.upsert(id, () => new Map());
     }
-    this.schedule();
-  }
-
-  /** Rebuilds the dirty organizations one after another, after any build already running. */
-  private flush(): void {
-    const organizations = [...this.dirty];
-    this.dirty.clear();
-    this.running = this.running.then(async () => {
-      for (const [id, pending] of organizations) if (!this.closed) await this.rebuild(id, pending);
-    });
   }
 
   /**

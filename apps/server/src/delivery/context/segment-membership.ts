@@ -1,5 +1,6 @@
 import type { ChangeEvent } from '@adplatform/domain';
 import type { ChangeBus, MetadataStore } from '@adplatform/ports';
+import { DebouncedWork } from '../debounced-work.js';
 
 export interface SegmentMembershipOptions {
   store: Pick<MetadataStore, 'organizations' | 'resources' | 'segmentMembers'>;
@@ -40,18 +41,24 @@ export class SegmentMembership {
   private readonly byOrganization = new Map<string, Map<string, readonly string[]>>();
   private readonly loaded = new Map<string, Map<string, number>>(); // org → segment → members held
   private readonly skipped = new Map<string, { organizationId: string; segmentId: string; members: number }>();
-  private readonly dirty = new Map<string, { organizationId: string; segmentId: string }>();
+  /** `org/segment` → the segment to reload, gathered from change events. */
+  private readonly work: DebouncedWork<string, { organizationId: string; segmentId: string }>;
   private memberships = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
-  private closed = false;
   private readonly pageSize: number;
   private readonly maxMemberships: number;
 
   constructor(private readonly options: SegmentMembershipOptions) {
     this.pageSize = options.pageSize ?? 10_000;
     this.maxMemberships = options.maxMemberships ?? 5_000_000;
+    this.work = new DebouncedWork({
+      debounceMs: options.debounceMs ?? 50,
+      run: (_key, { organizationId, segmentId }) => this.reloadSegment(organizationId, segmentId),
+    });
+  }
+
+  private get closed(): boolean {
+    return this.work.isClosed;
   }
 
   /** Loads the active segments of every organization, then follows change events. */
@@ -81,42 +88,19 @@ export class SegmentMembership {
   }
 
   /** Resolves once every change seen so far is applied (tests, shutdown). */
-  async settle(): Promise<void> {
-    while (this.dirty.size > 0 || this.timer !== undefined) {
-      if (this.timer !== undefined) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        this.flush();
-      }
-      await this.running;
-    }
-    await this.running;
+  settle(): Promise<void> {
+    return this.work.settle();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     this.unsubscribe?.();
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.dirty.clear();
-    await this.running;
+    await this.work.close();
   }
 
   private onChange(event: ChangeEvent): void {
     if (this.closed || event.kind !== 'segment') return;
-    this.dirty.set(`${event.organizationId}/${event.id}`, { organizationId: event.organizationId, segmentId: event.id });
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.options.debounceMs ?? 50);
-  }
-
-  private flush(): void {
-    const segments = [...this.dirty.values()];
-    this.dirty.clear();
-    this.running = this.running.then(async () => {
-      for (const { organizationId, segmentId } of segments) if (!this.closed) await this.reloadSegment(organizationId, segmentId);
-    });
+    const { organizationId, id: segmentId } = event;
+    this.work.upsert(`${organizationId}/${segmentId}`, () => ({ organizationId, segmentId }));
   }
 
   private async loadOrganization(organizationId: string): Promise<void> {
