@@ -82,6 +82,8 @@ export interface TrackingOptions {
   secret?: string | Uint8Array;
   /** How long a tracking URL counts after its decision. Default 24 h. */
   ttlMs?: number;
+  /** How long after its decision a click can be credited with a conversion postback. Default 30 days. */
+  attributionWindowMs?: number;
   /** Origin browsers reach this server at; default: each request's own. */
   publicUrl?: string;
   /** A creative's landing URL from the delivery snapshot. Default: none known (every click is 404). */
@@ -215,6 +217,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     eventLog: deps.eventLog,
     clock: deps.clock,
     landingUrlOf: tracking.landingUrlOf ?? delivery.landingUrlOf,
+    attributionWindowMs: tracking.attributionWindowMs,
     onTracked: async (event) => {
       delivery.onTracked(event);
       await tracking.onTracked?.(event);

@@ -41,6 +41,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
     tracking: {
       secret: config.trackingSecret ?? (await loadOrCreateSecret(config.dataDir, 'tracking.key', 32)),
       ttlMs: config.trackingTtlHours * 3_600_000,
+      attributionWindowMs: config.attributionWindowDays * 86_400_000,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     },
     delivery: { dataDir: config.dataDir, userKeySalt: config.userKeySalt, explainSampleRate: config.explainSampleRate },

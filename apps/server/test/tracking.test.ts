@@ -223,7 +223,8 @@ describe('GET /t/click', () => {
     expect(location.origin + location.pathname).toBe('https://shop.example/landing');
     expect(Object.fromEntries(location.searchParams)).toMatchObject({
       src: 'adp',
-      click: clickId,
+      // The click id is the ad's signed token, for the conversion postback.
+      click: new URL(urlsOf(f).clickUrl, 'http://x').searchParams.get('t'),
       d: f.decisionId,
       p: f.placementId,
       c: creativeId,
@@ -290,6 +291,48 @@ describe('GET /t/click', () => {
     const response = await h.app.inject({ method: 'GET', url: `/t/click?t=${tampered}` });
     expectProblem(response, 403, 'FORBIDDEN');
     expect(response.headers.location).toBeUndefined();
+  });
+});
+
+describe('GET|POST /t/conv (conversion postback)', () => {
+  const clickIdOf = (f: TrackingFacts) => new URL(urlsOf(f).clickUrl, 'http://x').searchParams.get('t') ?? '';
+
+  it('credits the click’s line item with a conversion and its value, once, days after the URL expired', async () => {
+    const f = facts({ pricingModel: 'cpa', costMicros: 3_000_000 });
+    const click = await h.app.inject({ method: 'GET', url: urlsOf(f).clickUrl });
+    const clickId = new URL(String(click.headers.location)).searchParams.get('click') ?? '';
+    h.clock.advance(3 * 24 * HOUR_MS); // past the tracking URL's 24 h, inside the 30-day window
+    const postback = `/t/conv?click_id=${clickId}&value=49900000`;
+    expect((await h.app.inject({ method: 'GET', url: postback })).statusCode).toBe(204);
+    expect((await h.app.inject({ method: 'POST', url: postback })).statusCode).toBe(204); // a retry counts once
+    const events = await eventsOf(f.decisionId);
+    expect(events.map((e) => [e.type, e.costMicros, e.lineItemId])).toEqual([
+      ['click', undefined, f.lineItemId],
+      ['conversion', '3000000', f.lineItemId],
+    ]);
+    expect(events[1]!.data).toMatchObject({ valueMicros: 49_900_000 });
+    expect(await rejections('conv', 'replay')).toBe(1);
+  });
+
+  it('refuses a click older than the attribution window, and forged or mangled click ids, naming click_id', async () => {
+    const f = facts();
+    h.clock.advance(31 * 24 * HOUR_MS);
+    const late = await h.app.inject({ method: 'GET', url: `/t/conv?click_id=${clickIdOf(f)}` });
+    expect(late.statusCode).toBe(403);
+    expect(late.json().errors).toEqual([{ path: 'querystring.click_id', message: 'is older than the attribution window' }]);
+    const g = facts();
+    const token = clickIdOf(g);
+    const forged = `${token.slice(0, 20)}${token[20] === 'A' ? 'B' : 'A'}${token.slice(21)}`;
+    const refused = await h.app.inject({ method: 'GET', url: `/t/conv?click_id=${forged}` });
+    expect(refused.statusCode).toBe(403);
+    expect(JSON.stringify(refused.json().errors)).toContain('querystring.click_id');
+    const mangled = await h.app.inject({ method: 'GET', url: '/t/conv?click_id=not-a-click' });
+    expect(mangled.statusCode).toBe(400);
+    const missing = await h.app.inject({ method: 'GET', url: '/t/conv?value=1' });
+    expect(missing.statusCode).toBe(400);
+    expect(JSON.stringify(missing.json().errors)).toContain('querystring.click_id');
+    expect(await eventsOf(f.decisionId)).toEqual([]);
+    expect(await eventsOf(g.decisionId)).toEqual([]);
   });
 });
 

@@ -25,6 +25,7 @@ export interface Config {
   /** Undefined: generated and kept under the data dir. */
   trackingSecret: string | undefined;
   trackingTtlHours: number;
+  attributionWindowDays: number;
   explainSampleRate: number;
   /** Retention of the embedded event log: segments older than this are deleted, and past `maxBytes` (if set) the oldest. */
   eventsRetention: { maxAgeHours: number; maxBytes: number | undefined };
@@ -83,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: c.ADPLATFORM_PUBLIC_URL,
     trackingSecret: c.ADPLATFORM_TRACKING_SECRET,
     trackingTtlHours: c.ADPLATFORM_TRACKING_TTL_HOURS,
+    attributionWindowDays: c.ADPLATFORM_ATTRIBUTION_WINDOW_DAYS,
     explainSampleRate: c.ADPLATFORM_EXPLAIN_SAMPLE_RATE,
     eventsRetention: { maxAgeHours: c.ADPLATFORM_EVENTS_RETENTION_HOURS, maxBytes: c.ADPLATFORM_EVENTS_RETENTION_BYTES },
     userKeySalt: c.ADPLATFORM_USER_KEY_SALT,

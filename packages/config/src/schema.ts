@@ -113,6 +113,12 @@ export const ConfigSchema = Type.Object({
     default: 24,
     description: 'How long a signed impression or click URL stays valid after its decision.',
   }),
+  ADPLATFORM_ATTRIBUTION_WINDOW_DAYS: Type.Integer({
+    minimum: 1,
+    maximum: 365,
+    default: 30,
+    description: 'How long after an ad was served a conversion postback (`/t/conv`) can still credit its click.',
+  }),
   ADPLATFORM_EXPLAIN_SAMPLE_RATE: Type.Number({
     minimum: 0,
     maximum: 1,

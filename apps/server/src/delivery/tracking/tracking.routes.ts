@@ -6,8 +6,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Counter } from 'prom-client';
 import { clickMacroValues, resolveLandingUrl } from './click-macros.js';
 import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
-import { ClickQuery, EventQuery, ImpressionQuery } from './tracking.schemas.js';
-import { type TrackedType, toDeliveryEvent, trackingEventId } from './tracking-events.js';
+import { ClickQuery, ConversionQuery, EventQuery, ImpressionQuery } from './tracking.schemas.js';
+import { type TrackedType, toDeliveryEvent } from './tracking-events.js';
 import { isRejection, type TrackingFacts, type TrackingRejection, type TrackingSigner } from './tracking-signer.js';
 
 /** The landing URL of a creative, from the in-memory delivery snapshot (never a database, never the request). */
@@ -21,9 +21,11 @@ export interface TrackingRoutesOptions {
   /** Called with each accepted event after the log accepted it (budget spend, frequency). Failures are logged, not answered. */
   onTracked?: ((event: DeliveryEvent) => void | Promise<void>) | undefined;
   replayGuard?: ReplayGuard;
+  /** How long after its decision a click can still be credited with a conversion (`/t/conv`). Default 30 days. */
+  attributionWindowMs?: number | undefined;
 }
 
-export type RejectionReason = TrackingRejection['error'] | 'replay' | 'unknown-creative';
+export type RejectionReason = TrackingRejection['error'] | 'replay' | 'unknown-creative' | 'outside-window';
 
 /**
  * A transparent 1×1 GIF89a, 43 bytes: header, 1×1 screen with a 2-colour table,
@@ -60,10 +62,17 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
   });
 
   /** Appends the event unless this decision already had one of this type; false for a replay. */
-  async function record(facts: TrackingFacts, type: TrackedType, endpoint: string, log: FastifyBaseLogger, valueMicros?: number) {
+  async function record(
+    facts: TrackingFacts,
+    type: TrackedType,
+    endpoint: string,
+    log: FastifyBaseLogger,
+    valueMicros?: number,
+    untilMs = signer.expiresAtMs(facts),
+  ) {
     const nowMs = clock.now().getTime();
     const key = `${facts.decisionId}/${type}`;
-    if (!guard.claim(key, signer.expiresAtMs(facts), nowMs)) {
+    if (!guard.claim(key, untilMs, nowMs)) {
       rejected.inc({ endpoint, reason: 'replay' });
       return false;
     }
@@ -125,7 +134,8 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
         throw rejectionError(result.error);
       }
       const facts = isRejection(result) ? result.facts : result;
-      const clickId = trackingEventId(facts.decisionId, 'click', facts.decidedAtMs);
+      // The click id is the ad's signed token: the advertiser posts it back to /t/conv, which needs no lookup.
+      const clickId = request.query.t;
       const landing = landingUrlOf(facts.organizationId, facts.creativeId);
       const location = landing === undefined ? undefined : resolveLandingUrl(landing, clickMacroValues(facts, clickId));
       if (location === undefined) {
@@ -162,10 +172,51 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
     },
   });
 
+  const attributionWindowMs = options.attributionWindowMs ?? 30 * 86_400_000;
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/t/conv',
+    config: PUBLIC,
+    exposeHeadRoute: false,
+    schema: {
+      tags: ['tracking'],
+      summary: 'A conversion postback for a click; answers 204',
+      description:
+        'Server-to-server: pass the `{CLICK_ID}` your landing URL received (last-click attribution: send the last click of the converting user). Credited within the attribution window after the ad was served, once per click.',
+      querystring: ConversionQuery,
+    },
+    handler: async (request, reply) => {
+      const { click_id: clickId, value } = request.query;
+      const result = signer.verify(clickId);
+      // Past the URL's own lifetime is fine (conversions come days later); a forged or mangled id is not.
+      if (isRejection(result) && result.error !== 'expired') {
+        rejected.inc({ endpoint: 'conv', reason: result.error });
+        throw clickIdError(result.error);
+      }
+      const facts = isRejection(result) ? result.facts : result;
+      const untilMs = facts.decidedAtMs + attributionWindowMs;
+      if (clock.now().getTime() >= untilMs) {
+        rejected.inc({ endpoint: 'conv', reason: 'outside-window' });
+        throw new AppError('FORBIDDEN', 'The click is older than the attribution window', {
+          issues: [{ path: 'querystring.click_id', message: 'is older than the attribution window' }],
+        });
+      }
+      await record(facts, 'conversion', 'conv', request.log, value === undefined ? undefined : Number(value), untilMs);
+      return reply.header('cache-control', 'no-store').status(204).send();
+    },
+  });
+
   // Beacons send text/plain, form data or nothing; the body carries nothing we read.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 }, (_request, _body, done) => done(null, undefined));
 };
+
+function clickIdError(reason: 'malformed' | 'bad-signature'): AppError {
+  const message = reason === 'malformed' ? 'is not a click id of ours' : 'has a signature that does not match';
+  return new AppError(reason === 'malformed' ? 'VALIDATION_FAILED' : 'FORBIDDEN', `querystring.click_id ${message}`, {
+    issues: [{ path: 'querystring.click_id', message }],
+  });
+}
 
 function rejectionError(reason: TrackingRejection['error']): AppError {
   if (reason === 'malformed') {

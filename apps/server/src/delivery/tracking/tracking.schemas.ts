@@ -22,3 +22,10 @@ export const EventQuery = Type.Object({
     }),
   ),
 });
+
+export const ConversionQuery = Type.Object({
+  click_id: { ...Token, description: 'The `{CLICK_ID}` the landing URL received.' },
+  value: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,15}$', description: 'The conversion’s value in integer micros of the advertiser’s currency.' }),
+  ),
+});
