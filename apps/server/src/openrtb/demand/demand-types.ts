@@ -16,6 +16,11 @@ export interface DemandPartnerTarget {
   /** Placements offered to this partner; empty = all. */
   readonly placementIds: readonly string[];
   readonly qpsLimit: number;
+  /**
+   * Send bid requests gzip-compressed (`Content-Encoding: gzip`). Absent: the fan-out's default
+   * (on), with a fallback to plain JSON for a partner that answers 415 (see docs/openrtb-demand.md).
+   */
+  readonly requestGzip?: boolean | undefined;
 }
 
 /** One OpenRTB 2.6 bid request as plain JSON (the exchange's own, already normalized and validated). */
@@ -53,6 +58,12 @@ export interface PartnerBid {
   readonly nurl?: string | undefined;
   readonly burl?: string | undefined;
   readonly lurl?: string | undefined;
+  /** bid.adid (the `${AUCTION_ADID}`/`${AUCTION_AD_ID}` macro). */
+  readonly adId?: string | undefined;
+  /** bid.mtype (1 banner, 2 video, 3 audio, 4 native) when the partner said. */
+  readonly mtype?: number | undefined;
+  /** BidResponse.bidid, when the partner sent one. */
+  readonly responseBidId?: string | undefined;
 }
 
 /** Why a partner did not bid on an impression: Prebid Server's seatnonbid status codes where they fit. */
@@ -62,11 +73,30 @@ export interface NonBid {
   readonly impId?: string | undefined;
   readonly code: number;
   readonly reason: string;
+  /** The rejected bid's id, when a bid was rejected (not for a partner-wide failure). */
+  readonly bidId?: string | undefined;
+  /** OpenRTB 2.6 loss reason for the rejected bid (`${AUCTION_LOSS}` of its lurl), when one applies. */
+  readonly lossCode?: number | undefined;
+}
+
+/** How one partner call went, for the auction log and metrics. */
+export interface PartnerCall {
+  readonly partnerId: string;
+  /** `called`: an HTTP request was made; otherwise why not. */
+  readonly outcome: 'called' | 'breaker-open' | 'qps-capped' | 'no-time';
+  /** HTTP status when called and answered. */
+  readonly status?: number | undefined;
+  /** Milliseconds from the call to its end (answer, error or deadline). */
+  readonly durationMs?: number | undefined;
+  /** The tmax sent to the partner. */
+  readonly tmaxMs?: number | undefined;
 }
 
 export interface FanoutOutcome {
   readonly bids: readonly PartnerBid[];
   readonly nonBids: readonly NonBid[];
+  /** One entry per eligible partner (a partner offered none of the imps is not listed). */
+  readonly calls?: readonly PartnerCall[] | undefined;
 }
 
 /** Calls the outside demand of one auction. Resolves by the deadline, whatever the partners do. */
