@@ -1,39 +1,48 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { AnalyticsStore, DeliveryEvent, MetricSums, ReportQuery, ReportResult, ReportRow } from '@adplatform/ports';
+import type {
+  AnalyticsStore,
+  DeliveryEvent,
+  MetricSums,
+  ReportExportFormat,
+  ReportQuery,
+  ReportResult,
+  ReportRow,
+} from '@adplatform/ports';
 import { checkReportQuery, metricValue } from '@adplatform/ports';
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ingestBatch } from './duckdb-ingest.js';
-import { EVENTS_SOURCE, ROLLUP_SOURCE, reportRowsSql, reportTotalsSql, SUM_NAMES } from './duckdb-report-sql.js';
+import { csvExport, parquetExport } from './duckdb-export.js';
+import { clearStaging, commitStaged, stageEvents } from './duckdb-ingest.js';
+import { type ReportSource, reportRowsSql, reportTotalsSql } from './duckdb-report-sql.js';
+import { openRollups } from './duckdb-rollup-upkeep.js';
+import { ROLLUPS } from './duckdb-rollups.js';
 import { SCHEMA_SQL } from './duckdb-schema.js';
-import { hasWholeHourOffsets, zonedDayStartMs } from './time-zones.js';
+import { chooseSource, reportRange } from './duckdb-source.js';
+import { sumsOf } from './duckdb-sums.js';
 
 export interface DuckDbAnalyticsOptions {
   /** A database file (its directory is created), or `:memory:`. */
   path: string;
   /** DuckDB's worker threads; default DuckDB's own (the core count). */
   threads?: number;
+  /** DuckDB's memory limit, e.g. '4GB'; default DuckDB's own (80% of RAM). */
+  memoryLimit?: string;
 }
 
 export interface DuckDbAnalytics extends AnalyticsStore {
-  /** Rows in the events and rollup tables; for tests and benchmarks. */
-  tableSizes(): Promise<{ events: number; rollupHourly: number }>;
-}
-
-const toBigInt = (value: DuckDBValue | undefined): bigint => (typeof value === 'bigint' ? value : BigInt(Number(value ?? 0)));
-
-function sumsOf(row: Record<string, DuckDBValue>): MetricSums {
-  const [req, imp, view, clk, conv, cost, rev] = SUM_NAMES.map((name) => toBigInt(row[name]));
-  return {
-    requests: req ?? 0n,
-    impressions: imp ?? 0n,
-    viewables: view ?? 0n,
-    clicks: clk ?? 0n,
-    conversions: conv ?? 0n,
-    costMicros: cost ?? 0n,
-    revenueMicros: rev ?? 0n,
-  };
+  /** Rows in the events table and in each rollup; for tests and benchmarks. */
+  tableSizes(): Promise<{ events: number; rollups: Record<string, number> }>;
+  /** The table a report reads (a rollup, or `events`); for tests and benchmarks. */
+  sourceOf(query: ReportQuery): string;
+  /**
+   * Bulk loads (benchmarks): `statements` fill the temporary tables
+   * `events_staging` (STAGING_COLUMNS) and `staging_dict` (code, value) on the
+   * writer connection; the rows then take ingest's own path — dedupe against
+   * stored events, events, rollups, compaction. Ids must be unique within a
+   * call. Trusted SQL only: never pass user input.
+   */
+  ingestStagedSql(statements: readonly string[]): Promise<{ inserted: number; duplicates: number }>;
 }
 
 function metricsOf(query: ReportQuery, sums: MetricSums): ReportRow {
@@ -49,10 +58,13 @@ function metricsOf(query: ReportQuery, sums: MetricSums): ReportRow {
  */
 export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Promise<DuckDbAnalytics> {
   if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-  const config: Record<string, string> = options.threads === undefined ? {} : { threads: String(options.threads) };
+  const config: Record<string, string> = {};
+  if (options.threads !== undefined) config.threads = String(options.threads);
+  if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
   const instance = await DuckDBInstance.create(options.path, config);
   const writer = await instance.connect();
   for (const statement of SCHEMA_SQL) await writer.run(statement);
+  const rollups = await openRollups(writer);
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -62,9 +74,13 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
     return run;
   }
 
-  async function withReader<T>(task: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const openReader = async () => {
     if (closed) throw new Error('the analytics store is closed');
-    const connection = await instance.connect();
+    return instance.connect();
+  };
+
+  async function withReader<T>(task: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await openReader();
     try {
       return await task(connection);
     } finally {
@@ -72,24 +88,36 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
     }
   }
 
+  /** Stages through `stage` (which answers how many events it was given), then commits and keeps the rollups compact; one batch at a time. */
+  const ingestWith = (stage: () => Promise<number>) =>
+    serialised(async () => {
+      if (closed) throw new Error('the analytics store is closed');
+      await clearStaging(writer);
+      try {
+        const staged = await stage();
+        const committed = await commitStaged(writer);
+        await rollups.afterCommit(committed.appended);
+        return { inserted: committed.inserted, duplicates: staged - committed.inserted };
+      } finally {
+        await clearStaging(writer);
+      }
+    });
+
   async function report(query: ReportQuery): Promise<ReportResult> {
     checkReportQuery(query);
-    const startMs = zonedDayStartMs(query.from, query.timeZone);
-    const nextDay = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const endMs = zonedDayStartMs(nextDay, query.timeZone);
-    const source = hasWholeHourOffsets(query.timeZone, startMs, endMs) ? ROLLUP_SOURCE : EVENTS_SOURCE;
+    const range = reportRange(query);
+    const source = chooseSource(query, range);
     return withReader(async (connection) => {
-      const rowsSql = reportRowsSql(query, source, { startMs, endMs });
+      const rowsSql = reportRowsSql(query, source, range);
       const rowsRead = (await connection.runAndReadAll(rowsSql.sql, rowsSql.params)).getRowObjects();
-      const totalsSql = reportTotalsSql(query, source, { startMs, endMs });
+      const totalsSql = reportTotalsSql(query, source, range);
       const totalsRead = (await connection.runAndReadAll(totalsSql.sql, totalsSql.params)).getRowObjects();
       const rows = rowsRead.map((raw) => {
         const row: ReportRow = {};
         for (const dim of query.dimensions) row[dim] = (raw[dim] as string | null | undefined) ?? null;
         return Object.assign(row, metricsOf(query, sumsOf(raw)));
       });
-      const totalRows =
-        rowsRead.length > 0 ? Number(rowsRead[0]?.total_rows ?? 0) : await countGroups(connection, query, source, { startMs, endMs });
+      const totalRows = rowsRead.length > 0 ? Number(rowsRead[0]?.total_rows ?? 0) : await countGroups(connection, query, source, range);
       return { rows, totals: metricsOf(query, sumsOf(totalsRead[0] ?? {})), totalRows };
     });
   }
@@ -98,7 +126,7 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
   async function countGroups(
     connection: DuckDBConnection,
     query: ReportQuery,
-    source: typeof ROLLUP_SOURCE,
+    source: ReportSource,
     range: { startMs: number; endMs: number },
   ) {
     if ((query.offset ?? 0) === 0) return 0;
@@ -107,22 +135,56 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
     return Number(first?.total_rows ?? 0);
   }
 
+  async function exportReport(query: ReportQuery, format: ReportExportFormat): Promise<AsyncIterable<Uint8Array>> {
+    checkReportQuery(query);
+    const range = reportRange(query);
+    const source = chooseSource(query, range);
+    const connection = await openReader();
+    const body = format === 'csv' ? csvExport(connection, query, source, range) : parquetExport(connection, query, source, range);
+    try {
+      // Run up to the first piece now: a failing query rejects here, before any byte is sent.
+      const first = await body.next();
+      return (async function* () {
+        try {
+          if (first.done) return;
+          yield first.value;
+          yield* body;
+        } finally {
+          await body.return(undefined);
+          connection.closeSync();
+        }
+      })();
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+  }
+
   return {
     kind: 'duckdb',
     ingest: (events: readonly DeliveryEvent[]) =>
-      serialised(() => {
-        if (closed) throw new Error('the analytics store is closed');
-        return ingestBatch(writer, events);
+      ingestWith(async () => {
+        await stageEvents(writer, events);
+        return events.length;
+      }),
+    ingestStagedSql: (statements) =>
+      ingestWith(async () => {
+        for (const statement of statements) await writer.run(statement);
+        const read = await writer.runAndReadAll('SELECT count(*) FROM events_staging');
+        return Number(read.getRows()[0]?.[0] ?? 0);
       }),
     report,
+    exportReport,
+    sourceOf: (query) => chooseSource(query, reportRange(query)).table,
     async ping() {
       await withReader((connection) => connection.run('SELECT 1'));
     },
     async tableSizes() {
       return withReader(async (connection) => {
-        const read = await connection.runAndReadAll('SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM rollup_hourly)');
-        const [events, rollup] = read.getRows()[0] ?? [];
-        return { events: Number(events ?? 0), rollupHourly: Number(rollup ?? 0) };
+        const tables = ['events', ...ROLLUPS.map((def) => def.table)];
+        const read = await connection.runAndReadAll(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t})`).join(', ')}`);
+        const counts = (read.getRows()[0] ?? []).map((n) => Number(n ?? 0));
+        return { events: counts[0] ?? 0, rollups: Object.fromEntries(ROLLUPS.map((def, i) => [def.table, counts[i + 1] ?? 0])) };
       });
     },
     async close() {

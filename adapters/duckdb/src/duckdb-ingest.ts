@@ -1,82 +1,163 @@
 import type { DeliveryEvent } from '@adplatform/ports';
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import { ROLLUP_FRESH_SQL } from './duckdb-schema.js';
+import type { DuckDBAppender, DuckDBConnection, DuckDBType } from '@duckdb/node-api';
+import { BIGINT, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
+import { ROLLUPS, rollupFromStagedSql } from './duckdb-rollups.js';
+import { CODED_COLUMNS, type CodedColumn, DICT_SQL, EVENT_COLUMNS, STAGING_COLUMNS } from './duckdb-schema.js';
 
-const INTEGER = /^-?\d{1,19}$/;
+const INTEGER_TEXT = /^-?\d{1,19}$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+/** DuckDB's vector size: a data chunk holds at most this many rows. */
+const CHUNK_ROWS = 2048;
+
+function int64(event: DeliveryEvent, field: string, value: bigint): bigint {
+  if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`event ${event.id}: ${field} "${value}" is out of the 64-bit range`);
+  return value;
+}
 
 function micros(event: DeliveryEvent, field: 'costMicros' | 'revenueMicros'): bigint | null {
   const text = event[field];
   if (text === undefined) return null;
-  if (!INTEGER.test(text)) throw new RangeError(`event ${event.id}: ${field} "${text}" is not integer micros`);
-  return BigInt(text);
+  if (!INTEGER_TEXT.test(text)) throw new RangeError(`event ${event.id}: ${field} "${text}" is not integer micros`);
+  return int64(event, field, BigInt(text));
 }
 
 function valueMicros(event: DeliveryEvent): bigint | null {
   const value = event.data?.valueMicros;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  if (typeof value === 'string' && INTEGER.test(value)) return BigInt(value);
+  if (typeof value === 'string' && INTEGER_TEXT.test(value)) return int64(event, 'valueMicros', BigInt(value));
   return null;
 }
 
-const text = (appender: DuckDBAppender, value: string | undefined) =>
-  value === undefined ? appender.appendNull() : appender.appendVarchar(value);
-const bigint = (appender: DuckDBAppender, value: bigint | null) => (value === null ? appender.appendNull() : appender.appendBigInt(value));
+const CODED_FIELDS: Record<CodedColumn, (e: DeliveryEvent) => string | undefined> = {
+  type: (e) => e.type,
+  organization_id: (e) => e.organizationId,
+  advertiser_id: (e) => e.advertiserId,
+  campaign_id: (e) => e.campaignId,
+  line_item_id: (e) => e.lineItemId,
+  creative_id: (e) => e.creativeId,
+  publisher_id: (e) => e.publisherId,
+  site_id: (e) => e.siteId,
+  placement_id: (e) => e.placementId,
+  country: (e) => e.country,
+  region: (e) => e.region,
+  device_type: (e) => e.deviceType,
+  os: (e) => e.os,
+  browser: (e) => e.browser,
+  invalid_reason: (e) => e.invalid?.reason,
+};
 
-/** One event as a row of `EVENT_COLUMNS`, in their order. */
-function appendEvent(appender: DuckDBAppender, e: DeliveryEvent): void {
-  appender.appendVarchar(e.id);
-  appender.appendVarchar(e.type);
-  appender.appendBigInt(BigInt(e.at));
-  appender.appendVarchar(e.organizationId);
-  for (const value of [e.decisionId, e.advertiserId, e.campaignId, e.lineItemId, e.creativeId, e.publisherId, e.siteId]) {
-    text(appender, value);
-  }
-  for (const value of [e.placementId, e.country, e.region, e.deviceType, e.os, e.browser]) text(appender, value);
-  bigint(appender, micros(e, 'costMicros'));
-  bigint(appender, micros(e, 'revenueMicros'));
-  bigint(appender, valueMicros(e));
-  text(appender, e.invalid?.reason);
-  appender.endRow();
+/** The batch in staging's column order: plain values, then dictionary codes. */
+interface StagedColumns {
+  rows: number;
+  columns: (string | bigint | number | null)[][];
+  dictionary: string[];
 }
 
-/**
- * Stores the batch's events whose id is not stored yet, and their rollup, in
- * one transaction. Dedupe is an anti-join on id restricted to the batch's
- * time span: an event's time is part of its immutable content, so a stored
- * copy of a batch event lies in that span, and DuckDB's min/max zone maps skip
- * the row groups outside it.
- */
-export async function ingestBatch(connection: DuckDBConnection, events: readonly DeliveryEvent[]) {
-  if (events.length === 0) return { inserted: 0, duplicates: 0 };
-  let minAtMs = Number.POSITIVE_INFINITY;
-  let maxAtMs = Number.NEGATIVE_INFINITY;
-  for (const event of events) {
-    if (!Number.isSafeInteger(event.at)) throw new RangeError(`event ${event.id}: at must be integer epoch ms`);
-    if (event.at < minAtMs) minAtMs = event.at;
-    if (event.at > maxAtMs) maxAtMs = event.at;
+/** Checks and lays out a batch column by column; the first copy of a repeated id wins (later ones are batch duplicates). */
+function toColumns(events: readonly DeliveryEvent[]): StagedColumns {
+  const codes = new Map<string, number>();
+  const dictionary: string[] = [];
+  const code = (value: string | undefined): number | null => {
+    if (value === undefined) return null;
+    let found = codes.get(value);
+    if (found === undefined) {
+      dictionary.push(value);
+      found = dictionary.length;
+      codes.set(value, found);
+    }
+    return found;
+  };
+  const columns: (string | bigint | number | null)[][] = STAGING_COLUMNS.map(() => []);
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (!Number.isSafeInteger(e.at)) throw new RangeError(`event ${e.id}: at must be integer epoch ms`);
+    const plain = [e.id, e.decisionId ?? null, BigInt(e.at), micros(e, 'costMicros'), micros(e, 'revenueMicros'), valueMicros(e)];
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    let i = 0;
+    for (const value of plain) columns[i++]?.push(value);
+    for (const column of CODED_COLUMNS) columns[i++]?.push(code(CODED_FIELDS[column](e)));
   }
-  await connection.run('DELETE FROM events_staging');
+  return { rows: seen.size, columns, dictionary };
+}
+
+const STAGING_TYPES: readonly DuckDBType[] = STAGING_COLUMNS.map(([, type]) =>
+  type === 'VARCHAR' ? VARCHAR : type === 'BIGINT' ? BIGINT : INTEGER,
+);
+
+/** Appends the batch in data chunks, a column at a time: strings only for ids, small integers for everything coded. */
+function appendColumns(appender: DuckDBAppender, staged: StagedColumns): void {
+  for (let offset = 0; offset < staged.rows; offset += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, staged.rows - offset);
+    const chunk = DuckDBDataChunk.create(STAGING_TYPES, count);
+    staged.columns.forEach((values, c) => {
+      const vector = chunk.getColumnVector(c);
+      for (let row = 0; row < count; row += 1) vector.setItem(row, values[offset + row] ?? null);
+      vector.flush();
+    });
+    appender.appendDataChunk(chunk);
+  }
+  appender.flushSync();
+}
+
+/** Fills the connection's staging tables with the batch; returns the rows staged (the batch minus repeated ids). */
+export async function stageEvents(connection: DuckDBConnection, events: readonly DeliveryEvent[]): Promise<number> {
+  const staged = toColumns(events);
   const appender = await connection.createAppender('events_staging', 'main', 'temp');
   try {
-    for (const event of events) appendEvent(appender, event);
-    appender.flushSync();
+    appendColumns(appender, staged);
   } finally {
     appender.closeSync();
   }
+  const dict = await connection.createAppender('staging_dict', 'main', 'temp');
+  try {
+    staged.dictionary.forEach((value, i) => {
+      dict.appendInteger(i + 1);
+      dict.appendVarchar(value);
+      dict.endRow();
+    });
+    dict.flushSync();
+  } finally {
+    dict.closeSync();
+  }
+  return staged.rows;
+}
+
+export async function clearStaging(connection: DuckDBConnection): Promise<void> {
+  await connection.run('DELETE FROM events_staging');
+  await connection.run('DELETE FROM staging_dict');
+}
+
+const DECODED_EVENT = EVENT_COLUMNS.map(([column]) =>
+  (CODED_COLUMNS as readonly string[]).includes(column) ? `dict[${column}_c]` : column,
+).join(', ');
+
+/**
+ * Stores the staged rows whose id is not stored yet, and their rollups, in one
+ * transaction; returns how many were new, and the rows appended to each rollup. Dedupe against stored events is an
+ * anti-join on id restricted to the batch's time span: an event's time is part
+ * of its immutable content, so a stored copy lies in that span, and DuckDB's
+ * min/max zone maps skip the row groups outside it. The staged ids must be
+ * unique (stageEvents keeps the first of a repeated id).
+ */
+export async function commitStaged(connection: DuckDBConnection): Promise<{ inserted: number; appended: Map<string, number> }> {
+  const appended = new Map<string, number>();
+  const span = (await connection.runAndReadAll('SELECT min(at_ms), max(at_ms), count(*) FROM events_staging')).getRows()[0];
+  const [minAtMs, maxAtMs, staged] = [span?.[0], span?.[1], Number(span?.[2] ?? 0)];
+  if (staged === 0 || typeof minAtMs !== 'bigint' || typeof maxAtMs !== 'bigint') return { inserted: 0, appended };
   await connection.run('BEGIN TRANSACTION');
   try {
-    // The bounds are integers checked above, not user text; literals let the planner prune by zone map.
-    await connection.run(`CREATE OR REPLACE TEMP TABLE fresh AS
-      SELECT * FROM events_staging s
-      WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.at_ms BETWEEN ${minAtMs} AND ${maxAtMs} AND e.id = s.id)
-      QUALIFY row_number() OVER (PARTITION BY s.id) = 1`);
-    await connection.run('INSERT INTO events SELECT * FROM fresh');
-    await connection.run(ROLLUP_FRESH_SQL);
-    const reader = await connection.runAndReadAll('SELECT count(*) FROM fresh');
-    const inserted = Number(reader.getRows()[0]?.[0] ?? 0);
-    await connection.run('DROP TABLE fresh');
+    // The bounds are integers read back from DuckDB, not user text; literals let the planner prune by zone map.
+    const removed = await connection.run(`DELETE FROM events_staging WHERE id IN
+      (SELECT e.id FROM events e SEMI JOIN events_staging s ON e.id = s.id WHERE e.at_ms BETWEEN ${minAtMs} AND ${maxAtMs})`);
+    const inserted = staged - removed.rowsChanged;
+    if (inserted > 0) {
+      await connection.run(`INSERT INTO events SELECT ${DECODED_EVENT} FROM events_staging, ${DICT_SQL} AS d`);
+      for (const def of ROLLUPS) appended.set(def.table, (await connection.run(rollupFromStagedSql(def))).rowsChanged);
+    }
     await connection.run('COMMIT');
-    return { inserted, duplicates: events.length - inserted };
+    return { inserted, appended };
   } catch (error) {
     await connection.run('ROLLBACK');
     throw error;

@@ -1,13 +1,15 @@
 import type { ReportDimension, ReportFilterField, ReportMetric, ReportQuery } from '@adplatform/ports';
 import { MAX_REPORT_LIMIT } from '@adplatform/ports';
 import type { DuckDBValue } from '@duckdb/node-api';
+import type { RollupDef } from './duckdb-rollups.js';
+import { ROLLUP_SUM_COLUMNS } from './duckdb-rollups.js';
 import { COUNTED_EVENTS } from './duckdb-schema.js';
 
 /**
  * Report SQL from whitelisted names only: every identifier below comes from a
  * fixed table, every value from the query is a bound parameter.
  */
-const DIMENSION_COLUMNS: Record<Exclude<ReportDimension, 'day' | 'hour'>, string> = {
+export const DIMENSION_COLUMNS: Record<Exclude<ReportDimension, 'day' | 'hour'>, string> = {
   advertiser: 'advertiser_id',
   campaign: 'campaign_id',
   lineItem: 'line_item_id',
@@ -21,7 +23,7 @@ const DIMENSION_COLUMNS: Record<Exclude<ReportDimension, 'day' | 'hour'>, string
   browser: 'browser',
 };
 
-const FILTER_COLUMNS: Record<ReportFilterField, string> = {
+export const FILTER_COLUMNS: Record<ReportFilterField, string> = {
   advertiserId: 'advertiser_id',
   campaignId: 'campaign_id',
   lineItemId: 'line_item_id',
@@ -35,7 +37,7 @@ const FILTER_COLUMNS: Record<ReportFilterField, string> = {
 
 const SUM_NAMES = ['s_req', 's_imp', 's_view', 's_clk', 's_conv', 's_cost', 's_rev'] as const;
 
-/** Where a report reads from: the hourly rollup, or raw events in 15-minute buckets for zones with offsets in part-hours. */
+/** Where a report reads from: a rollup, or raw events in 15-minute buckets (for what no rollup answers). */
 export interface ReportSource {
   table: string;
   timeColumn: string;
@@ -46,13 +48,21 @@ export interface ReportSource {
 
 const typeCount = (type: string) => `count(*) FILTER (WHERE type = '${type}')`;
 
-export const ROLLUP_SOURCE: ReportSource = {
-  table: 'rollup_hourly',
-  timeColumn: 'hour_ms',
-  bucket: 'hour_ms',
-  sums: ['requests', 'impressions', 'viewables', 'clicks', 'conversions', 'cost_micros', 'revenue_micros'].map((c) => `sum(${c})`),
+export const rollupSource = (def: RollupDef): ReportSource => ({
+  table: def.table,
+  timeColumn: 'bucket_ms',
+  bucket: 'bucket_ms',
+  sums: ROLLUP_SUM_COLUMNS.map((c) => `sum(${c})`),
   where: '',
-};
+});
+
+/** The rollup and event columns a query groups or filters by (besides time). */
+export function columnsOf(query: ReportQuery): Set<string> {
+  const columns = new Set<string>();
+  for (const dim of query.dimensions) if (dim !== 'day' && dim !== 'hour') columns.add(DIMENSION_COLUMNS[dim]);
+  for (const field of Object.keys(query.filters ?? {})) columns.add(FILTER_COLUMNS[field as ReportFilterField]);
+  return columns;
+}
 
 export const EVENTS_SOURCE: ReportSource = {
   table: 'events',
@@ -125,8 +135,12 @@ function baseParams(query: ReportQuery, range: { startMs: number; endMs: number 
   return { org: query.organizationId, start: BigInt(range.startMs), end: BigInt(range.endMs) };
 }
 
-/** The page of grouped rows, with `total_rows` the number of groups before the page. */
-export function reportRowsSql(query: ReportQuery, source: ReportSource, range: { startMs: number; endMs: number }): BuiltSql {
+/**
+ * The grouped rows. Paged (the API's JSON answer): `limit` defaults to
+ * MAX_REPORT_LIMIT and each row carries `total_rows`, the group count before
+ * the page. Not paged (an export): every row, unless the query sets a limit.
+ */
+export function reportRowsSql(query: ReportQuery, source: ReportSource, range: { startMs: number; endMs: number }, paged = true): BuiltSql {
   const params = baseParams(query, range);
   const dims = query.dimensions;
   if (dims.includes('day') || dims.includes('hour')) params.tz = query.timeZone;
@@ -140,14 +154,51 @@ export function reportRowsSql(query: ReportQuery, source: ReportSource, range: {
     }),
     ...dims.map((dim) => `"${dim}" ASC NULLS LAST`),
   ];
-  params.limit = BigInt(query.limit ?? MAX_REPORT_LIMIT);
-  params.offset = BigInt(query.offset ?? 0);
+  let page = '';
+  if (paged || query.limit !== undefined) {
+    params.limit = BigInt(query.limit ?? MAX_REPORT_LIMIT);
+    page += ' LIMIT $limit';
+  }
+  if (paged || query.offset !== undefined) {
+    params.offset = BigInt(query.offset ?? 0);
+    page += ' OFFSET $offset';
+  }
   const local = params.tz !== undefined;
+  const columns = [...select, outerSums, ...(paged ? ['count(*) OVER () AS total_rows'] : [])];
   const sql = `WITH grouped AS (${inner})${local ? `, buckets AS (${LOCAL_BUCKETS})` : ''}
-    SELECT ${[...select, outerSums, 'count(*) OVER () AS total_rows'].join(', ')}
+    SELECT ${columns.join(', ')}
     FROM grouped${local ? ' JOIN buckets USING (bucket_ms)' : ''}${groupBy} HAVING count(*) > 0
-    ${order.length > 0 ? `ORDER BY ${order.join(', ')}` : ''} LIMIT $limit OFFSET $offset`;
+    ${order.length > 0 ? `ORDER BY ${order.join(', ')}` : ''}${page}`;
   return { sql, params };
+}
+
+/**
+ * Each metric from a row's sums in SQL, equal to the port's `metricValue`:
+ * rates as DOUBLE quotients of the integer sums, money as DECIMAL(38,0) (exact
+ * in Parquet, where HUGEINT would become a DOUBLE), money ratios truncated.
+ */
+export const METRIC_FROM_SUMS: Record<ReportMetric, string> = {
+  requests: 's_req::BIGINT',
+  impressions: 's_imp::BIGINT',
+  fillRate: 's_imp::DOUBLE / nullif(s_req, 0)',
+  viewableImpressions: 's_view::BIGINT',
+  viewableRate: 's_view::DOUBLE / nullif(s_imp, 0)',
+  clicks: 's_clk::BIGINT',
+  ctr: 's_clk::DOUBLE / nullif(s_imp, 0)',
+  conversions: 's_conv::BIGINT',
+  conversionRate: 's_conv::DOUBLE / nullif(s_clk, 0)',
+  spend: 's_cost::DECIMAL(38,0)',
+  revenue: 's_rev::DECIMAL(38,0)',
+  ecpm: '(s_cost * 1000 // nullif(s_imp, 0))::DECIMAL(38,0)',
+  ecpc: '(s_cost // nullif(s_clk, 0))::DECIMAL(38,0)',
+  cpa: '(s_cost // nullif(s_conv, 0))::DECIMAL(38,0)',
+};
+
+/** Every row of the report as its dimensions and metrics (an export's columns), in the report's order. */
+export function reportExportSql(query: ReportQuery, source: ReportSource, range: { startMs: number; endMs: number }): BuiltSql {
+  const rows = reportRowsSql(query, source, range, false);
+  const columns = [...query.dimensions.map((dim) => `"${dim}"`), ...query.metrics.map((m) => `${METRIC_FROM_SUMS[m]} AS "${m}"`)];
+  return { sql: `SELECT ${columns.join(', ')} FROM (${rows.sql})`, params: rows.params };
 }
 
 /** The sums over the whole query. */

@@ -1,9 +1,9 @@
 /**
  * Tables of the DuckDB analytics store. `events` holds every ingested event
- * once; `rollup_hourly` holds partial sums per (organization, UTC hour, report
- * dimensions), appended once per ingested batch and re-summed by reports.
- * `events_staging` (temporary, per connection) is the appender's target for
- * the batch being ingested.
+ * once; the rollups (duckdb-rollups.ts) hold partial sums per organization,
+ * time bucket and a few report dimensions. `events_staging` and
+ * `staging_dict` (temporary, per connection) hold the batch being ingested,
+ * its strings dictionary-coded (see duckdb-ingest.ts).
  */
 export const EVENT_COLUMNS = [
   ['id', 'VARCHAR NOT NULL'],
@@ -28,9 +28,12 @@ export const EVENT_COLUMNS = [
   ['value_micros', 'BIGINT'],
   ['invalid_reason', 'VARCHAR'],
 ] as const;
+export type EventColumn = (typeof EVENT_COLUMNS)[number][0];
 
-/** The dimension columns the rollup keeps (and reports may group or filter by). */
-export const ROLLUP_DIMENSION_COLUMNS = [
+/** The event columns staged as a code into the batch's dictionary (few distinct values per batch). */
+export const CODED_COLUMNS = [
+  'type',
+  'organization_id',
   'advertiser_id',
   'campaign_id',
   'line_item_id',
@@ -39,38 +42,53 @@ export const ROLLUP_DIMENSION_COLUMNS = [
   'site_id',
   'placement_id',
   'country',
+  'region',
   'device_type',
   'os',
   'browser',
+  'invalid_reason',
+] as const satisfies readonly EventColumn[];
+export type CodedColumn = (typeof CODED_COLUMNS)[number];
+
+/** The staged columns kept as they are: unique per event (ids) or numbers. */
+export const PLAIN_STAGED_COLUMNS = [
+  ['id', 'VARCHAR'],
+  ['decision_id', 'VARCHAR'],
+  ['at_ms', 'BIGINT'],
+  ['cost_micros', 'BIGINT'],
+  ['revenue_micros', 'BIGINT'],
+  ['value_micros', 'BIGINT'],
 ] as const;
 
-const eventTable = (name: string, kind = 'TABLE') =>
-  `CREATE ${kind} IF NOT EXISTS ${name} (${EVENT_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`;
-
-export const SCHEMA_SQL = [
-  eventTable('events'),
-  // Temporary: the batch being ingested is never written to the WAL.
-  eventTable('events_staging', 'TEMP TABLE'),
-  `CREATE TABLE IF NOT EXISTS rollup_hourly (
-    organization_id VARCHAR NOT NULL, hour_ms BIGINT NOT NULL,
-    ${ROLLUP_DIMENSION_COLUMNS.map((c) => `${c} VARCHAR`).join(', ')},
-    requests BIGINT NOT NULL, impressions BIGINT NOT NULL, viewables BIGINT NOT NULL, clicks BIGINT NOT NULL,
-    conversions BIGINT NOT NULL, cost_micros HUGEINT NOT NULL, revenue_micros HUGEINT NOT NULL)`,
+/**
+ * The staging layout, in order: the plain columns, then one INTEGER per coded
+ * column named `<column>_c`, a 1-based code into `staging_dict` (NULL: none).
+ */
+export const STAGING_COLUMNS: readonly (readonly [string, string])[] = [
+  ...PLAIN_STAGED_COLUMNS,
+  ...CODED_COLUMNS.map((c) => [`${c}_c`, 'INTEGER'] as const),
 ];
 
-const HOUR_MS = 3_600_000;
+export const SCHEMA_SQL = [
+  `CREATE TABLE IF NOT EXISTS events (${EVENT_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`,
+  // Temporary: the batch being ingested is never written to the WAL.
+  `CREATE TEMP TABLE IF NOT EXISTS events_staging (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`,
+  'CREATE TEMP TABLE IF NOT EXISTS staging_dict (code INTEGER NOT NULL, value VARCHAR NOT NULL)',
+  // The first slice's rollup (all 11 dimensions, hourly) is replaced by the narrower ones; it is derived data.
+  'DROP TABLE IF EXISTS rollup_hourly',
+];
 
-/** The events reports count: valid ones of a measured type or with money; both report sources use it, so they agree. */
+/** The event types a metric counts; other types count only through their money. */
+export const MEASURED_TYPES = ['request', 'impression', 'viewable', 'click', 'conversion'] as const;
+const measuredList = MEASURED_TYPES.map((t) => `'${t}'`).join(', ');
+
+/** The events reports count, over `events`: valid ones of a measured type or with money. Rollups hold exactly these. */
 export const COUNTED_EVENTS = `invalid_reason IS NULL
-    AND (type IN ('request', 'impression', 'viewable', 'click', 'conversion') OR cost_micros IS NOT NULL OR revenue_micros IS NOT NULL)`;
-const dims = ROLLUP_DIMENSION_COLUMNS.join(', ');
+    AND (type IN (${measuredList}) OR cost_micros IS NOT NULL OR revenue_micros IS NOT NULL)`;
 
-/** Sums of the batch's new valid events per hour and dimensions, appended to the rollup. */
-export const ROLLUP_FRESH_SQL = `INSERT INTO rollup_hourly
-  SELECT organization_id, at_ms - ((at_ms % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS}, ${dims},
-    count(*) FILTER (WHERE type = 'request'), count(*) FILTER (WHERE type = 'impression'),
-    count(*) FILTER (WHERE type = 'viewable'), count(*) FILTER (WHERE type = 'click'),
-    count(*) FILTER (WHERE type = 'conversion'), coalesce(sum(cost_micros), 0), coalesce(sum(revenue_micros), 0)
-  FROM fresh
-  WHERE ${COUNTED_EVENTS}
-  GROUP BY ALL`;
+/** The same predicate over `events_staging`, with the batch's dictionary as `dict`. */
+export const COUNTED_STAGED = `invalid_reason_c IS NULL
+    AND (dict[type_c] IN (${measuredList}) OR cost_micros IS NOT NULL OR revenue_micros IS NOT NULL)`;
+
+/** The batch's dictionary as one list, `dict[code]` decoding a code (NULL stays NULL). */
+export const DICT_SQL = '(SELECT coalesce(list(value ORDER BY code), []) AS dict FROM staging_dict)';

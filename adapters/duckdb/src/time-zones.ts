@@ -29,10 +29,15 @@ export function zonedDayStartMs(date: string, timeZone: string): number {
   return asUtc - second;
 }
 
-/** Whether the zone's offset is a whole number of hours throughout [startMs, endMs) (then UTC hours are local hours). */
-export function hasWholeHourOffsets(timeZone: string, startMs: number, endMs: number): boolean {
+/**
+ * Whether the zone's offset is a multiple of `unitMs` throughout [startMs,
+ * endMs): an hour (then UTC hours are local hours) or a day (only offset 0:
+ * then UTC days are local days). Sampled every 6 hours and at the end: no zone
+ * changes its offset twice within 6 hours.
+ */
+export function hasOffsetsMultipleOf(timeZone: string, startMs: number, endMs: number, unitMs: number): boolean {
   for (let atMs = startMs; atMs < endMs + 86_400_000; atMs += 6 * 3_600_000) {
-    if (offsetMsAt(timeZone, Math.min(atMs, endMs - 1)) % 3_600_000 !== 0) return false;
+    if (offsetMsAt(timeZone, Math.min(atMs, endMs - 1)) % unitMs !== 0) return false;
   }
   return true;
 }

@@ -20,6 +20,16 @@ export interface AnalyticsStore {
   ingest(events: readonly DeliveryEvent[]): Promise<{ inserted: number; duplicates: number }>;
   /** Throws `VALIDATION_FAILED` (naming the field) for a query `checkReportQuery` refuses. */
   report(query: ReportQuery): Promise<ReportResult>;
+  /**
+   * Every row of the report as a file in `format`, streamed: the rows in the
+   * report's order (`sort` honoured; `limit`/`offset` only when set, else all
+   * rows), no totals. Validates like `report` and starts the query before it
+   * resolves, so a refused query throws here, not mid-stream. The store holds
+   * a bounded part of the file in memory at a time, whatever its row count;
+   * the consumer must read the iterable to its end or call its `return` (a
+   * `for await` that breaks does) to free what it holds.
+   */
+  exportReport(query: ReportQuery, format: ReportExportFormat): Promise<AsyncIterable<Uint8Array>>;
   /** Resolves when the store answers a trivial query; for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -120,6 +130,19 @@ export interface ReportResult {
   /** Rows the query has before `limit`/`offset`. */
   totalRows: number;
 }
+
+/**
+ * Export formats. CSV (RFC 4180, CRLF): a header of the dimensions then the
+ * metrics, values as in the JSON answer (null is an empty field). Parquet:
+ * the same columns typed: dimensions VARCHAR, counts BIGINT, rates DOUBLE,
+ * money DECIMAL(38,0) micros.
+ */
+export const REPORT_EXPORT_FORMATS = ['csv', 'parquet'] as const;
+export type ReportExportFormat = (typeof REPORT_EXPORT_FORMATS)[number];
+export const REPORT_EXPORT_MEDIA_TYPES: Record<ReportExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  parquet: 'application/vnd.apache.parquet',
+};
 
 export const MAX_REPORT_LIMIT = 10_000;
 /** The longest range one report may span, in days. */

@@ -1,0 +1,59 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ROLLUPS, rollupCompactionSql, rollupFromEventsSql, rollupTableSql } from './duckdb-rollups.js';
+
+/** A rollup is compacted once the rows appended since its last compaction reach this many, or its compacted size if larger. */
+const MIN_APPENDED_BEFORE_COMPACTION = 100_000;
+
+async function count(connection: DuckDBConnection, sql: string): Promise<number> {
+  return Number((await connection.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+}
+
+async function inTransaction(connection: DuckDBConnection, statements: readonly string[]): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    for (const statement of statements) await connection.run(statement);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * Creates the rollup tables, fills any that is empty while events are stored
+ * (a database from before that rollup existed) from the events with the sums
+ * ingest appends, and keeps each rollup compact: ingest appends partial sums
+ * per batch, and once a rollup has had as many rows appended as it held after
+ * its last compaction (at least MIN_APPENDED_BEFORE_COMPACTION), it is
+ * re-summed to one row per key. Doubling keeps the rewrite work linear in the
+ * rows appended; compaction changes no sum, so reports are the same before
+ * and after. Runs on the writer connection, between batches.
+ */
+export async function openRollups(writer: DuckDBConnection) {
+  const sizeAfterCompaction = new Map<string, number>();
+  const appendedSince = new Map<string, number>();
+  const events = await count(writer, 'SELECT count(*) FROM events');
+  for (const def of ROLLUPS) {
+    await writer.run(rollupTableSql(def));
+    let rows = await count(writer, `SELECT count(*) FROM ${def.table}`);
+    if (rows === 0 && events > 0) {
+      await inTransaction(writer, [rollupFromEventsSql(def)]);
+      rows = await count(writer, `SELECT count(*) FROM ${def.table}`);
+    }
+    sizeAfterCompaction.set(def.table, rows);
+    appendedSince.set(def.table, 0);
+  }
+
+  return {
+    async afterCommit(appended: ReadonlyMap<string, number>): Promise<void> {
+      for (const def of ROLLUPS) {
+        const since = (appendedSince.get(def.table) ?? 0) + (appended.get(def.table) ?? 0);
+        appendedSince.set(def.table, since);
+        if (since < Math.max(MIN_APPENDED_BEFORE_COMPACTION, sizeAfterCompaction.get(def.table) ?? 0)) continue;
+        await inTransaction(writer, rollupCompactionSql(def));
+        sizeAfterCompaction.set(def.table, await count(writer, `SELECT count(*) FROM ${def.table}`));
+        appendedSince.set(def.table, 0);
+      }
+    },
+  };
+}
