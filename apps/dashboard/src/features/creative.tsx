@@ -1,0 +1,132 @@
+import { A, useParams } from '@solidjs/router';
+import { createSignal, For, Show } from 'solid-js';
+import { ErrorBox, FormError, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.js';
+import { api } from '../lib/api.js';
+import { createSubmit, fieldError } from '../lib/forms.js';
+import { useResource } from '../lib/resources.js';
+import { can } from '../lib/session.js';
+import type { Creative } from '../lib/types.js';
+
+/** The creative as it will appear: an image at its real pixel size, HTML in a sandbox of its size. */
+function Preview(props: { creative: Creative }) {
+  const c = () => props.creative;
+  return (
+    <div class="preview-frame scroll-x">
+      <Show when={c().assets}>
+        {(assets) => (
+          <img
+            src={assets().original.url}
+            width={assets().original.width}
+            height={assets().original.height}
+            alt={`Creative ${c().name}`}
+            class="real-size"
+          />
+        )}
+      </Show>
+      <Show when={c().format === 'html' && c().html}>
+        <iframe
+          title={`Creative ${c().name}`}
+          sandbox=""
+          srcdoc={c().html}
+          width={c().width ?? 300}
+          height={c().height ?? 250}
+          class="real-size"
+        />
+      </Show>
+      <Show when={c().native}>
+        {(n) => (
+          <div class="native">
+            <img src={n().imageUrl} alt="" width="300" />
+            <strong>{n().title}</strong>
+            <span class="muted">Sponsored by {n().sponsor}</span>
+          </div>
+        )}
+      </Show>
+      <Show when={c().video}>{(v) => <p>Video, {v().durationSeconds} s</p>}</Show>
+    </div>
+  );
+}
+
+function Review(props: { creative: Creative }) {
+  const [reason, setReason] = createSignal('');
+  const path = () => `/api/v1/creatives/${props.creative.id}`;
+  const approve = createSubmit(() => api.post(`${path()}/approve`), { invalidate: ['/api/v1/creatives'] });
+  const reject = createSubmit(
+    async () => {
+      if (!reason().trim()) throw fieldError({ reason: 'Say why, so the advertiser can fix it' });
+      return api.post(`${path()}/reject`, { reason: reason().trim() });
+    },
+    { invalidate: ['/api/v1/creatives'] },
+  );
+  return (
+    <section class="card stack" aria-label="Review">
+      <h2>Review</h2>
+      <FormError error={approve.error()} />
+      <div class="inline">
+        <button type="button" disabled={approve.busy() || props.creative.status === 'approved'} onClick={() => void approve.submit()}>
+          Approve
+        </button>
+      </div>
+      <form class="stack" onSubmit={reject.submit} novalidate aria-label="Reject">
+        <TextField label="Reason for rejecting" value={reason()} onValue={setReason} error={reject.errors()['reason']} />
+        <div>
+          <button type="submit" class="danger" disabled={reject.busy() || props.creative.status === 'rejected'}>
+            Reject
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export default function CreativePage() {
+  const params = useParams();
+  const creative = useResource<Creative>(
+    () => '/api/v1/creatives',
+    () => params.id ?? '',
+  );
+  return (
+    <Show when={!creative.isError} fallback={<ErrorBox error={creative.error} />}>
+      <Show when={creative.data} fallback={<Loading />}>
+        {(c) => (
+          <>
+            <PageHeader title={c().name} crumbs={[{ href: '/creatives', label: 'Creatives' }]}>
+              <StatusBadge status={c().status} />
+            </PageHeader>
+            <Show when={c().status === 'rejected' && c().rejectionReason}>
+              <p class="banner danger">Rejected: {c().rejectionReason}</p>
+            </Show>
+            <section class="card stack" aria-label="Preview">
+              <h2>Preview at real size</h2>
+              <p class="muted">
+                {c().format}
+                {c().width ? ` · ${c().width} × ${c().height} px` : ''} · clicks go to <a href={c().clickUrl}>{c().clickUrl}</a>
+              </p>
+              <Preview creative={c()} />
+            </section>
+            <Show when={can('operationsWrite')}>
+              <Review creative={c()} />
+            </Show>
+            <section class="card" aria-label="Used by">
+              <h2>Line items using it</h2>
+              <Show
+                when={(c().lineItemIds ?? []).length > 0}
+                fallback={<p class="muted">Not attached to any line item yet — attach it from a line item's page.</p>}
+              >
+                <ul class="plain">
+                  <For each={c().lineItemIds}>
+                    {(id) => (
+                      <li>
+                        <A href={`/line-items/${id}`}>Line item {id.slice(0, 8)}…</A>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </section>
+          </>
+        )}
+      </Show>
+    </Show>
+  );
+}

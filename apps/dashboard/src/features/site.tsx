@@ -1,0 +1,145 @@
+import { useNavigate, useParams } from '@solidjs/router';
+import { createSignal, Show } from 'solid-js';
+import { MoneyInput, type MoneyValue, moneyValue } from '../components/money-input.js';
+import { ResourceList } from '../components/resource-list.js';
+import { CheckGroup, TagInput } from '../components/tag-input.js';
+import { ErrorBox, FormError, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.js';
+import { api } from '../lib/api.js';
+import { createSubmit, errorUnder, fieldError } from '../lib/forms.js';
+import { formatMoney, microsToJson } from '../lib/money.js';
+import { useResource } from '../lib/resources.js';
+import { can } from '../lib/session.js';
+import { ACCOUNT_STATUSES, type Placement, type Site } from '../lib/types.js';
+
+const acceptSize = (text: string) => {
+  const m = /^(\d{1,5})\s*[x×]\s*(\d{1,5})$/i.exec(text);
+  return m ? { value: `${Number(m[1])}x${Number(m[2])}` } : { error: 'Write a size as width x height, e.g. 300x250' };
+};
+
+function NewPlacementForm(props: { siteId: string; onCreated: (p: Placement) => void }) {
+  const [name, setName] = createSignal('');
+  const [formats, setFormats] = createSignal<string[]>(['image', 'html']);
+  const [sizes, setSizes] = createSignal<string[]>(['300x250']);
+  const [floor, setFloor] = createSignal<MoneyValue>(moneyValue(null));
+  const form = createSubmit(
+    async () => {
+      if (floor().error) throw fieldError({ floorMicros: floor().error ?? '' });
+      const f = floor().micros;
+      return api.post<Placement>('/api/v1/placements', {
+        siteId: props.siteId,
+        name: name().trim(),
+        formats: formats(),
+        sizes: sizes().map((s) => {
+          const [width, height] = s.split('x').map(Number);
+          return { width, height };
+        }),
+        ...(f !== null ? { floorMicros: microsToJson(f) } : {}),
+      });
+    },
+    { invalidate: ['/api/v1/placements'], onDone: props.onCreated },
+  );
+  return (
+    <form class="card stack" onSubmit={form.submit} novalidate aria-label="New placement">
+      <h2>New placement</h2>
+      <FormError error={form.error()} />
+      <div class="grid2">
+        <TextField label="Name" value={name()} onValue={setName} error={form.errors()['name']} />
+        <MoneyInput
+          label="Floor price per 1,000 impressions"
+          currency="CPM"
+          optional
+          value={floor()}
+          onChange={setFloor}
+          error={form.errors()['floorMicros']}
+        />
+      </div>
+      <CheckGroup
+        legend="Formats it accepts"
+        options={['image', 'html', 'native', 'video'].map((v) => ({ value: v, label: v }))}
+        values={formats()}
+        onChange={setFormats}
+        error={errorUnder(form.errors(), 'formats')}
+      />
+      <TagInput
+        label="Sizes (width x height)"
+        values={sizes()}
+        onChange={setSizes}
+        accept={acceptSize}
+        placeholder="728x90"
+        error={errorUnder(form.errors(), 'sizes')}
+      />
+      <div>
+        <button type="submit" disabled={form.busy()}>
+          Create placement
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export default function SitePage() {
+  const params = useParams();
+  const navigate = useNavigate();
+  const site = useResource<Site>(
+    () => '/api/v1/sites',
+    () => params.id ?? '',
+  );
+  const [creating, setCreating] = createSignal(false);
+  return (
+    <Show when={!site.isError} fallback={<ErrorBox error={site.error} />}>
+      <Show when={site.data} fallback={<Loading />}>
+        {(s) => (
+          <>
+            <PageHeader
+              title={s().name}
+              crumbs={[
+                { href: '/publishers', label: 'Publishers' },
+                { href: `/publishers/${s().publisherId}`, label: 'Publisher' },
+              ]}
+            >
+              <StatusBadge status={s().status} />
+            </PageHeader>
+            <p class="muted">
+              {s().type} · {s().domain ?? s().bundleId ?? 'no domain'}
+            </p>
+            <div class="row">
+              <h2>Placements</h2>
+              <Show when={can('publisherWrite')}>
+                <button type="button" onClick={() => setCreating(!creating())} aria-expanded={creating()}>
+                  New placement
+                </button>
+              </Show>
+            </div>
+            <Show when={creating()}>
+              <NewPlacementForm siteId={s().id} onCreated={(p) => navigate(`/placements/${p.id}`)} />
+            </Show>
+            <ResourceList<Placement>
+              path="/api/v1/placements"
+              label="Placements"
+              statuses={ACCOUNT_STATUSES}
+              filters={() => ({ siteId: s().id })}
+              href={(p) => `/placements/${p.id}`}
+              columns={[
+                { label: 'Name', render: (p) => p.name },
+                { label: 'Status', render: (p) => <StatusBadge status={p.status} /> },
+                { label: 'Formats', render: (p) => p.formats.join(', ') },
+                { label: 'Sizes', render: (p) => p.sizes.map((z) => `${z.width}×${z.height}`).join(', ') || 'any' },
+                { label: 'Floor', class: 'num', render: (p) => formatMoney(p.floorMicros) },
+              ]}
+              empty={
+                <p>
+                  <strong>No placements yet</strong> — a placement is one ad slot on a page; create one to get its ad tag.{' '}
+                  <Show when={can('publisherWrite')}>
+                    <button type="button" class="link" onClick={() => setCreating(true)}>
+                      Create a placement
+                    </button>
+                  </Show>
+                </p>
+              }
+            />
+          </>
+        )}
+      </Show>
+    </Show>
+  );
+}

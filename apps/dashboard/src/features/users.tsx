@@ -1,0 +1,185 @@
+import { createSignal, For, Show } from 'solid-js';
+import { ResourceList } from '../components/resource-list.js';
+import { CopyButton, FormError, PageHeader, SelectField, StatusBadge, shortDate, TextField } from '../components/ui.js';
+import { api } from '../lib/api.js';
+import { createSubmit } from '../lib/forms.js';
+import { queryClient } from '../lib/query.js';
+import { usePage } from '../lib/resources.js';
+import { me, type Role } from '../lib/session.js';
+
+const ROLES: Role[] = ['owner', 'admin', 'advertiser', 'publisher', 'analyst'];
+const grantable = () => ROLES.filter((r) => me()?.role === 'owner' || r !== 'owner');
+
+interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  status: string;
+  lastLoginAt: string | null;
+}
+interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+function Users() {
+  const [email, setEmail] = createSignal('');
+  const [role, setRole] = createSignal<Role>('analyst');
+  const [invite, setInvite] = createSignal<string | null>(null);
+  const form = createSubmit(() => api.post<{ invitation?: { token: string } }>('/api/v1/users', { email: email().trim(), role: role() }), {
+    invalidate: ['/api/v1/users'],
+    onDone: (r) => {
+      setEmail('');
+      setInvite(r.invitation?.token ?? null);
+    },
+  });
+  return (
+    <section class="stack" aria-label="Users">
+      <h2>Users</h2>
+      <form class="card stack" onSubmit={form.submit} novalidate aria-label="Invite a user">
+        <FormError error={form.error()} />
+        <div class="grid2">
+          <TextField label="E-mail" type="email" value={email()} onValue={setEmail} error={form.errors()['email']} />
+          <SelectField label="Role" value={role()} onValue={setRole} options={grantable()} error={form.errors()['role']} />
+        </div>
+        <div>
+          <button type="submit" disabled={form.busy()}>
+            Invite user
+          </button>
+        </div>
+        <Show when={invite()}>
+          {(token) => (
+            <p class="banner ok">
+              Invitation token (send it to them; they set a password with it): <code>{token()}</code> <CopyButton text={token()} />
+            </p>
+          )}
+        </Show>
+      </form>
+      <ResourceList<User & { name: string }>
+        path="/api/v1/users"
+        label="Users"
+        searchable={false}
+        columns={[
+          { label: 'E-mail', render: (u) => u.email },
+          { label: 'Role', render: (u) => u.role },
+          { label: 'Status', render: (u) => <StatusBadge status={u.status} /> },
+          { label: 'Last sign-in', render: (u) => shortDate(u.lastLoginAt) },
+        ]}
+        empty={<p>Only you so far — invite the people who work with you.</p>}
+      />
+    </section>
+  );
+}
+
+function ApiKeys() {
+  const [name, setName] = createSignal('');
+  const [role, setRole] = createSignal<Role>('analyst');
+  const [created, setCreated] = createSignal<string | null>(null);
+  const keys = usePage<ApiKey>(
+    () => '/api/v1/api-keys',
+    () => ({ limit: 100 }),
+  );
+  const form = createSubmit(() => api.post<{ key: string }>('/api/v1/api-keys', { name: name().trim(), role: role() }), {
+    invalidate: ['/api/v1/api-keys'],
+    onDone: (r) => {
+      setName('');
+      setCreated(r.key);
+    },
+  });
+  const [revokeError, setRevokeError] = createSignal<unknown>(null);
+  const revoke = async (key: ApiKey) => {
+    if (!confirm(`Revoke “${key.name}”? Programs using it stop working.`)) return;
+    try {
+      await api.del(`/api/v1/api-keys/${key.id}`);
+      await queryClient.invalidateQueries({ queryKey: ['/api/v1/api-keys'] });
+    } catch (error) {
+      setRevokeError(error);
+    }
+  };
+  return (
+    <section class="stack" aria-label="API keys">
+      <h2>API keys</h2>
+      <form class="card stack" onSubmit={form.submit} novalidate aria-label="New API key">
+        <FormError error={form.error()} />
+        <div class="grid2">
+          <TextField label="Key name" placeholder="reporting script" value={name()} onValue={setName} error={form.errors()['name']} />
+          <SelectField label="Role" value={role()} onValue={setRole} options={grantable()} error={form.errors()['role']} />
+        </div>
+        <div>
+          <button type="submit" disabled={form.busy()}>
+            Create API key
+          </button>
+        </div>
+        <Show when={created()}>
+          {(key) => (
+            <div class="banner ok" role="status">
+              <p>
+                <strong>Copy this key now: it is shown only once.</strong>
+              </p>
+              <code class="secret">{key()}</code> <CopyButton text={key()} label="Copy key" />
+              <button type="button" class="link" onClick={() => setCreated(null)}>
+                I have copied it
+              </button>
+            </div>
+          )}
+        </Show>
+      </form>
+      <FormError error={revokeError()} />
+      <Show
+        when={(keys.data?.items.length ?? 0) > 0}
+        fallback={<p class="muted">No API keys yet — create one for a script or another system.</p>}
+      >
+        <div class="scroll-x">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Prefix</th>
+                <th scope="col">Last used</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={keys.data?.items}>
+                {(k) => (
+                  <tr>
+                    <td>{k.name}</td>
+                    <td>{k.role}</td>
+                    <td>
+                      <code>{k.prefix}</code>
+                    </td>
+                    <td>{shortDate(k.lastUsedAt)}</td>
+                    <td>
+                      <Show when={!k.revokedAt} fallback={<StatusBadge status="revoked" />}>
+                        <button type="button" class="link danger" onClick={() => void revoke(k)}>
+                          Revoke
+                        </button>
+                      </Show>
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+    </section>
+  );
+}
+
+export default function UsersPage() {
+  return (
+    <>
+      <PageHeader title="Users & API keys" />
+      <Users />
+      <ApiKeys />
+    </>
+  );
+}
