@@ -21,6 +21,7 @@ import { servingRoutes } from './delivery/serving/serving.routes.js';
 import { type LandingUrlLookup, trackingRoutes } from './delivery/tracking/tracking.routes.js';
 import { createTrackingSigner } from './delivery/tracking/tracking-signer.js';
 import { access } from './http/access.js';
+import { type DashboardOptions, dashboardRoutes } from './http/dashboard.js';
 import { metrics } from './http/metrics.js';
 import { openapi } from './http/openapi.js';
 import { sendProblem, toAppError } from './http/problem.js';
@@ -104,6 +105,8 @@ export interface AppOptions {
   tracking?: TrackingOptions;
   /** The delivery role: where its secrets live, explain sampling, seeded randomness for tests. */
   delivery?: DeliveryOptions;
+  /** Where the built dashboard is (default apps/dashboard/dist); served at `/`. */
+  dashboard?: DashboardOptions;
 }
 
 declare module 'fastify' {
@@ -223,6 +226,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       await tracking.onTracked?.(event);
     },
   });
+  await app.register(dashboardRoutes, options.dashboard ?? {});
   await app.ready();
   return app;
 }

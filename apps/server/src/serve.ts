@@ -45,6 +45,11 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     },
     delivery: { dataDir: config.dataDir, userKeySalt: config.userKeySalt, explainSampleRate: config.explainSampleRate },
+    supplyChain: {
+      sellerDomain: config.supplyChain.sellerDomain,
+      certificationAuthorityId: config.supplyChain.certificationAuthorityId,
+      operator: { contactEmail: config.supplyChain.contactEmail, contactAddress: config.supplyChain.contactAddress },
+    },
   });
   await ensureOperator({ store: deps.store, clock: deps.clock, dataDir: config.dataDir, admin: config.admin, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });

@@ -40,6 +40,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADPLATFORM_ADMIN_PASSWORD: 'a-long-enough-password' })).toThrow(/ADPLATFORM_ADMIN_EMAIL/);
   });
 
+  it('reads the supply-chain and demand settings, refusing a seller domain with a scheme', () => {
+    const config = loadConfig({
+      ADPLATFORM_SELLER_DOMAIN: 'ads.example.com',
+      ADPLATFORM_SELLERS_CONTACT_EMAIL: 'ops@example.com',
+      ADPLATFORM_CURRENCY_RATES_URL: 'https://rates.example.com/latest.json',
+      ADPLATFORM_DEMAND_REQUEST_GZIP: 'false',
+    });
+    expect(config.supplyChain).toMatchObject({ sellerDomain: 'ads.example.com', contactEmail: 'ops@example.com' });
+    expect(config.demand).toEqual({
+      ratesUrl: 'https://rates.example.com/latest.json',
+      ratesRefreshMinutes: 60,
+      networkBufferMs: 15,
+      minResponseMs: 50,
+      maxSocketsPerPartner: 64,
+      requestGzip: false,
+    });
+    expect(() => loadConfig({ ADPLATFORM_SELLER_DOMAIN: 'https://ads.example.com' })).toThrow(/ADPLATFORM_SELLER_DOMAIN/);
+  });
+
   it('keeps docs/config.md in sync with the schema', () => {
     const doc = readFileSync(new URL('../../../docs/config.md', import.meta.url), 'utf8');
     expect(doc).toBe(renderConfigDoc());

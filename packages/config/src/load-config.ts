@@ -31,6 +31,22 @@ export interface Config {
   eventsRetention: { maxAgeHours: number; maxBytes: number | undefined };
   /** Undefined: generated and kept under the data dir. */
   userKeySalt: string | undefined;
+  /** sellers.json, ads.txt and schain (apps/server/src/openrtb/supply-chain). */
+  supplyChain: {
+    sellerDomain: string | undefined;
+    contactEmail: string | undefined;
+    contactAddress: string | undefined;
+    certificationAuthorityId: string | undefined;
+  };
+  /** The exchange's outside demand (apps/server/src/openrtb/demand). */
+  demand: {
+    ratesUrl: string | undefined;
+    ratesRefreshMinutes: number;
+    networkBufferMs: number;
+    minResponseMs: number;
+    maxSocketsPerPartner: number;
+    requestGzip: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -88,6 +104,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     explainSampleRate: c.ADPLATFORM_EXPLAIN_SAMPLE_RATE,
     eventsRetention: { maxAgeHours: c.ADPLATFORM_EVENTS_RETENTION_HOURS, maxBytes: c.ADPLATFORM_EVENTS_RETENTION_BYTES },
     userKeySalt: c.ADPLATFORM_USER_KEY_SALT,
+    supplyChain: {
+      sellerDomain: c.ADPLATFORM_SELLER_DOMAIN,
+      contactEmail: c.ADPLATFORM_SELLERS_CONTACT_EMAIL,
+      contactAddress: c.ADPLATFORM_SELLERS_CONTACT_ADDRESS,
+      certificationAuthorityId: c.ADPLATFORM_ADS_TXT_CERT_AUTHORITY_ID,
+    },
+    demand: {
+      ratesUrl: c.ADPLATFORM_CURRENCY_RATES_URL,
+      ratesRefreshMinutes: c.ADPLATFORM_CURRENCY_REFRESH_MINUTES,
+      networkBufferMs: c.ADPLATFORM_DEMAND_NETWORK_BUFFER_MS,
+      minResponseMs: c.ADPLATFORM_DEMAND_MIN_RESPONSE_MS,
+      maxSocketsPerPartner: c.ADPLATFORM_DEMAND_MAX_SOCKETS_PER_PARTNER,
+      requestGzip: c.ADPLATFORM_DEMAND_REQUEST_GZIP,
+    },
   };
 }
 

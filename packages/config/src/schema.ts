@@ -147,6 +147,60 @@ export const ConfigSchema = Type.Object({
         'Salt for the fallback user key (a hash of IP and user agent, used for caps only where consent allows). Without it, one is generated and kept in `<data dir>/secrets/user-key.salt`.',
     }),
   ),
+  ADPLATFORM_SELLER_DOMAIN: Type.Optional(
+    Type.String({
+      pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$',
+      description:
+        'The platform’s advertising-system domain (`ads.example.com`, lower case, no scheme): the `asi` of the node it appends to `source.schain`, and the first field of the ads.txt lines it suggests to publishers. Without it, the host of each request is used for ads.txt and the exchange has no schain node to add.',
+    }),
+  ),
+  ADPLATFORM_SELLERS_CONTACT_EMAIL: Type.Optional(
+    Type.String({ format: 'email', description: 'The operator’s `contact_email` in `/sellers.json`.' }),
+  ),
+  ADPLATFORM_SELLERS_CONTACT_ADDRESS: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 500, description: 'The operator’s `contact_address` (postal) in `/sellers.json`.' }),
+  ),
+  ADPLATFORM_ADS_TXT_CERT_AUTHORITY_ID: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9]{1,64}$',
+      description: 'The platform’s certification authority id (e.g. its TAG-ID), the optional fourth field of the ads.txt lines.',
+    }),
+  ),
+  ADPLATFORM_CURRENCY_RATES_URL: url(
+    'Where the exchange reads currency rates (JSON `{ "dataAsOf": "…", "conversions": { "USD": { "EUR": 0.96, … } } }`, the shape of Prebid’s currency file). Without it, a static table shipped in the code (indicative rates of early January 2025) converts bids.',
+    ['http', 'https'],
+  ),
+  ADPLATFORM_CURRENCY_REFRESH_MINUTES: Type.Integer({
+    minimum: 1,
+    maximum: 10080,
+    default: 60,
+    description: 'How often the rates at ADPLATFORM_CURRENCY_RATES_URL are read again; a failed read keeps the previous table.',
+  }),
+  ADPLATFORM_DEMAND_NETWORK_BUFFER_MS: Type.Integer({
+    minimum: 0,
+    maximum: 1000,
+    default: 15,
+    description:
+      'Taken off the tmax each demand partner is told, for its answer to travel back (Prebid Server’s `bidder_network_latency_buffer_ms`).',
+  }),
+  ADPLATFORM_DEMAND_MIN_RESPONSE_MS: Type.Integer({
+    minimum: 1,
+    maximum: 5000,
+    default: 50,
+    description:
+      'A demand partner is not called when less tmax than this is left for it (Prebid Server’s `bidder_response_duration_min_ms`); it is recorded as a non-bid.',
+  }),
+  ADPLATFORM_DEMAND_MAX_SOCKETS_PER_PARTNER: Type.Integer({
+    minimum: 1,
+    maximum: 10000,
+    default: 64,
+    description: 'Keep-alive sockets open at once to one demand partner origin; further bid requests wait for one (within their deadline).',
+  }),
+  ADPLATFORM_DEMAND_REQUEST_GZIP: Type.Boolean({
+    default: true,
+    description:
+      'Send bid requests gzip-compressed (`Content-Encoding: gzip`). A partner that answers 415 gets plain JSON for the next hour. Responses are always accepted gzipped.',
+  }),
   ADPLATFORM_SHUTDOWN_TIMEOUT_MS: Type.Integer({
     minimum: 100,
     maximum: 600000,

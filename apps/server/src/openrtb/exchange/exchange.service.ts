@@ -1,0 +1,248 @@
+import { type DecisionResult, type DecisionSlot, decide, type Selection } from '@adplatform/decision-core';
+import type { Clock } from '@adplatform/domain';
+import type { CounterStore, DeliveryEvent, EventLog } from '@adplatform/ports';
+import type { OrganizationSnapshot } from '../../delivery/catalog/load-organization.js';
+import { deliveryStateFor } from '../../delivery/decisions/decision-state.js';
+import type { Delivery } from '../../delivery/delivery.js';
+import type { TrackingSigner } from '../../delivery/tracking/tracking-signer.js';
+import type { CurrencyRates } from '../demand/currency-rates.js';
+import type { DemandFanout, DemandPartnerTarget, FanoutOutcome } from '../demand/demand-types.js';
+import { scaleMicros } from '../demand/rational.js';
+import { isObject, own } from '../model/json-checks.js';
+import { normalizeRequest } from '../model/normalize-request.js';
+import type { BidRequest, BidResponse } from '../model/openrtb-types.js';
+import { type PriceGranularity, parsePriceGranularity } from '../model/price-granularity.js';
+import { auctionEvents } from './auction-events.js';
+import { buildBidResponse, mediaOfImp, type WinningBid } from './auction-response.js';
+import { admOf, commitDirectWin } from './direct-win.js';
+import { contextInputOf, type OpenRtbCaller, statedContext } from './openrtb-context.js';
+import { cpmMicrosIn, dealFloorsOf, screenOutsideBids } from './outside-bids.js';
+import { ADPLATFORM_BIDDER, type MatchedImp, matchPlacements } from './placement-match.js';
+
+export interface ExchangeDeps {
+  delivery: Pick<Delivery, 'catalog' | 'contexts' | 'allowances' | 'spend'>;
+  counters: CounterStore;
+  eventLog: EventLog;
+  signer: TrackingSigner;
+  clock: Clock;
+  fanout: DemandFanout;
+  /** The organization's active demand partners (from memory: no I/O on the auction path). */
+  partnersOf(organizationId: string): readonly DemandPartnerTarget[];
+  rates: CurrencyRates;
+  /** The exchange currency: floors, line items and partner bids are compared in it. Default USD. */
+  currency?: string;
+  /** Our processing and network margin taken off `tmax` before the partners' deadline (Prebid Server's idea). Default 30 ms. */
+  marginMs?: number;
+  /** Used when a request sends no `tmax`. Default 1,000 ms. */
+  defaultTmaxMs?: number;
+  random?: () => number;
+  log?: { error(obj: unknown, msg: string): void } | undefined;
+}
+
+/** 204 when nothing bids (OpenRTB's no-bid answer, which Prebid.js reads as no bids), else the response. */
+export type AuctionAnswer = { status: 204 } | { status: 200; body: BidResponse };
+
+const NO_BID: AuctionAnswer = { status: 204 };
+
+/**
+ * `POST /openrtb2/auction`: one auction per imp in the delivery engine's `decide()` — the publisher's
+ * direct-sold tiers first, then price among price-priority line items and outside bids — with outside
+ * demand collected by the fan-out before the deadline. The request is already validated.
+ */
+export class ExchangeService {
+  private readonly currency: string;
+  private readonly random: () => number;
+
+  constructor(private readonly deps: ExchangeDeps) {
+    this.currency = deps.currency ?? 'USD';
+    this.random = deps.random ?? Math.random;
+  }
+
+  async auction(validated: BidRequest, caller: OpenRtbCaller, receivedAtMs: number): Promise<AuctionAnswer> {
+    const request = normalizeRequest(validated);
+    const match = matchPlacements(this.deps.delivery.catalog, request);
+    if (!match) return NO_BID;
+    const responseCurrency = this.responseCurrency(request);
+    if (!responseCurrency) return NO_BID;
+    const { snapshot } = match;
+    const nowMs = this.deps.clock.now().getTime();
+    const floors = new Map<string, number>();
+    for (const { imp, placement } of match.matched) {
+      const floor = cpmMicrosIn(imp.bidfloor, imp.bidfloorcur, this.currency, this.deps.rates);
+      // A floor in a currency we cannot convert cannot be honoured: the imp gets no bid.
+      if (floor !== undefined) floors.set(imp.id, Math.max(floor, placement.floorMicros));
+    }
+    const sold = match.matched.filter((m) => floors.has(m.imp.id));
+    const extracted = this.deps.delivery.contexts.extract(contextInputOf(request, caller));
+    const { userKey } = extracted;
+    const frequencyPromise = userKey === undefined ? undefined : this.deps.counters.frequencyOf(userKey, nowMs);
+    const outside = await this.collect(request, snapshot.organizationId, sold, receivedAtMs);
+    const frequency = await frequencyPromise;
+    const screened = screenOutsideBids(outside.bids, request, floors, dealFloorsOf(request.imp, this.currency, this.deps.rates));
+    const stated = statedContext(request);
+    const first = sold[0]?.placement;
+    const slots: DecisionSlot[] = sold.map(({ imp, placement }) => ({ slotId: imp.id, placementId: placement.id, count: 1 }));
+    const result = decide(
+      snapshot.index,
+      {
+        nowMs,
+        slots,
+        context: {
+          ...extracted.context,
+          ...stated,
+          domain: stated.domain ?? extracted.context.domain ?? first?.domain,
+          categories: stated.categories ?? first?.categories,
+          segments: this.deps.delivery.contexts.segmentsFor(snapshot.organizationId, userKey),
+        },
+        userKey,
+        externalBids: screened.external,
+      },
+      deliveryStateFor(frequency, this.deps.delivery.spend, this.deps.delivery.allowances),
+      { random: this.random, auction: request.at === 1 ? 'first' : 'second' },
+    );
+    const wins = this.winners(sold, result, { floors, nowMs, userKey, caller, snapshot, test: request.test === 1, screened });
+    this.logAuction(
+      auctionEvents({
+        request,
+        organizationId: snapshot.organizationId,
+        sold,
+        floors,
+        result,
+        wins,
+        nonBids: [...outside.nonBids, ...screened.nonBids],
+        external: screened.external,
+        nowMs,
+        currency: this.currency,
+        country: extracted.context.country,
+        deviceType: extracted.context.deviceType,
+      }),
+    );
+    if (wins.length === 0) return NO_BID;
+    const converted = this.convertPrices(wins, responseCurrency);
+    return {
+      status: 200,
+      body: buildBidResponse(converted, {
+        requestId: request.id,
+        currency: responseCurrency,
+        seat: ADPLATFORM_BIDDER,
+        granularity: targetingGranularity(request),
+        ext:
+          match.unmatched.length > 0
+            ? {
+                warnings: {
+                  [ADPLATFORM_BIDDER]: match.unmatched.map((id) => ({
+                    code: 10_001,
+                    message: `imp ${id} names no placement of this publisher`,
+                  })),
+                },
+              }
+            : undefined,
+      }),
+    };
+  }
+
+  /** The first of the request's currencies we can price in (ours when it allows any). */
+  private responseCurrency(request: BidRequest): string | undefined {
+    const wanted = request.cur;
+    if (!wanted || wanted.length === 0 || wanted.includes(this.currency)) return this.currency;
+    return wanted.find((cur) => this.deps.rates.rate(this.currency, cur) !== undefined);
+  }
+
+  private async collect(
+    request: BidRequest,
+    organizationId: string,
+    sold: readonly MatchedImp[],
+    receivedAtMs: number,
+  ): Promise<FanoutOutcome> {
+    const partners = this.deps.partnersOf(organizationId);
+    if (partners.length === 0 || sold.length === 0) return { bids: [], nonBids: [] };
+    const tmax = request.tmax && request.tmax > 0 ? request.tmax : (this.deps.defaultTmaxMs ?? 1_000);
+    const deadlineMs = receivedAtMs + tmax - (this.deps.marginMs ?? 30);
+    const soldIds = new Set(sold.map((m) => m.imp.id));
+    const outbound = { ...request, imp: request.imp.filter((imp) => soldIds.has(imp.id)) };
+    const placementOfImp = new Map(sold.map((m) => [m.imp.id, m.placement.id]));
+    return this.deps.fanout.collect(partners, { organizationId, request: outbound, placementOfImp, deadlineMs, currency: this.currency });
+  }
+
+  private winners(
+    sold: readonly MatchedImp[],
+    result: DecisionResult,
+    at: {
+      floors: ReadonlyMap<string, number>;
+      nowMs: number;
+      userKey: string | undefined;
+      caller: OpenRtbCaller;
+      snapshot: OrganizationSnapshot;
+      test: boolean;
+      screened: ReturnType<typeof screenOutsideBids>;
+    },
+  ): WinningBid[] {
+    const wins: WinningBid[] = [];
+    for (const { imp, placement } of sold) {
+      const selection: Selection | undefined = result.slots[imp.id]?.[0];
+      if (!selection) continue;
+      // decide() floors at the placement's floor; the imp's own bidfloor may be higher.
+      if (selection.priceMicros < (at.floors.get(imp.id) ?? 0) && selection.tier === 'price') continue;
+      if (selection.external) {
+        const bid = at.screened.partnerBids.get(selection.external.bidId)!;
+        wins.push({
+          imp,
+          bidId: bid.bidId,
+          priceMicros: selection.priceMicros,
+          media: mediaOfImp(imp),
+          adm: bid.adm,
+          adomain: bid.adomain,
+          crid: bid.crid,
+          dealId: bid.dealId,
+          w: bid.w,
+          h: bid.h,
+          nurl: bid.nurl,
+          burl: bid.burl,
+          lurl: undefined,
+          source: bid.partnerId,
+          seat: bid.seat,
+        });
+        continue;
+      }
+      const ad = commitDirectWin(
+        selection,
+        { snapshot: at.snapshot, placement, userKey: at.userKey, nowMs: at.nowMs, origin: at.caller.origin, test: at.test },
+        { allowances: this.deps.delivery.allowances, counters: this.deps.counters, signer: this.deps.signer, log: this.deps.log },
+      );
+      if (!ad) continue;
+      wins.push({
+        imp,
+        bidId: ad.decisionId,
+        priceMicros: selection.priceMicros,
+        media: ad.format === 'video' ? 'video' : ad.format === 'native' ? 'native' : 'banner',
+        adm: admOf(ad),
+        crid: ad.creativeId,
+        cid: ad.campaignId,
+        w: ad.width ?? undefined,
+        h: ad.height ?? undefined,
+        source: 'direct',
+        seat: ADPLATFORM_BIDDER,
+      });
+    }
+    return wins;
+  }
+
+  private convertPrices(wins: WinningBid[], currency: string): WinningBid[] {
+    if (currency === this.currency) return wins;
+    const rate = this.deps.rates.rate(this.currency, currency)!;
+    return wins.map((win) => ({ ...win, priceMicros: Number(scaleMicros(BigInt(win.priceMicros), rate)) }));
+  }
+
+  private logAuction(events: DeliveryEvent[]): void {
+    if (events.length === 0) return;
+    this.deps.eventLog.append(events).catch((err: unknown) => this.deps.log?.error({ err }, 'auction events not logged'));
+  }
+}
+
+function targetingGranularity(request: BidRequest): PriceGranularity | undefined {
+  const prebid = isObject(request.ext) ? own(request.ext, 'prebid') : undefined;
+  const targeting = isObject(prebid) ? own(prebid, 'targeting') : undefined;
+  if (!isObject(targeting)) return undefined;
+  const parsed = parsePriceGranularity(own(targeting, 'pricegranularity'), 'request.ext.prebid.targeting.pricegranularity');
+  return typeof parsed === 'string' ? undefined : parsed;
+}

@@ -1,0 +1,88 @@
+import type { ExternalBid } from '@adplatform/decision-core';
+import type { CurrencyRates } from '../demand/currency-rates.js';
+import type { NonBid, PartnerBid } from '../demand/demand-types.js';
+import { rationalOfNumber, scaleMicros, unitsToMicros } from '../demand/rational.js';
+import type { BidRequest, Imp } from '../model/openrtb-types.js';
+
+/** Prebid Server's seatnonbid status codes for the bids the exchange itself refuses. */
+export const NON_BID = {
+  rejected: { code: 300, reason: 'rejected' },
+  belowFloor: { code: 301, reason: 'below floor' },
+  blockedAdvertiser: { code: 303, reason: 'blocked advertiser domain' },
+  belowDealFloor: { code: 304, reason: 'below deal floor' },
+  unknownImp: { code: 300, reason: 'no such imp' },
+} as const;
+
+/** A CPM in a currency (`bidfloor` + `bidfloorcur`) as micros of the exchange currency; undefined when no rate relates them. */
+export function cpmMicrosIn(cpm: number | undefined, from: string | undefined, to: string, rates: CurrencyRates): number | undefined {
+  if (cpm === undefined || cpm === 0) return 0;
+  const units = rationalOfNumber(cpm);
+  const rate = rates.rate(from ?? 'USD', to);
+  if (!units || !rate) return undefined;
+  return Number(scaleMicros(unitsToMicros(units), rate));
+}
+
+export interface ScreenedBids {
+  readonly external: ExternalBid[];
+  readonly nonBids: NonBid[];
+  /** The partner's bid behind each external bid id (notices, original price). */
+  readonly partnerBids: ReadonlyMap<string, PartnerBid>;
+}
+
+/**
+ * The outside bids that may enter the auction: for an imp we sell, at or above the imp's floor (or the
+ * deal's floor for a deal bid), from an advertiser the request does not block (`badv`). The others
+ * become non-bids. Floors are CPM micros of the exchange currency, per imp id.
+ */
+export function screenOutsideBids(
+  bids: readonly PartnerBid[],
+  request: BidRequest,
+  floors: ReadonlyMap<string, number>,
+  dealFloors: ReadonlyMap<string, number>,
+): ScreenedBids {
+  const blocked = new Set((request.badv ?? []).map((d) => d.toLowerCase()));
+  const external: ExternalBid[] = [];
+  const nonBids: NonBid[] = [];
+  const partnerBids = new Map<string, PartnerBid>();
+  const refuse = (bid: PartnerBid, why: { code: number; reason: string }) =>
+    nonBids.push({ partnerId: bid.partnerId, impId: bid.impId, code: why.code, reason: why.reason });
+  for (const bid of bids) {
+    const floor = floors.get(bid.impId);
+    if (floor === undefined) refuse(bid, NON_BID.unknownImp);
+    else if (bid.adomain?.some((d) => blocked.has(d.toLowerCase()))) refuse(bid, NON_BID.blockedAdvertiser);
+    else if (bid.dealId !== undefined && bid.priceMicros < (dealFloors.get(`${bid.impId}\u0000${bid.dealId}`) ?? 0)) {
+      refuse(bid, NON_BID.belowDealFloor);
+    } else if (bid.priceMicros < floor) refuse(bid, NON_BID.belowFloor);
+    else {
+      const id = `${bid.partnerId}:${bid.bidId}`;
+      partnerBids.set(id, bid);
+      external.push({
+        slotId: bid.impId,
+        bidId: id,
+        seat: bid.seat,
+        priceMicros: bid.priceMicros,
+        dealId: bid.dealId,
+        advertiserDomain: bid.adomain?.[0],
+        adMarkup: bid.adm,
+        width: bid.w,
+        height: bid.h,
+        creativeId: bid.crid,
+        winUrl: bid.nurl,
+        billingUrl: bid.burl,
+      });
+    }
+  }
+  return { external, nonBids, partnerBids };
+}
+
+/** Deal floors by `impId\0dealId`, converted to the exchange currency (a deal in an unknown currency keeps floor 0 off: refused). */
+export function dealFloorsOf(imps: readonly Imp[], currency: string, rates: CurrencyRates): Map<string, number> {
+  const floors = new Map<string, number>();
+  for (const imp of imps) {
+    for (const deal of imp.pmp?.deals ?? []) {
+      const floor = cpmMicrosIn(deal.bidfloor, deal.bidfloorcur ?? imp.bidfloorcur, currency, rates);
+      floors.set(`${imp.id}\u0000${deal.id}`, floor ?? Number.MAX_SAFE_INTEGER);
+    }
+  }
+  return floors;
+}
