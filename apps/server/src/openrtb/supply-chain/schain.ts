@@ -39,7 +39,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
  * one, a chain is created with our node as the only one and `complete: 1`
  * (the publisher sells to us directly). Appending twice adds our node once.
  */
-export function appendSchainNode<T extends Json>(request: T, node: SchainNode, options: AppendOptions = {}): T {
+export function appendSchainNode<T extends Json>(request: T, node: SchainNode, options: AppendOptions = {}): T & { source: Json } {
   const source = isObject(request.source) ? request.source : {};
   const sourceExt = isObject(source.ext) ? source.ext : undefined;
   const existing = readChain(source.schain) ?? readChain(sourceExt?.schain);
