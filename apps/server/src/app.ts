@@ -58,7 +58,7 @@ import { SitesService } from './modules/sites/sites.service.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
-import { type OpenRtbOptions, registerOpenRtb } from './openrtb/openrtb.js';
+import { type SupplyChainOptions, supplyChainRoutes } from './openrtb/supply-chain/supply-chain.routes.js';
 
 export interface AppDeps {
   store: MetadataStore;
@@ -106,10 +106,10 @@ export interface AppOptions {
   tracking?: TrackingOptions;
   /** The delivery role: where its secrets live, explain sampling, seeded randomness for tests. */
   delivery?: DeliveryOptions;
-  /** OpenRTB exchange and bidder: body limit, currency, outside demand. */
-  openrtb?: OpenRtbOptions;
   /** Where the built dashboard is (default apps/dashboard/dist); served at `/`. */
   dashboard?: DashboardOptions;
+  /** sellers.json and the ads.txt lines: the platform's seller domain and the operator's contact. */
+  supplyChain?: Omit<SupplyChainOptions, 'store' | 'publishers'>;
 }
 
 declare module 'fastify' {
@@ -191,6 +191,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(creativesRoutes, { creatives: new CreativesService({ ...resources, blobs: deps.blobs }) });
   await app.register(assetsRoutes, { blobs: deps.blobs });
   await app.register(publishersRoutes, { publishers: new PublishersService(resources) });
+  await app.register(supplyChainRoutes, { store: deps.store, publishers: new PublishersService(resources), ...options.supplyChain });
   await app.register(sitesRoutes, { sites: new SitesService(resources) });
   await app.register(placementsRoutes, { placements: new PlacementsService(resources) });
   const segments = new SegmentsService(resources);
@@ -218,8 +219,6 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     publicUrl: tracking.publicUrl,
     version: VERSION,
   });
-  const openrtbDeps = { delivery, counters: deps.counters, eventLog: deps.eventLog, signer: trackingSigner, clock: deps.clock };
-  await registerOpenRtb(app, { ...openrtbDeps, publicUrl: tracking.publicUrl }, options.openrtb);
   await app.register(trackingRoutes, {
     signer: trackingSigner,
     eventLog: deps.eventLog,
