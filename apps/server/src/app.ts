@@ -58,6 +58,7 @@ import { SitesService } from './modules/sites/sites.service.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import { type OpenRtbOptions, registerOpenRtb } from './openrtb/openrtb.js';
 import { type SupplyChainOptions, supplyChainRoutes } from './openrtb/supply-chain/supply-chain.routes.js';
 
 export interface AppDeps {
@@ -106,6 +107,8 @@ export interface AppOptions {
   tracking?: TrackingOptions;
   /** The delivery role: where its secrets live, explain sampling, seeded randomness for tests. */
   delivery?: DeliveryOptions;
+  /** OpenRTB exchange and bidder: body limit, currency, outside demand. */
+  openrtb?: OpenRtbOptions;
   /** Where the built dashboard is (default apps/dashboard/dist); served at `/`. */
   dashboard?: DashboardOptions;
   /** sellers.json and the ads.txt lines: the platform's seller domain and the operator's contact. */
@@ -219,6 +222,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     publicUrl: tracking.publicUrl,
     version: VERSION,
   });
+  const openrtbDeps = { delivery, counters: deps.counters, eventLog: deps.eventLog, signer: trackingSigner, clock: deps.clock };
+  await registerOpenRtb(app, { ...openrtbDeps, publicUrl: tracking.publicUrl }, options.openrtb);
   await app.register(trackingRoutes, {
     signer: trackingSigner,
     eventLog: deps.eventLog,
