@@ -24,7 +24,8 @@ let fanout: DemandFanoutHandle;
 
 beforeAll(async () => {
   partner = await startPartnerServer();
-  fanout = createDemandFanout({ rates, allowPrivateOutbound: true });
+  // gzipMinBytes 0: the small test requests are compressed too, so gzip is exercised.
+  fanout = createDemandFanout({ rates, allowPrivateOutbound: true, gzipMinBytes: 0 });
 });
 
 afterAll(async () => {
@@ -70,6 +71,21 @@ describe('demand fan-out', () => {
     expect(sent.body.tmax).toBeLessThanOrEqual(800);
     expect(sent.body.tmax).toBeGreaterThan(500);
     expect(outcome.calls).toEqual([expect.objectContaining({ partnerId: bidder.id, outcome: 'called', status: 200 })]);
+  });
+
+  it('gzips only bodies of 1 KiB or more by default', async () => {
+    const own = createDemandFanout({ rates, allowPrivateOutbound: true });
+    const bidder = partnerAt(`${partner.url}/bid`);
+    await own.collect([bidder], fanoutRequest(auctionRequest()));
+    expect(partner.received.at(-1)!.headers['content-encoding']).toBeUndefined();
+    const big = {
+      ...auctionRequest(),
+      user: { data: [{ id: 'segments', segment: Array.from({ length: 100 }, (_, i) => ({ id: `s${i}` })) }] },
+    };
+    const outcome = await own.collect([bidder], fanoutRequest(big));
+    expect(outcome.bids).toHaveLength(1);
+    expect(partner.received.at(-1)!.headers['content-encoding']).toBe('gzip');
+    await own.close();
   });
 
   it('converts the partner’s currency and applies its bid adjustment exactly', async () => {

@@ -21,6 +21,8 @@ export interface DemandFanoutOptions {
   breaker?: Partial<BreakerOptions>;
   /** Default for partners without `requestGzip`. Default true. */
   requestGzip?: boolean;
+  /** Bodies shorter than this go uncompressed even when gzip is on (below a packet, gzip costs CPU for nothing). Default 1024. */
+  gzipMinBytes?: number;
   /** How long a partner that answered 415 to a gzipped request gets plain JSON. Default 1 h. */
   plainFallbackMs?: number;
 }
@@ -66,6 +68,7 @@ export function createDemandFanout(options: DemandFanoutOptions): DemandFanoutHa
   const ownClient = options.client === undefined;
   const client = options.client ?? createOutboundClient({ allowPrivate: options.allowPrivateOutbound });
   const plainFallbackMs = options.plainFallbackMs ?? 3_600_000;
+  const gzipMinBytes = options.gzipMinBytes ?? 1024;
   const states = new Map<string, PartnerState>();
 
   const stateOf = (partner: DemandPartnerTarget, nowMs: number): PartnerState => {
@@ -95,10 +98,12 @@ export function createDemandFanout(options: DemandFanoutOptions): DemandFanoutHa
     const { request, imps, budget } = work;
     const startedMs = now();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), budget.waitMs);
+    // From now, not from the start of collect(): the calls before this one took time to set up.
+    const waitMs = Math.max(0, Math.min(partner.timeoutMs, request.deadlineMs - startedMs, budget.waitMs));
+    const timer = setTimeout(() => controller.abort(), waitMs);
     const aborted = new Promise<'deadline'>((resolve) => controller.signal.addEventListener('abort', () => resolve('deadline')));
-    const gzip = (partner.requestGzip ?? options.requestGzip ?? true) && state.plainUntilMs <= startedMs;
     const json = Buffer.from(JSON.stringify({ ...request.request, imp: imps, tmax: budget.tmaxMs }));
+    const gzip = (partner.requestGzip ?? options.requestGzip ?? true) && state.plainUntilMs <= startedMs && json.length >= gzipMinBytes;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'x-openrtb-version': '2.6',
