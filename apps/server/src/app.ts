@@ -222,8 +222,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     publicUrl: tracking.publicUrl,
     version: VERSION,
   });
-  const openrtbDeps = { delivery, counters: deps.counters, eventLog: deps.eventLog, signer: trackingSigner, clock: deps.clock };
-  await registerOpenRtb(app, { ...openrtbDeps, publicUrl: tracking.publicUrl }, options.openrtb);
+  const openrtbDeps = { ...deps, delivery, signer: trackingSigner, publicUrl: tracking.publicUrl };
+  await registerOpenRtb(app, openrtbDeps, { allowPrivateOutbound: options.allowPrivateOutbound, ...options.openrtb });
   await app.register(trackingRoutes, {
     signer: trackingSigner,
     eventLog: deps.eventLog,

@@ -1,12 +1,15 @@
 import type { Clock } from '@adplatform/domain';
-import type { CounterStore, EventLog } from '@adplatform/ports';
+import type { ChangeBus, CounterStore, EventLog, MetadataStore } from '@adplatform/ports';
 import type { FastifyInstance } from 'fastify';
 import type { Delivery } from '../delivery/delivery.js';
 import type { TrackingSigner } from '../delivery/tracking/tracking-signer.js';
 import { BidderService } from './bidder/bidder.service.js';
 import { type CurrencyRates, createCurrencyRates } from './demand/currency-rates.js';
 import type { DemandFanout, DemandPartnerTarget } from './demand/demand-types.js';
+import type { NoticeNotifier } from './demand/notice-notifier.js';
+import { createOutsideDemand, type OutsideDemandSettings } from './demand/outside-demand.js';
 import { ExchangeService } from './exchange/exchange.service.js';
+import { PartnerDirectory } from './exchange/partner-directory.js';
 import { openrtbRoutes } from './openrtb.routes.js';
 
 export interface OpenRtbOptions {
@@ -14,11 +17,16 @@ export interface OpenRtbOptions {
   bodyLimitBytes?: number;
   /** The exchange currency (default USD). */
   currency?: string;
-  /** Outside demand; default none (direct-sold line items only). */
+  /** Outside demand; default the real fan-out (`createOutsideDemand`) over the organization's demand partners. */
   fanout?: DemandFanout;
-  /** An organization's active demand partners, from memory; default none. */
+  /** An organization's active demand partners; default the management API's, kept in memory. */
   partnersOf?: (organizationId: string) => readonly DemandPartnerTarget[];
   rates?: CurrencyRates;
+  notifier?: NoticeNotifier;
+  /** The fan-out's settings (rates URL, network buffer, sockets…), when it is built here. */
+  demand?: OutsideDemandSettings;
+  /** Let partner endpoints be loopback or private addresses (tests, private networks). */
+  allowPrivateOutbound?: boolean;
   /** Taken off `tmax` for our own processing and the network (default 30 ms). */
   marginMs?: number;
   random?: () => number;
@@ -26,6 +34,8 @@ export interface OpenRtbOptions {
 
 export interface OpenRtbDeps {
   delivery: Delivery;
+  store: Pick<MetadataStore, 'organizations' | 'resources'>;
+  bus: ChangeBus;
   counters: CounterStore;
   eventLog: EventLog;
   signer: TrackingSigner;
@@ -33,24 +43,36 @@ export interface OpenRtbDeps {
   publicUrl?: string | undefined;
 }
 
-/** No outside demand: every auction is the publisher's own line items. */
-const NO_FANOUT: DemandFanout = {
-  collect: async () => ({ bids: [], nonBids: [] }),
-  close: async () => {},
-};
-
-/** Mounts `/openrtb2/auction` and `/openrtb2/bid` on the app, over the delivery role's parts. */
+/** Mounts `/openrtb2/auction` and `/openrtb2/bid` on the app, over the delivery role's parts and the outside demand. */
 export async function registerOpenRtb(app: FastifyInstance, deps: OpenRtbDeps, options: OpenRtbOptions = {}): Promise<void> {
-  const rates = options.rates ?? createCurrencyRates();
-  const fanout = options.fanout ?? NO_FANOUT;
-  const common = { ...deps, rates, currency: options.currency, random: options.random, log: app.log };
+  const outside =
+    options.fanout === undefined
+      ? createOutsideDemand({
+          allowPrivateOutbound: options.allowPrivateOutbound ?? false,
+          settings: options.demand,
+          onRatesError: (reason) => app.log.warn({ reason }, 'currency rates refresh failed'),
+        })
+      : undefined;
+  const rates = options.rates ?? outside?.rates;
+  let partnersOf = options.partnersOf;
+  if (!partnersOf) {
+    const directory = new PartnerDirectory({ store: deps.store, bus: deps.bus, log: app.log });
+    await directory.start();
+    app.addHook('onClose', async () => directory.close());
+    partnersOf = (organizationId) => directory.partnersOf(organizationId);
+  }
+  const common = { ...deps, rates: rates ?? createCurrencyRates(), currency: options.currency, random: options.random, log: app.log };
   const exchange = new ExchangeService({
     ...common,
-    fanout,
-    partnersOf: options.partnersOf ?? (() => []),
+    fanout: options.fanout ?? outside!.fanout,
+    notifier: options.notifier ?? outside?.notifier,
+    partnersOf,
     marginMs: options.marginMs,
   });
   const bidder = new BidderService(common);
-  app.addHook('onClose', () => fanout.close());
+  app.addHook('onClose', async () => {
+    if (outside) await outside.close();
+    else await options.fanout?.close();
+  });
   await app.register(openrtbRoutes, { exchange, bidder, bodyLimitBytes: options.bodyLimitBytes, publicUrl: deps.publicUrl });
 }

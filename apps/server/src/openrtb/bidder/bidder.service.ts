@@ -58,8 +58,9 @@ export class BidderService {
       return { status: 204, nbr: NO_BID_REASON.unknownError };
     const deadlineMs = call.receivedAtMs + (request.tmax && request.tmax > 0 ? request.tmax : 1_000) - (this.deps.marginMs ?? 20);
     const nowMs = this.deps.clock.now().getTime();
-    const extracted = this.deps.delivery.contexts.extract(contextInputOf(request, call.caller));
-    if (extracted.isBot) return { status: 204, nbr: NO_BID_REASON.suspectedNonHumanTraffic };
+    // The caller is the exchange's server, not the user: its address and agent say nothing about the impression.
+    const extracted = this.deps.delivery.contexts.extract(contextInputOf(request, { ...call.caller, ip: '', userAgent: '' }));
+    if (request.device?.ua !== undefined && extracted.isBot) return { status: 204, nbr: NO_BID_REASON.suspectedNonHumanTraffic };
     const { userKey } = extracted;
     const frequency = userKey === undefined ? undefined : await this.deps.counters.frequencyOf(userKey, nowMs);
     const slots: DecisionSlot[] = request.imp.map((imp) => ({ slotId: imp.id, placementId: placement.id, count: 1 }));

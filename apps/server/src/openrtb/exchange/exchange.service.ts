@@ -7,6 +7,7 @@ import type { Delivery } from '../../delivery/delivery.js';
 import type { TrackingSigner } from '../../delivery/tracking/tracking-signer.js';
 import type { CurrencyRates } from '../demand/currency-rates.js';
 import type { DemandFanout, DemandPartnerTarget, FanoutOutcome } from '../demand/demand-types.js';
+import type { NoticeNotifier } from '../demand/notice-notifier.js';
 import { scaleMicros } from '../demand/rational.js';
 import { isObject, own } from '../model/json-checks.js';
 import { normalizeRequest } from '../model/normalize-request.js';
@@ -15,6 +16,7 @@ import { type PriceGranularity, parsePriceGranularity } from '../model/price-gra
 import { auctionEvents } from './auction-events.js';
 import { buildBidResponse, mediaOfImp, type WinningBid } from './auction-response.js';
 import { admOf, commitDirectWin } from './direct-win.js';
+import { fireLossNotices, type NoticeContext, winnerNotices } from './notices.js';
 import { contextInputOf, type OpenRtbCaller, statedContext } from './openrtb-context.js';
 import { cpmMicrosIn, dealFloorsOf, screenOutsideBids } from './outside-bids.js';
 import { ADPLATFORM_BIDDER, type MatchedImp, matchPlacements } from './placement-match.js';
@@ -29,6 +31,8 @@ export interface ExchangeDeps {
   /** The organization's active demand partners (from memory: no I/O on the auction path). */
   partnersOf(organizationId: string): readonly DemandPartnerTarget[];
   rates: CurrencyRates;
+  /** Fires win and loss notices; without one, none are fired (the winner's burl still goes to the page). */
+  notifier?: NoticeNotifier | undefined;
   /** The exchange currency: floors, line items and partner bids are compared in it. Default USD. */
   currency?: string;
   /** Our processing and network margin taken off `tmax` before the partners' deadline (Prebid Server's idea). Default 30 ms. */
@@ -100,7 +104,13 @@ export class ExchangeService {
       deliveryStateFor(frequency, this.deps.delivery.spend, this.deps.delivery.allowances),
       { random: this.random, auction: request.at === 1 ? 'first' : 'second' },
     );
-    const wins = this.winners(sold, result, { floors, nowMs, userKey, caller, snapshot, test: request.test === 1, screened });
+    const test = request.test === 1;
+    const notices = { auctionId: request.id, currency: this.currency, rates: this.deps.rates };
+    const wins = this.winners(sold, result, { floors, nowMs, userKey, caller, snapshot, test, screened, notices });
+    if (this.deps.notifier && !test) {
+      const input = { result, entered: screened.partnerBids, refused: screened.nonBids, partnerBids: outside.bids };
+      fireLossNotices(input, notices, this.deps.notifier);
+    }
     this.logAuction(
       auctionEvents({
         request,
@@ -175,6 +185,7 @@ export class ExchangeService {
       snapshot: OrganizationSnapshot;
       test: boolean;
       screened: ReturnType<typeof screenOutsideBids>;
+      notices: NoticeContext;
     },
   ): WinningBid[] {
     const wins: WinningBid[] = [];
@@ -185,20 +196,21 @@ export class ExchangeService {
       if (selection.priceMicros < (at.floors.get(imp.id) ?? 0) && selection.tier === 'price') continue;
       if (selection.external) {
         const bid = at.screened.partnerBids.get(selection.external.bidId)!;
+        const notices = winnerNotices(bid, selection.priceMicros, at.notices);
+        // The win notice is ours to fire (OpenRTB: the exchange notifies); the billing notice fires when the ad renders.
+        if (notices.nurl && this.deps.notifier && !at.test) this.deps.notifier.notify(notices.nurl);
         wins.push({
           imp,
           bidId: bid.bidId,
           priceMicros: selection.priceMicros,
           media: mediaOfImp(imp),
-          adm: bid.adm,
+          adm: notices.adm,
           adomain: bid.adomain,
           crid: bid.crid,
           dealId: bid.dealId,
           w: bid.w,
           h: bid.h,
-          nurl: bid.nurl,
-          burl: bid.burl,
-          lurl: undefined,
+          burl: notices.burl,
           source: bid.partnerId,
           seat: bid.seat,
         });

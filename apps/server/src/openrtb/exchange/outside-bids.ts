@@ -2,15 +2,19 @@ import type { ExternalBid } from '@adplatform/decision-core';
 import type { CurrencyRates } from '../demand/currency-rates.js';
 import type { NonBid, PartnerBid } from '../demand/demand-types.js';
 import { rationalOfNumber, scaleMicros, unitsToMicros } from '../demand/rational.js';
+import { LOSS, SEAT_NON_BID } from '../demand/reason-codes.js';
 import type { BidRequest, Imp } from '../model/openrtb-types.js';
 
 /** Prebid Server's seatnonbid status codes for the bids the exchange itself refuses. */
 export const NON_BID = {
-  rejected: { code: 300, reason: 'rejected' },
-  belowFloor: { code: 301, reason: 'below floor' },
-  blockedAdvertiser: { code: 303, reason: 'blocked advertiser domain' },
-  belowDealFloor: { code: 304, reason: 'below deal floor' },
-  unknownImp: { code: 300, reason: 'no such imp' },
+  belowFloor: { code: SEAT_NON_BID.RESPONSE_REJECTED_BELOW_FLOOR, reason: 'below floor', lossCode: LOSS.BELOW_AUCTION_FLOOR },
+  blockedAdvertiser: {
+    code: SEAT_NON_BID.RESPONSE_REJECTED_ADVERTISER_BLOCKING,
+    reason: 'blocked advertiser domain (badv)',
+    lossCode: LOSS.CREATIVE_FILTERED_ADVERTISER_EXCLUSIONS,
+  },
+  belowDealFloor: { code: SEAT_NON_BID.RESPONSE_REJECTED_BELOW_DEAL_FLOOR, reason: 'below deal floor', lossCode: LOSS.BELOW_DEAL_FLOOR },
+  unknownImp: { code: SEAT_NON_BID.RESPONSE_REJECTED_GENERAL, reason: 'no such imp', lossCode: LOSS.INVALID_BID_RESPONSE },
 } as const;
 
 /** A CPM in a currency (`bidfloor` + `bidfloorcur`) as micros of the exchange currency; undefined when no rate relates them. */
@@ -44,8 +48,15 @@ export function screenOutsideBids(
   const external: ExternalBid[] = [];
   const nonBids: NonBid[] = [];
   const partnerBids = new Map<string, PartnerBid>();
-  const refuse = (bid: PartnerBid, why: { code: number; reason: string }) =>
-    nonBids.push({ partnerId: bid.partnerId, impId: bid.impId, code: why.code, reason: why.reason });
+  const refuse = (bid: PartnerBid, why: { code: number; reason: string; lossCode: number }) =>
+    nonBids.push({
+      partnerId: bid.partnerId,
+      impId: bid.impId,
+      code: why.code,
+      reason: why.reason,
+      bidId: bid.bidId,
+      lossCode: why.lossCode,
+    });
   for (const bid of bids) {
     const floor = floors.get(bid.impId);
     if (floor === undefined) refuse(bid, NON_BID.unknownImp);

@@ -1,0 +1,308 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
+import { createMemoryChangeBus, createMemoryCounterStore, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createTestPgliteStore } from '@adplatform/adapter-sql/testing';
+import { type ChangeEvent, createManualClock } from '@adplatform/domain';
+import type { DeliveryEvent } from '@adplatform/ports';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDeps, buildApp } from '../src/app.js';
+import { ensureOperator } from '../src/bootstrap.js';
+import type { DemandFanout, FanoutRequest, PartnerBid } from '../src/openrtb/demand/demand-types.js';
+import type { OpenRtbOptions } from '../src/openrtb/openrtb.js';
+import { activeLineItem } from './delivery.helpers.js';
+import { type Harness, login, OPERATOR, type Session, TEST_TRACKING_SECRET } from './harness.js';
+
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const US_IP = '8.8.8.8';
+const STARTED = { startsAt: '2026-11-01T00:00:00Z', endsAt: '2027-01-01T00:00:00Z' };
+const PARTNER = {
+  id: 'p1',
+  organizationId: '',
+  name: 'Partner',
+  endpointUrl: 'https://dsp.example/bid',
+  timeoutMs: 200,
+  bidAdjustment: 1,
+  placementIds: [],
+  qpsLimit: 1000,
+};
+
+/** Our own port's test double: answers every auction with the bids the test set, and remembers what it was asked. */
+function scriptedFanout() {
+  const state = { bids: [] as Omit<PartnerBid, 'impId'>[], requests: [] as FanoutRequest[] };
+  const fanout: DemandFanout = {
+    async collect(_partners, request) {
+      state.requests.push(request);
+      const impId = request.request.imp[0]!.id;
+      return { bids: state.bids.map((b) => ({ ...b, impId })), nonBids: [{ partnerId: 'p2', code: 101, reason: 'timeout' }] };
+    },
+    close: async () => {},
+  };
+  return { fanout, state };
+}
+
+/** OpenRTB macros as partners write them (`${…}` in a plain string, not a template). */
+const macro = (name: string) => `\${${name}}`;
+
+const bid = (priceMicros: number, extra: Partial<PartnerBid> = {}): Omit<PartnerBid, 'impId'> => ({
+  partnerId: 'p1',
+  seat: 'dsp-seat',
+  bidId: `b-${priceMicros}`,
+  priceMicros,
+  originalPriceMicros: priceMicros,
+  originalCurrency: 'USD',
+  adm: `<div>outside ad ${macro('AUCTION_PRICE')}</div>`,
+  adomain: ['brand.example'],
+  crid: 'cr-1',
+  w: 300,
+  h: 250,
+  burl: `https://dsp.example/bill?p=${macro('AUCTION_PRICE')}&c=${macro('AUCTION_CURRENCY')}`,
+  ...extra,
+});
+
+/** The shared harness's shape, built here so the exchange can get its test options (the shared one takes none). */
+async function openRtbHarness(openrtb: OpenRtbOptions): Promise<Harness> {
+  const store = await createTestPgliteStore();
+  const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
+  const bus = createMemoryChangeBus();
+  const blobsDir = await mkdtemp(path.join(tmpdir(), 'adp-openrtb-'));
+  const events: ChangeEvent[] = [];
+  bus.subscribe((event) => events.push(event));
+  const deps: AppDeps = {
+    store,
+    blobs: createFsBlobStore({ dir: blobsDir }),
+    bus,
+    clock,
+    rateLimiter: createMemoryRateLimiter({ perSecond: 10_000, burst: 10_000, clock }),
+    loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
+    eventLog: createMemoryEventLog(),
+    counters: createMemoryCounterStore(),
+  };
+  const app = await buildApp(deps, { tracking: { secret: TEST_TRACKING_SECRET }, openrtb, bodyLimitBytes: 4 * 1024 * 1024 });
+  await ensureOperator({ store, clock, dataDir: '/nonexistent', admin: OPERATOR, log: { info: () => undefined } });
+  return {
+    app,
+    deps,
+    store,
+    clock,
+    events,
+    close: async () => {
+      await app.close();
+      await store.close();
+      await rm(blobsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function settled(h: Harness): Promise<void> {
+  await h.app.delivery.catalog.settle();
+  await h.app.delivery.allowances.settle();
+}
+
+async function auctionEvents(h: Harness): Promise<DeliveryEvent[]> {
+  await new Promise((resolve) => setImmediate(resolve));
+  const { events } = await h.deps.eventLog.read(0, 1000);
+  return events.filter((e) => e.type === 'decision' && e.data?.kind === 'openrtb-auction');
+}
+
+describe('POST /openrtb2/auction', () => {
+  let h: Harness;
+  let owner: Session;
+  let ids: Awaited<ReturnType<typeof activeLineItem>>;
+  let demand: ReturnType<typeof scriptedFanout>;
+
+  beforeEach(async () => {
+    demand = scriptedFanout();
+    h = await openRtbHarness({ fanout: demand.fanout, partnersOf: () => [PARTNER], random: () => 0.5 });
+    owner = await login(h.app, OPERATOR.email, OPERATOR.password);
+    ids = await activeLineItem(h, owner, { campaign: STARTED, lineItem: { priority: 'price' } });
+    await settled(h);
+  });
+  afterEach(async () => h.close());
+
+  const request = (extra: object = {}, imp: object = {}) => ({
+    id: 'auction-1',
+    imp: [{ id: 'imp-1', tagid: ids.placementId, banner: { format: [{ w: 300, h: 250 }] }, ...imp }],
+    site: { page: 'https://news.example/today', domain: 'news.example' },
+    device: { ip: US_IP, ua: IPHONE },
+    tmax: 500,
+    ext: { prebid: { targeting: { pricegranularity: 'medium' } } },
+    ...extra,
+  });
+  const auction = (body: unknown) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/openrtb2/auction',
+      headers: { 'content-type': 'text/plain', origin: 'https://news.example' },
+      payload: JSON.stringify(body),
+    });
+
+  it('sells an imp to the publisher’s own line item at second price, with Prebid targeting keys and the auction logged', async () => {
+    const response = await auction(request());
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['access-control-allow-origin']).toBe('https://news.example');
+    const body = response.json();
+    expect(body).toMatchObject({ id: 'auction-1', cur: 'USD' });
+    const [seat] = body.seatbid;
+    expect(seat.seat).toBe('adplatform');
+    const [win] = seat.bid;
+    // A lone price-tier bidder pays the floor (0.50) + one cent.
+    expect(win).toMatchObject({ impid: 'imp-1', price: 0.51, w: 300, h: 250, mtype: 1, crid: ids.creativeId });
+    expect(win.adm).toContain('/t/imp?t=');
+    expect(win.ext.prebid.targeting).toMatchObject({ hb_pb: '0.50', hb_bidder: 'adplatform', hb_size: '300x250' });
+    const [event] = await auctionEvents(h);
+    expect(event).toMatchObject({ placementId: ids.placementId, lineItemId: ids.lineItemId, decisionId: win.id });
+    expect(event!.data).toMatchObject({
+      auctionId: 'auction-1',
+      floorMicros: '500000',
+      winner: { source: 'direct', bidMicros: '2500000', priceMicros: '510000', tier: 'price' },
+      nonBids: [{ partnerId: 'p2', code: 101, reason: 'timeout' }],
+    });
+    expect(demand.state.requests[0]!.placementOfImp.get('imp-1')).toBe(ids.placementId);
+  });
+
+  it('lets an outside bid beat the line item in one auction: second price pays the runner-up + 1 cent, first price its bid', async () => {
+    demand.state.bids = [bid(3_000_000)];
+    const second = (await auction(request())).json().seatbid[0].bid[0];
+    expect(second).toMatchObject({ id: 'b-3000000', price: 2.51, adomain: ['brand.example'] });
+    expect(second.adm).toBe('<div>outside ad 2.51</div>');
+    expect(second.burl).toBe('https://dsp.example/bill?p=2.51&c=USD');
+    expect(second.ext.prebid.targeting.hb_pb).toBe('2.50');
+    const first = (await auction(request({ id: 'auction-2', at: 1 }))).json().seatbid[0].bid[0];
+    expect(first.price).toBe(3);
+    const events = await auctionEvents(h);
+    expect(events[0]!.data).toMatchObject({
+      winner: { source: 'p1', priceMicros: '2510000' },
+      bids: [{ seat: 'dsp-seat', bidId: 'p1:b-3000000', priceMicros: '3000000', outcome: 'won' }],
+    });
+  });
+
+  it('refuses outside bids from blocked advertisers and under the imp floor, and records them as non-bids', async () => {
+    demand.state.bids = [bid(9_000_000, { bidId: 'blocked', adomain: ['Bad.example'] })];
+    const blocked = (await auction(request({ badv: ['bad.example'] }))).json().seatbid[0].bid[0];
+    expect(blocked.crid).toBe(ids.creativeId);
+    demand.state.bids = [bid(3_000_000)];
+    const floored = await auction(request({ id: 'auction-2' }, { bidfloor: 3.5 }));
+    expect(floored.statusCode).toBe(204);
+    const events = await auctionEvents(h);
+    expect(events[0]!.data!.nonBids).toContainEqual(expect.objectContaining({ bidId: 'blocked', code: 356 }));
+    expect(events[1]!.data).toMatchObject({ floorMicros: '3500000', winner: null });
+    expect(events[1]!.data!.nonBids).toContainEqual(expect.objectContaining({ bidId: 'b-3000000', code: 301 }));
+  });
+
+  it('prices in a currency the request asks for', async () => {
+    demand.state.bids = [bid(3_000_000)];
+    const response = await auction(request({ cur: ['EUR'] }));
+    const body = response.json();
+    expect(body.cur).toBe('EUR');
+    expect(body.seatbid[0].bid[0].price).toBeGreaterThan(0);
+    expect(body.seatbid[0].bid[0].price).not.toBe(2.51);
+  });
+
+  it('answers 204 for an imp of another publisher, and refuses oversized and malformed bodies', async () => {
+    const other = await auction(request({ site: { page: 'https://news.example/', publisher: { id: 'someone-else' } } }));
+    expect(other.statusCode).toBe(204);
+    const huge = await auction({ ...request(), padding: 'x'.repeat(300 * 1024) });
+    expect(huge.statusCode).toBe(413);
+    const malformed = await h.app.inject({
+      method: 'POST',
+      url: '/openrtb2/auction',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"id":',
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().detail).toMatch(/^Invalid request: /);
+    const invalid = await auction(request({}, { banner: { w: -1, h: 250 } }));
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().errors[0]).toEqual({
+      path: 'request.imp[0].banner.w',
+      message: 'request.imp[0].banner.w must be a positive number',
+    });
+  });
+});
+
+describe('POST /openrtb2/auction: tiers before price', () => {
+  it('serves a sponsorship line item over any outside bid', async () => {
+    const demand = scriptedFanout();
+    const h = await openRtbHarness({ fanout: demand.fanout, partnersOf: () => [PARTNER] });
+    try {
+      const owner = await login(h.app, OPERATOR.email, OPERATOR.password);
+      const ids = await activeLineItem(h, owner, { campaign: STARTED, lineItem: { priority: 'sponsorship' } });
+      await settled(h);
+      demand.state.bids = [bid(50_000_000)];
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/openrtb2/auction',
+        payload: {
+          id: 'a',
+          imp: [{ id: '1', tagid: ids.placementId, banner: { w: 300, h: 250 } }],
+          site: { page: 'https://news.example/' },
+          device: { ip: US_IP, ua: IPHONE },
+        },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.json().seatbid[0].bid[0]).toMatchObject({ crid: ids.creativeId, price: 2.5 });
+      expect(response.json().seatbid[0].bid[0].ext.prebid.targeting).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('POST /openrtb2/bid', () => {
+  let h: Harness;
+  let ids: Awaited<ReturnType<typeof activeLineItem>>;
+
+  beforeEach(async () => {
+    h = await openRtbHarness({ fanout: scriptedFanout().fanout, partnersOf: () => [] });
+    const owner = await login(h.app, OPERATOR.email, OPERATOR.password);
+    ids = await activeLineItem(h, owner, {
+      campaign: { ...STARTED, targeting: {} },
+      lineItem: { priority: 'price', targeting: {} },
+    });
+    await settled(h);
+  });
+  afterEach(async () => h.close());
+
+  const iabBanner = () =>
+    JSON.parse(
+      readFileSync(
+        path.resolve(import.meta.dirname, '../../../../shared/fixtures/iab-openrtb2.x/2.6.md-section6/6.2.1-simple-banner.request.json'),
+        'utf8',
+      ),
+    );
+
+  it('answers the IAB simple banner example with a bid from a matching line item, billing back to our tracking', async () => {
+    const response = await h.app.inject({ method: 'POST', url: `/openrtb2/bid?placement=${ids.placementId}`, payload: iabBanner() });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ id: '80ce30c53c16e6ede735f123ef6e32361bfc7b22', cur: 'USD' });
+    const [win] = body.seatbid[0].bid;
+    expect(win).toMatchObject({ impid: '1', price: 2.5, w: 300, h: 250, crid: ids.creativeId, adid: ids.lineItemId });
+    expect(win.burl).toMatch(/\/t\/imp\?t=.*&r=204$/);
+    const billed = await h.app.inject({ method: 'GET', url: new URL(win.burl).pathname + new URL(win.burl).search });
+    expect(billed.statusCode).toBe(204);
+  });
+
+  it('does not bid under the floor, on a size it has no creative for, or for an unknown placement', async () => {
+    const request = iabBanner();
+    const floored = await h.app.inject({
+      method: 'POST',
+      url: `/openrtb2/bid?placement=${ids.placementId}`,
+      payload: { ...request, imp: [{ ...request.imp[0], bidfloor: 3 }] },
+    });
+    expect(floored.statusCode).toBe(204);
+    const sized = await h.app.inject({
+      method: 'POST',
+      url: `/openrtb2/bid?placement=${ids.placementId}`,
+      payload: { ...request, imp: [{ id: '1', banner: { w: 728, h: 90 } }] },
+    });
+    expect(sized.statusCode).toBe(204);
+    const unknown = await h.app.inject({ method: 'POST', url: '/openrtb2/bid?placement=nope', payload: request });
+    expect(unknown.statusCode).toBe(204);
+    expect(unknown.headers['x-openrtb-nbr']).toBe('7');
+  });
+});
