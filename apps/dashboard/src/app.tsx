@@ -1,6 +1,6 @@
 import { A, Route, Router, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
 import { QueryClientProvider } from '@tanstack/solid-query';
-import { createEffect, createSignal, For, lazy, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, ErrorBoundary, For, lazy, onMount, Show } from 'solid-js';
 import { ErrorBox, Loading } from './components/ui.js';
 import { SignInDialog, SignInPage } from './features/sign-in.js';
 import { queryClient } from './lib/query.js';
@@ -101,7 +101,7 @@ function Shell(props: RouteSectionProps) {
             </ul>
           </nav>
           <main id="main" tabIndex={-1}>
-            {props.children}
+            <ErrorBoundary fallback={(error, reset) => <ErrorBox error={error} retry={reset} />}>{props.children}</ErrorBoundary>
           </main>
           <Show when={sessionLost()}>
             <SignInDialog />

@@ -39,12 +39,17 @@ function SignInForm(props: { onDone: () => void; email?: string }) {
 export function SignInPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const next = () => {
-    const target = typeof params.next === 'string' ? params.next : '/';
-    return target.startsWith('/') && !target.startsWith('//') ? target : '/';
+  // Read once: after navigating away the query no longer has `next`, and the effect must not send the user home.
+  const requested = typeof params.next === 'string' ? params.next : '/';
+  const target = requested.startsWith('/') && !requested.startsWith('//') ? requested : '/';
+  let done = false;
+  const leave = () => {
+    if (done) return;
+    done = true;
+    navigate(target, { replace: true });
   };
   createEffect(() => {
-    if (me()) navigate(next(), { replace: true });
+    if (me()) leave();
   });
   return (
     <main id="main" class="sign-in">
@@ -52,7 +57,7 @@ export function SignInPage() {
       <p class="muted">
         Sign in with your account. On a new install, the operator's e-mail and password are in <code>data/initial-admin.json</code>.
       </p>
-      <SignInForm onDone={() => navigate(next(), { replace: true })} />
+      <SignInForm onDone={leave} />
     </main>
   );
 }

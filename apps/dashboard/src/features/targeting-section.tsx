@@ -10,7 +10,7 @@ import type { Placement, Segment } from '../lib/types.js';
 
 /** The targeting of a campaign or line item, edited and saved on its own (PATCH {targeting}). */
 export function TargetingSection(props: { path: string; value: Targeting; invalidate: string[] }) {
-  const [value, setValue] = createSignal<Targeting>(structuredClone(props.value));
+  const [value, setValue] = createSignal<Targeting>(JSON.parse(JSON.stringify(props.value)) as Targeting);
   const segments = useAll<Segment>(
     '/api/v1/segments',
     () => ({ status: ['active'] }),

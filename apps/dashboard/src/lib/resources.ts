@@ -3,7 +3,7 @@ import { api, type Page, type RequestOptions } from './api.js';
 
 /** One API resource by id, cached under its collection path. */
 export function useResource<T>(path: () => string, id: () => string) {
-  return useQuery(() => ({ queryKey: [path(), id()], queryFn: () => api.get<T>(`${path()}/${id()}`) }));
+  return useQuery(() => ({ queryKey: [path(), id()], queryFn: () => api.get<T>(`${path()}/${id()}`), enabled: id() !== '' }));
 }
 
 /** A page of a collection; keeps the previous page on screen while the next loads. */
