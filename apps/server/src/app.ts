@@ -18,6 +18,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { decisionsRoutes } from './delivery/decisions/decisions.routes.js';
 import { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery.js';
 import { servingRoutes } from './delivery/serving/serving.routes.js';
+import { eventsIngestRoutes } from './delivery/tracking/events-ingest.routes.js';
 import { type LandingUrlLookup, trackingRoutes } from './delivery/tracking/tracking.routes.js';
 import { createTrackingSigner } from './delivery/tracking/tracking-signer.js';
 import { access } from './http/access.js';
@@ -185,7 +186,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(systemRoutes, { store: deps.store, blobs: deps.blobs, analytics: deps.analytics, version: VERSION });
   await app.register(authRoutes, { auth, cookieSecure: options.cookieSecure ?? 'auto' });
   await app.register(usersRoutes, { users: new UsersService(services) });
-  await app.register(apiKeysRoutes, { apiKeys: new ApiKeysService(services) });
+  const apiKeys = new ApiKeysService(services);
+  await app.register(apiKeysRoutes, { apiKeys });
   await app.register(organizationsRoutes, { organizations: new OrganizationsService(services) });
   await app.register(auditRoutes, { store: deps.store });
   await app.register(advertisersRoutes, { advertisers: new AdvertisersService(resources) });
@@ -236,6 +238,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     },
   });
   await app.register(dashboardRoutes, options.dashboard ?? {});
+  await app.register(eventsIngestRoutes, {
+    eventLog: deps.eventLog,
+    clock: deps.clock,
+    authenticateIngestKey: (key) => apiKeys.authenticateIngestKey(key),
+  });
   await app.ready();
   return app;
 }

@@ -1,10 +1,16 @@
 import Type from 'typebox';
 import { DateTime, NullableDateTime, RoleSchema } from '../../http/common.schemas.js';
 
+const KeyKind = Type.Enum(['api', 'ingest'], {
+  description:
+    '`api` keys call the management API with their role; `ingest` keys may only send events to `POST /t/events` (their role is not used).',
+});
+
 export const ApiKeyView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   name: Type.String(),
   role: RoleSchema,
+  kind: Type.Optional(KeyKind),
   prefix: Type.String({ description: 'The public start of the key, to tell keys apart.' }),
   createdAt: DateTime,
   lastUsedAt: NullableDateTime,
@@ -19,7 +25,10 @@ export const CreatedApiKey = Type.Object({
 export const CreateApiKeyBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    role: RoleSchema,
+    /** Required for `api` keys; omitted for `ingest` keys (the service says so by field). */
+    role: Type.Optional(RoleSchema),
+    /** Default `api`. */
+    kind: Type.Optional(KeyKind),
   },
   { additionalProperties: false },
 );

@@ -3,6 +3,7 @@ import {
   AppError,
   type Clock,
   canGrantRole,
+  invalidField,
   newId,
   notFound,
   type Page,
@@ -11,25 +12,33 @@ import {
 } from '@adplatform/domain';
 import type { MetadataStore } from '@adplatform/ports';
 import { type RequestContext, recordAudit } from '../audit/audit-recorder.js';
-import { generateApiKey, sha256Hex } from '../auth/tokens.js';
+import { generateApiKey, safeEqual, sha256Hex } from '../auth/tokens.js';
+import { type ApiKeyKind, generateIngestKey, ingestKeyPrefixOf, kindOfKey } from './ingest-keys.js';
+
+export type ApiKeyWithKind = ApiKey & { kind: ApiKeyKind };
+const withKind = (apiKey: ApiKey): ApiKeyWithKind => ({ ...apiKey, kind: kindOfKey(apiKey) });
+/** Ingest keys carry no management role; the least one is stored, should anything ever read it. */
+const INGEST_KEY_ROLE: Role = 'analyst';
+const TOUCH_INTERVAL_MS = 60_000;
 
 /** API keys of one organization: issued with a role no higher than the issuer's, listed without secrets, revoked. */
 export class ApiKeysService {
   constructor(private readonly deps: { store: MetadataStore; clock: Clock }) {}
 
-  async create(ctx: RequestContext, input: { name: string; role: Role }): Promise<ApiKey & { key: string }> {
-    if (!canGrantRole(ctx.principal.role, input.role)) {
-      throw new AppError('FORBIDDEN', `The ${ctx.principal.role} role may not issue ${input.role} keys`, {
+  async create(ctx: RequestContext, input: { name: string; role?: Role; kind?: ApiKeyKind }): Promise<ApiKeyWithKind & { key: string }> {
+    const role = roleOfNewKey(input);
+    if (!canGrantRole(ctx.principal.role, role)) {
+      throw new AppError('FORBIDDEN', `The ${ctx.principal.role} role may not issue ${role} keys`, {
         issues: [{ path: 'body.role', message: `may not be granted by ${ctx.principal.role}` }],
       });
     }
-    const { key, prefix } = generateApiKey();
+    const { key, prefix } = input.kind === 'ingest' ? generateIngestKey() : generateApiKey();
     const now = this.deps.clock.now();
     const created = await this.deps.store.transaction(async (tx) => {
       const apiKey = await tx.apiKeys.create(ctx.principal.organizationId, {
         id: newId(),
         name: input.name,
-        role: input.role,
+        role,
         prefix,
         secretHash: sha256Hex(key),
         createdBy: ctx.principal.kind === 'user' ? ctx.principal.id : null,
@@ -38,17 +47,37 @@ export class ApiKeysService {
       await recordAudit(tx, ctx, { action: 'api_key.create', resourceType: 'api_key', resourceId: apiKey.id, after: apiKey }, now);
       return apiKey;
     });
-    return { ...created, key };
+    return { ...withKind(created), key };
   }
 
-  list(ctx: RequestContext, page: PageRequest): Promise<Page<ApiKey>> {
-    return this.deps.store.apiKeys.list(ctx.principal.organizationId, page);
+  async list(ctx: RequestContext, page: PageRequest): Promise<Page<ApiKeyWithKind>> {
+    const found = await this.deps.store.apiKeys.list(ctx.principal.organizationId, page);
+    return { ...found, items: found.items.map(withKind) };
   }
 
-  async get(ctx: RequestContext, id: string): Promise<ApiKey> {
+  async get(ctx: RequestContext, id: string): Promise<ApiKeyWithKind> {
     const apiKey = await this.deps.store.apiKeys.get(ctx.principal.organizationId, id);
     if (!apiKey) throw notFound('API key');
-    return apiKey;
+    return withKind(apiKey);
+  }
+
+  /**
+   * The organization of a live ingest key, or undefined for anything else
+   * (malformed, unknown, revoked, or an `api` key). Hash compared in constant time.
+   */
+  async authenticateIngestKey(key: string): Promise<{ organizationId: string; keyId: string } | undefined> {
+    const prefix = ingestKeyPrefixOf(key);
+    if (!prefix) return undefined;
+    const found = await this.deps.store.apiKeys.findByPrefix(prefix);
+    if (!found || found.apiKey.revokedAt || kindOfKey(found.apiKey) !== 'ingest' || !safeEqual(found.secretHash, sha256Hex(key))) {
+      return undefined;
+    }
+    const { apiKey } = found;
+    const now = this.deps.clock.now();
+    if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
+      this.deps.store.apiKeys.touch(apiKey.id, now).catch(() => undefined);
+    }
+    return { organizationId: apiKey.organizationId, keyId: apiKey.id };
   }
 
   async revoke(ctx: RequestContext, id: string): Promise<void> {
@@ -61,4 +90,13 @@ export class ApiKeysService {
       await recordAudit(tx, ctx, { action: 'api_key.revoke', resourceType: 'api_key', resourceId: id, before, after }, now);
     });
   }
+}
+
+function roleOfNewKey(input: { role?: Role; kind?: ApiKeyKind }): Role {
+  if (input.kind === 'ingest') {
+    if (input.role !== undefined) throw invalidField('body.role', 'must be omitted for ingest keys (they have no management role)');
+    return INGEST_KEY_ROLE;
+  }
+  if (input.role === undefined) throw invalidField('body.role', 'is required for api keys');
+  return input.role;
 }
