@@ -22,7 +22,13 @@ export default defineConfig({
         // The dashboard's component tests: Solid's JSX compiled by its Vite plugin, a DOM from happy-dom.
         extends: true,
         plugins: [solid()],
-        test: { name: 'dashboard', include: ['apps/dashboard/src/**/*.test.{ts,tsx}'], environment: 'happy-dom' },
+        test: {
+          name: 'dashboard',
+          include: ['apps/dashboard/src/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          // The router ships .jsx: compile it with the app instead of importing it raw.
+          server: { deps: { inline: [/@solidjs\/router/] } },
+        },
       },
     ],
   },
