@@ -9,14 +9,10 @@ const program = new Command()
 program
   .command('serve')
   .description('run the platform (every role in one process by default)')
-  .option('--demo', 'start with a demo organization and traffic (not available yet)')
+  .option('--demo', 'add demo advertisers, campaigns and a publisher site, and simulate visitors (docs/demo.md)')
   .action(async (options: { demo?: boolean }) => {
-    if (options.demo) {
-      console.error('adplatform: --demo is not built yet; start without it');
-      process.exit(2);
-    }
     const { serve } = await import('@adplatform/server');
-    await serve(loadConfig(), { handleSignals: true });
+    await serve(loadConfig(), { handleSignals: true, demo: options.demo === true });
   });
 
 program

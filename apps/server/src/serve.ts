@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ensureOperator } from './bootstrap.js';
 import { loadOrCreateSecret } from './delivery/context/secrets.js';
+import { prepareDemo, startDemoTraffic } from './demo/demo-mode.js';
 import { createDeps } from './deps.js';
 import { startBackgroundJobs } from './jobs.js';
 import { createAnalyticsConsumer } from './pipeline/analytics-consumer.js';
@@ -16,8 +17,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts the server on the configured address; with `handleSignals`, SIGTERM/SIGINT shut it down gracefully. */
-export async function serve(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+/**
+ * Starts the server on the configured address; with `handleSignals`, SIGTERM/SIGINT shut it down gracefully.
+ * With `demo` (`adplatform serve --demo`), demo data and simulated traffic (apps/server/src/demo); never without it.
+ */
+export async function serve(config: Config, options: { handleSignals?: boolean; demo?: boolean } = {}): Promise<RunningServer> {
   const log = pino({
     level: config.logLevel,
     redact: {
@@ -52,8 +56,10 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
     },
   });
   await ensureOperator({ store: deps.store, clock: deps.clock, dataDir: config.dataDir, admin: config.admin, log: app.log });
+  const demo = options.demo ? await prepareDemo(deps, app.log) : undefined;
   const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ url, metadata: deps.store.kind, dataDir: config.dataDir }, 'AdPlatform is listening');
+  const demoTraffic = demo ? startDemoTraffic({ app, seed: demo, config, log: app.log }) : undefined;
 
   const jobs = startBackgroundJobs(deps, app.log);
   // The pipeline role: events from the log into analytics, at least once in, exactly once in effect (deduplicated by id).
@@ -65,6 +71,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      await demoTraffic?.stop(); // its requests go to this server: they end before it closes
       jobs.stop();
       await app.close(); // stops accepting, lets in-flight requests finish
       await jobs.idle(); // a running sweep finishes before its store closes

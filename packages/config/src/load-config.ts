@@ -47,6 +47,8 @@ export interface Config {
     maxSocketsPerPartner: number;
     requestGzip: boolean;
   };
+  /** `serve --demo` only: the traffic simulator's page views per second (0: none). */
+  demo: { requestsPerSecond: number };
 }
 
 export class ConfigError extends Error {
@@ -118,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSocketsPerPartner: c.ADPLATFORM_DEMAND_MAX_SOCKETS_PER_PARTNER,
       requestGzip: c.ADPLATFORM_DEMAND_REQUEST_GZIP,
     },
+    demo: { requestsPerSecond: c.ADPLATFORM_DEMO_REQUESTS_PER_SECOND },
   };
 }
 

@@ -147,6 +147,13 @@ export const ConfigSchema = Type.Object({
         'Salt for the fallback user key (a hash of IP and user agent, used for caps only where consent allows). Without it, one is generated and kept in `<data dir>/secrets/user-key.salt`.',
     }),
   ),
+  ADPLATFORM_DEMO_REQUESTS_PER_SECOND: Type.Number({
+    minimum: 0,
+    maximum: 200,
+    default: 5,
+    description:
+      'With `adplatform serve --demo` (`npm run demo`): page views per second the built-in traffic simulator sends to this server, each asking for three ads (0: the demo data without simulated traffic). Ignored without `--demo`.',
+  }),
   ADPLATFORM_SELLER_DOMAIN: Type.Optional(
     Type.String({
       pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$',
