@@ -55,8 +55,9 @@ export const eventsIngestRoutes: FastifyPluginAsyncTypebox<EventsIngestOptions> 
   app.post(
     '/t/events',
     {
-      // Not a session or API-key route: the ingest key is checked below, before the body is read.
-      config: { access: { public: true } },
+      // Not a session or API-key route: the ingest key is checked below, before the body is read. Not rate
+      // limited per IP (the limiter's requests/s would cap a server's events/s); unknown keys cost one indexed read.
+      config: { access: { public: true }, rateLimit: false },
       bodyLimit,
       schema: {
         tags: ['tracking'],

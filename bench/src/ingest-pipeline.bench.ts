@@ -1,0 +1,307 @@
+// Events per second through the event pipeline, each case bounded in time and next to a same-run baseline:
+// (a) producers → durable local log (group commit, fsync before each append resolves);
+//     baseline: the same producers into the in-memory log (no encoding, no I/O).
+// (b) producers → local log → analytics consumer → DuckDB, end to end (the consumer commits past the last event);
+//     baseline: the same events ingested into DuckDB directly, no log.
+// (c) POST /t/events NDJSON batches over HTTP on 127.0.0.1 to a server in a child process (local log,
+//     PGlite metadata), from a keep-alive node client with requests in flight; baseline: a bare Fastify
+//     route in the same child that reads the same body and counts its lines.
+// Run: npm run bench:ingest -- [--seconds 5] [--producers 8] [--batch 1000] [--http-batch 1000] [--http-inflight 8] [--only a,b,c]
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
+import { createLocalEventLog } from '@adplatform/adapter-local-log';
+import { createMemoryEventLog } from '@adplatform/adapter-memory';
+import type { DeliveryEvent, EventLog } from '@adplatform/ports';
+import { createAnalyticsConsumer } from '../../apps/server/src/pipeline/analytics-consumer.js';
+import { fixed, machineFacts, markdownTable, printFacts } from './report.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    producers: { type: 'string', default: '8' },
+    batch: { type: 'string', default: '1000' },
+    'http-batch': { type: 'string', default: '1000' },
+    'http-inflight': { type: 'string', default: '8' },
+    only: { type: 'string', default: 'a,b,c' },
+    serve: { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(values.seconds);
+const PRODUCERS = Number(values.producers);
+const BATCH = Number(values.batch);
+const ONLY = new Set(values.only.split(','));
+
+const dims = Array.from({ length: 9 }, () => randomUUID());
+const RUN = randomUUID().slice(0, 8);
+/** A unique UUID-shaped id per (kind, n) without the cost of randomUUID, so producing events costs little next to logging them. */
+const idOf = (kind: string, n: number) => `${RUN}-${kind}-7000-8000-${n.toString(16).padStart(12, '0')}`;
+
+/** An impression as /t/imp logs it: ids, the cost, the signed facts under `data`. */
+function impression(n: number, atMs = 1_795_000_000_000 + n): DeliveryEvent {
+  return {
+    id: idOf('0001', n),
+    type: 'impression',
+    at: atMs,
+    organizationId: dims[0] as string,
+    decisionId: idOf('0002', n),
+    advertiserId: dims[1] as string,
+    campaignId: dims[2] as string,
+    lineItemId: dims[3] as string,
+    creativeId: dims[4] as string,
+    publisherId: dims[5] as string,
+    siteId: dims[6] as string,
+    placementId: dims[7] as string,
+    country: 'DE',
+    deviceType: 'mobile',
+    costMicros: '2000',
+    data: { decidedAtMs: atMs, priceCpmMicros: 2_000_000, pricingModel: 'cpm' },
+  };
+}
+
+/** Producers appending fresh batches for `seconds`; events/s appended (each append awaited: durable in the local log). */
+async function produce(log: EventLog, seconds: number): Promise<{ events: number; perSecond: number; cpuUsPerEvent: number }> {
+  let n = 0;
+  let appended = 0;
+  const deadline = performance.now() + seconds * 1_000;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: PRODUCERS }, async () => {
+      while (performance.now() < deadline) {
+        const batch = Array.from({ length: BATCH }, () => impression(n++));
+        await log.append(batch);
+        appended += batch.length;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1_000;
+  const used = process.cpuUsage(cpu);
+  return { events: appended, perSecond: appended / elapsed, cpuUsPerEvent: (used.user + used.system) / appended };
+}
+
+async function withDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'adp-ingest-bench-'));
+  try {
+    return await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function caseA(): Promise<string[][]> {
+  const memory = await produce(createMemoryEventLog({ maxEvents: 1_000_000 }), SECONDS);
+  const local = await withDir(async (dir) => {
+    const log = await createLocalEventLog({ dir });
+    try {
+      return await produce(log, SECONDS);
+    } finally {
+      await log.close();
+    }
+  });
+  return [
+    ['(a) baseline: producers → memory log', fixed(memory.perSecond, 0), fixed(memory.cpuUsPerEvent, 2), '1.00'],
+    ['(a) producers → durable local log', fixed(local.perSecond, 0), fixed(local.cpuUsPerEvent, 2), fixed(local.perSecond / memory.perSecond, 2)],
+  ];
+}
+
+async function caseB(): Promise<string[][]> {
+  // Baseline: the DuckDB adapter alone, batches of 50,000 (the consumer's batch), for the same time.
+  const direct = await withDir(async (dir) => {
+    const analytics = await createDuckDbAnalytics({ path: path.join(dir, 'analytics.duckdb') });
+    let events = 0;
+    const deadline = performance.now() + SECONDS * 1_000;
+    const started = performance.now();
+    while (performance.now() < deadline) {
+      await analytics.ingest(Array.from({ length: 50_000 }, () => impression(events++)));
+    }
+    const perSecond = events / ((performance.now() - started) / 1_000);
+    await analytics.close();
+    return perSecond;
+  });
+  const piped = await withDir(async (dir) => {
+    const log = await createLocalEventLog({ dir: path.join(dir, 'events') });
+    const analytics = await createDuckDbAnalytics({ path: path.join(dir, 'analytics.duckdb') });
+    const consumer = createAnalyticsConsumer({ eventLog: log, store: analytics, idleMs: 20 });
+    const started = performance.now();
+    consumer.start();
+    const produced = await produce(log, SECONDS);
+    // End to end: until the consumer has ingested and committed everything the producers appended.
+    while ((await log.committedOffset('analytics')) < produced.events) await new Promise((r) => setTimeout(r, 20));
+    const elapsed = (performance.now() - started) / 1_000;
+    await consumer.stop();
+    await analytics.close();
+    await log.close();
+    return { perSecond: produced.events / elapsed, appendPerSecond: produced.perSecond, lagSeconds: elapsed - SECONDS };
+  });
+  return [
+    ['(b) baseline: events → DuckDB ingest directly', fixed(direct, 0), '', '1.00'],
+    [
+      `(b) producers → local log → consumer → DuckDB (appends ${fixed(piped.appendPerSecond, 0)}/s, drained ${fixed(piped.lagSeconds, 1)} s after)`,
+      fixed(piped.perSecond, 0),
+      '',
+      fixed(piped.perSecond / direct, 2),
+    ],
+  ];
+}
+
+/** The child: the real app on a local log and PGlite in a temp dir, plus a bare Fastify baseline; prints its ports and key. */
+async function serveChild(): Promise<void> {
+  const { buildApp } = await import('../../apps/server/src/app.js');
+  const { ensureOperator } = await import('../../apps/server/src/bootstrap.js');
+  const { createMetadataStore } = await import('@adplatform/adapter-sql');
+  const { createFsBlobStore } = await import('@adplatform/adapter-blobs-fs');
+  const memory = await import('@adplatform/adapter-memory');
+  const { systemClock } = await import('@adplatform/domain');
+  const Fastify = (await import('fastify')).default;
+  const dir = await mkdtemp(path.join(tmpdir(), 'adp-ingest-http-'));
+  const clock = systemClock;
+  const eventLog = await createLocalEventLog({ dir: path.join(dir, 'events') });
+  const store = await createMetadataStore({ dataDir: dir });
+  const app = await buildApp({
+    store,
+    blobs: createFsBlobStore({ dir: path.join(dir, 'blobs') }),
+    bus: memory.createMemoryChangeBus(),
+    clock,
+    rateLimiter: memory.createMemoryRateLimiter({ perSecond: 1_000_000, burst: 1_000_000, clock }),
+    loginThrottle: memory.createMemoryRateLimiter({ perSecond: 1, burst: 5, clock }),
+    eventLog,
+    counters: memory.createMemoryCounterStore(),
+  });
+  const admin = { email: 'bench@example.com', password: 'bench-password-123' };
+  await ensureOperator({ store, clock, dataDir: dir, admin, log: { info: () => undefined } });
+  const signIn = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: admin });
+  const cookie = String([signIn.headers['set-cookie']].flat()[0]).split(';')[0] ?? '';
+  const headers = { cookie, 'x-csrf-token': signIn.json().csrfToken as string };
+  const org = await app.inject({
+    method: 'POST',
+    url: '/api/v1/organizations',
+    headers,
+    payload: { name: 'Bench', owner: { email: 'owner@bench.example', password: 'owner-password-123' } },
+  });
+  const owner = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: 'owner@bench.example', password: 'owner-password-123' },
+  });
+  const ownerHeaders = {
+    cookie: String([owner.headers['set-cookie']].flat()[0]).split(';')[0] ?? '',
+    'x-csrf-token': owner.json().csrfToken as string,
+  };
+  const key = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: ownerHeaders, payload: { name: 'bench', kind: 'ingest' } });
+  if (key.statusCode !== 201) throw new Error(`ingest key: ${key.statusCode} ${key.body} (org ${org.statusCode})`);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseline = Fastify({ logger: false, bodyLimit: 16 * 1_048_576 });
+  baseline.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_r, body, done) => done(null, body));
+  baseline.post('/t/events', async (req) => {
+    const body = req.body as string;
+    let lines = 1;
+    for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) lines++;
+    return { accepted: lines, rejected: [] };
+  });
+  await baseline.listen({ host: '127.0.0.1', port: 0 });
+  const portOf = (f: { server: { address(): unknown } }) => (f.server.address() as { port: number }).port;
+  process.send?.({ app: portOf(app), baseline: portOf(baseline), key: key.json().key });
+  process.on('message', async () => {
+    await app.close();
+    await baseline.close();
+    await eventLog.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
+
+/** Posts the same-size NDJSON batches (fresh ids each) with `inflight` requests at a time for SECONDS; events/s accepted. */
+async function loadHttp(port: number, key: string): Promise<{ perSecond: number; failures: number }> {
+  const lines = Number(values['http-batch']);
+  const inflight = Number(values['http-inflight']);
+  const agent = new Agent({ keepAlive: true, maxSockets: inflight });
+  const bodies = Array.from({ length: 16 }, (_, b) =>
+    Array.from({ length: lines }, (_, i) => {
+      const { organizationId: _org, id: _id, ...line } = impression(b * lines + i, Date.now() - 60_000);
+      return JSON.stringify({ id: randomUUID(), ...line });
+    }).join('\n'),
+  );
+  let accepted = 0;
+  let failures = 0;
+  let sent = 0;
+  const deadline = performance.now() + SECONDS * 1_000;
+  const post = (body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/t/events',
+          agent,
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString()).accepted) : resolve(-1)));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inflight }, async () => {
+      while (performance.now() < deadline) {
+        const n = await post(bodies[sent++ % bodies.length] as string);
+        if (n < 0) failures++;
+        else accepted += n;
+      }
+    }),
+  );
+  const perSecond = accepted / ((performance.now() - started) / 1_000);
+  agent.destroy();
+  return { perSecond, failures };
+}
+
+async function caseC(): Promise<string[][]> {
+  const child = fork(new URL(import.meta.url).pathname, ['--serve'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  try {
+    const ports = await new Promise<{ app: number; baseline: number; key: string }>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as { app: number; baseline: number; key: string }));
+      child.once('exit', (code) => reject(new Error(`server child exited ${code}`)));
+    });
+    const baseline = await loadHttp(ports.baseline, ports.key);
+    const app = await loadHttp(ports.app, ports.key);
+    const label = `${values['http-batch']} lines a request, ${values['http-inflight']} in flight`;
+    return [
+      [`(c) baseline: bare Fastify reads the NDJSON body (${label})`, fixed(baseline.perSecond, 0), '', '1.00'],
+      [
+        `(c) POST /t/events → durable local log (${label}${app.failures ? `, ${app.failures} failed` : ''})`,
+        fixed(app.perSecond, 0),
+        '',
+        fixed(app.perSecond / baseline.perSecond, 2),
+      ],
+    ];
+  } finally {
+    child.send('stop');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+if (values.serve) {
+  await serveChild();
+} else {
+  console.log(
+    `# Ingest: events/s through the pipeline, ${SECONDS} s a case, ${PRODUCERS} producers × batches of ${BATCH} in process (shared machine: compare ratios)`,
+  );
+  printFacts(machineFacts(), { 'event JSON bytes': String(JSON.stringify(impression(1)).length) });
+  const rows: string[][] = [];
+  if (ONLY.has('a')) rows.push(...(await caseA()));
+  if (ONLY.has('b')) rows.push(...(await caseB()));
+  if (ONLY.has('c')) rows.push(...(await caseC()));
+  console.log(`\n${markdownTable(['case', 'events/s', 'CPU µs/event (in process)', '× baseline'], rows)}`);
+}
