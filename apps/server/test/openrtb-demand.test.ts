@@ -246,6 +246,12 @@ describe('demand fan-out', () => {
     expect(partner.received.at(-1)!.headers['content-encoding']).toBeUndefined();
   });
 
+  it('turns a request that cannot be serialized into a non-bid instead of a rejection', async () => {
+    const request = { ...auctionRequest(), ext: { huge: 10n } } as unknown as OpenRtbRequest; // JSON.stringify throws on a BigInt
+    const outcome = await fanout.collect([partnerAt(`${partner.url}/bid`)], fanoutRequest(request));
+    expect(outcome.nonBids).toEqual([expect.objectContaining({ code: SEAT_NON_BID.ERROR_GENERAL })]);
+  });
+
   it('records an unreachable partner as such', async () => {
     const closed = await startPartnerServer();
     const url = closed.url;

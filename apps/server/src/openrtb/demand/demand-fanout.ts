@@ -102,19 +102,21 @@ export function createDemandFanout(options: DemandFanoutOptions): DemandFanoutHa
     const waitMs = Math.max(0, Math.min(partner.timeoutMs, request.deadlineMs - startedMs, budget.waitMs));
     const timer = setTimeout(() => controller.abort(), waitMs);
     const aborted = new Promise<'deadline'>((resolve) => controller.signal.addEventListener('abort', () => resolve('deadline')));
-    const json = Buffer.from(JSON.stringify({ ...request.request, imp: imps, tmax: budget.tmaxMs }));
-    const gzip = (partner.requestGzip ?? options.requestGzip ?? true) && state.plainUntilMs <= startedMs && json.length >= gzipMinBytes;
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-openrtb-version': '2.6',
-      'accept-encoding': 'gzip',
-      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-    };
     let healthy = false;
     let status: number | undefined;
     const fail = (code: number, reason: string): CallResult['nonBids'] => [{ partnerId: partner.id, code, reason }];
     let result: Pick<CallResult, 'bids' | 'nonBids'>;
+    let gzip = false;
     try {
+      // Inside the try: a request that cannot be serialized (a BigInt somewhere) is this partner's non-bid, not a rejection.
+      const json = Buffer.from(JSON.stringify({ ...request.request, imp: imps, tmax: budget.tmaxMs }));
+      gzip = (partner.requestGzip ?? options.requestGzip ?? true) && state.plainUntilMs <= startedMs && json.length >= gzipMinBytes;
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'x-openrtb-version': '2.6',
+        'accept-encoding': 'gzip',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      };
       const body = gzip ? gzipSync(json, { level: 1 }) : json;
       const answer = await Promise.race([
         client.request({ method: 'POST', url: partner.endpointUrl, headers, body, signal: controller.signal }),
