@@ -82,7 +82,13 @@ export function ResourceList<T extends { id: string; name?: string }>(props: {
                 <table class="table">
                   <thead>
                     <tr>
-                      <For each={props.columns}>{(c) => <th scope="col">{c.label}</th>}</For>
+                      <For each={props.columns}>
+                        {(c) => (
+                          <th scope="col" class={c.class}>
+                            {c.label}
+                          </th>
+                        )}
+                      </For>
                     </tr>
                   </thead>
                   <tbody>

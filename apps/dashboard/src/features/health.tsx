@@ -14,16 +14,31 @@ async function readyz(): Promise<Ready> {
   return (await response.json()) as Ready;
 }
 
-/** Event lag and other figures from /metrics (Prometheus text): only the lines the page shows. */
-async function metrics(): Promise<Record<string, number>> {
-  const response = await fetch('/metrics');
-  if (!response.ok) return {};
-  const out: Record<string, number> = {};
-  for (const line of (await response.text()).split('\n')) {
-    const m = /^(adplatform_[a-z_]*(?:lag|uptime|events)[a-z_]*)(?:\{[^}]*\})?\s+([0-9.e+-]+)$/.exec(line);
-    if (m?.[1] && m[2]) out[m[1]] = Number(m[2]);
+/** The figures the page shows, from /metrics (Prometheus text): event pipeline gauges, event-loop lag, memory, uptime. */
+export function pickFigures(text: string, nowSeconds: number): [string, string][] {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(adplatform_[a-z0-9_]+)(\{[^}]*\})?\s+([0-9.e+-]+)$/.exec(line);
+    if (m?.[1] && m[3] && !m[1].endsWith('_bucket') && !values.has(m[1])) values.set(m[1], Number(m[3]));
   }
+  const out: [string, string][] = [];
+  for (const [name, value] of values) {
+    if (/^adplatform_(events?|pipeline|analytics|ingest)_/.test(name) && !name.endsWith('_sum') && !name.endsWith('_count')) {
+      out.push([name.replace(/^adplatform_/, '').replaceAll('_', ' '), String(Math.round(value * 1000) / 1000)]);
+    }
+  }
+  const lag = values.get('adplatform_nodejs_eventloop_lag_p99_seconds');
+  if (lag !== undefined) out.push(['event-loop lag p99', `${(lag * 1000).toFixed(1)} ms`]);
+  const memory = values.get('adplatform_process_resident_memory_bytes');
+  if (memory !== undefined) out.push(['resident memory', `${Math.round(memory / 1_048_576)} MiB`]);
+  const started = values.get('adplatform_process_start_time_seconds');
+  if (started !== undefined) out.push(['uptime', `${Math.round((nowSeconds - started) / 60)} min`]);
   return out;
+}
+
+async function metrics(): Promise<[string, string][]> {
+  const response = await fetch('/metrics');
+  return response.ok ? pickFigures(await response.text(), Date.now() / 1000) : [];
 }
 
 export default function Health() {
@@ -66,10 +81,10 @@ export default function Health() {
         </Show>
       </Show>
       <section class="card stack" aria-label="Pipeline">
-        <h2>Event pipeline</h2>
-        <Show when={Object.keys(figures.data ?? {}).length > 0} fallback={<p class="muted">No pipeline figures in /metrics yet.</p>}>
+        <h2>Process and event pipeline</h2>
+        <Show when={(figures.data ?? []).length > 0} fallback={<p class="muted">No figures in /metrics yet.</p>}>
           <dl class="figures">
-            <For each={Object.entries(figures.data ?? {})}>
+            <For each={figures.data ?? []}>
               {([name, value]) => (
                 <>
                   <dt>{name}</dt>

@@ -120,9 +120,15 @@ export default function Overview() {
               <thead>
                 <tr>
                   <th scope="col">Campaign</th>
-                  <th scope="col">Impressions</th>
-                  <th scope="col">Clicks</th>
-                  <th scope="col">Spend</th>
+                  <th scope="col" class="num">
+                    Impressions
+                  </th>
+                  <th scope="col" class="num">
+                    Clicks
+                  </th>
+                  <th scope="col" class="num">
+                    Spend
+                  </th>
                 </tr>
               </thead>
               <tbody>
