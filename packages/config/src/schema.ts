@@ -206,7 +206,7 @@ export const ConfigSchema = Type.Object({
   ADPLATFORM_DEMAND_REQUEST_GZIP: Type.Boolean({
     default: true,
     description:
-      'Send bid requests gzip-compressed (`Content-Encoding: gzip`). A partner that answers 415 gets plain JSON for the next hour. Responses are always accepted gzipped.',
+      'Send bid requests of 1 KiB or more gzip-compressed (`Content-Encoding: gzip`); smaller ones go plain. A partner that answers 415 gets plain JSON for the next hour. Responses are always accepted gzipped.',
   }),
   ADPLATFORM_SHUTDOWN_TIMEOUT_MS: Type.Integer({
     minimum: 100,
