@@ -72,7 +72,9 @@ describe('duckdb analytics store', () => {
     }
   });
 
-  it('groups any events, in any batching, by local day as a direct count does (every rollup and the raw-event path)', async () => {
+  it('groups any events, in any batching, by local day as a direct count does (every rollup and the raw-event path)', {
+    timeout: 240_000,
+  }, async () => {
     const arbEvent = fc.record({
       type: fc.constantFrom('request', 'impression', 'viewable', 'click', 'conversion', 'video_start'),
       atMs: fc.integer({ min: T0 - 86_400_000, max: T0 + 5 * 86_400_000 }),
@@ -114,7 +116,7 @@ describe('duckdb analytics store', () => {
           await store.close();
         }
       }),
-      { numRuns: 20 },
+      { numRuns: 15 },
     );
   });
 });

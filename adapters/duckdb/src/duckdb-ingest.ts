@@ -2,7 +2,7 @@ import type { DeliveryEvent } from '@adplatform/ports';
 import type { DuckDBAppender, DuckDBConnection, DuckDBType } from '@duckdb/node-api';
 import { BIGINT, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
 import { ROLLUPS, rollupFromStagedSql } from './duckdb-rollups.js';
-import { CODED_COLUMNS, type CodedColumn, DICT_SQL, EVENT_COLUMNS, STAGING_COLUMNS } from './duckdb-schema.js';
+import { CODED_COLUMNS, type CodedColumn, decodedStagingSql, EVENT_COLUMNS, STAGING_COLUMNS } from './duckdb-schema.js';
 
 const INTEGER_TEXT = /^-?\d{1,19}$/;
 const INT64_MIN = -(2n ** 63n);
@@ -129,9 +129,7 @@ export async function clearStaging(connection: DuckDBConnection): Promise<void> 
   await connection.run('DELETE FROM staging_dict');
 }
 
-const DECODED_EVENT = EVENT_COLUMNS.map(([column]) =>
-  (CODED_COLUMNS as readonly string[]).includes(column) ? `dict[${column}_c]` : column,
-).join(', ');
+const DECODED_EVENTS = decodedStagingSql(EVENT_COLUMNS.map(([column]) => column));
 
 /**
  * Stores the staged rows whose id is not stored yet, and their rollups, in one
@@ -153,7 +151,7 @@ export async function commitStaged(connection: DuckDBConnection): Promise<{ inse
       (SELECT e.id FROM events e SEMI JOIN events_staging s ON e.id = s.id WHERE e.at_ms BETWEEN ${minAtMs} AND ${maxAtMs})`);
     const inserted = staged - removed.rowsChanged;
     if (inserted > 0) {
-      await connection.run(`INSERT INTO events SELECT ${DECODED_EVENT} FROM events_staging, ${DICT_SQL} AS d`);
+      await connection.run(`INSERT INTO events ${DECODED_EVENTS}`);
       for (const def of ROLLUPS) appended.set(def.table, (await connection.run(rollupFromStagedSql(def))).rowsChanged);
     }
     await connection.run('COMMIT');

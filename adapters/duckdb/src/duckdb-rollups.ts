@@ -1,5 +1,5 @@
 import type { CodedColumn } from './duckdb-schema.js';
-import { COUNTED_EVENTS, COUNTED_STAGED, DICT_SQL } from './duckdb-schema.js';
+import { COUNTED_EVENTS, COUNTED_STAGED, stagedTypeCode } from './duckdb-schema.js';
 
 /** The report dimensions a rollup may keep (all coded columns in staging). */
 export type RollupColumn = Extract<
@@ -65,32 +65,34 @@ const bucketOf = (def: RollupDef) => {
   return `at_ms - ((at_ms % ${size}) + ${size}) % ${size}`;
 };
 
-/** Where rollup rows are computed from: the staged batch (coded) or the stored events (for a rebuild). */
-interface RollupInput {
-  from: string;
-  where: string;
-  column: (column: CodedColumn) => string;
-}
+const COUNTED_TYPES = ['request', 'impression', 'viewable', 'click', 'conversion'] as const;
+const MONEY_SUMS = 'coalesce(sum(cost_micros), 0), coalesce(sum(revenue_micros), 0)';
 
-const STAGED: RollupInput = { from: `events_staging, ${DICT_SQL} AS d`, where: COUNTED_STAGED, column: (c) => `dict[${c}_c]` };
-const STORED: RollupInput = { from: 'events', where: COUNTED_EVENTS, column: (c) => c };
-
-function rollupInsertSql(def: RollupDef, input: RollupInput): string {
-  const type = input.column('type');
-  const count = (t: string) => `count(*) FILTER (WHERE ${type} = '${t}')`;
+/**
+ * Appends the staged batch's sums to a rollup (run in ingest's transaction,
+ * after the batch's duplicates are gone): grouped on the dictionary codes,
+ * then only the groups are decoded.
+ */
+export function rollupFromStagedSql(def: RollupDef): string {
+  const keys = ['organization_id', ...def.columns];
+  const counts = COUNTED_TYPES.map((t, i) => `count(*) FILTER (WHERE type_c = ${stagedTypeCode(t)}) AS n${i}`);
+  const inner = `SELECT ${keys.map((c) => `${c}_c`).join(', ')}, ${bucketOf(def)} AS bucket_ms, ${counts.join(', ')},
+      coalesce(sum(cost_micros), 0) AS cost, coalesce(sum(revenue_micros), 0) AS revenue
+    FROM events_staging WHERE ${COUNTED_STAGED} GROUP BY ALL`;
+  const decoded = keys.map((c) => `d_${c}.value`);
+  const joins = keys.map((c) => `LEFT JOIN staging_dict d_${c} ON d_${c}.code = g.${c}_c`);
   return `INSERT INTO ${def.table}
-    SELECT ${input.column('organization_id')}, ${bucketOf(def)}, ${def.columns.map((c) => input.column(c)).join(', ')},
-      ${['request', 'impression', 'viewable', 'click', 'conversion'].map(count).join(', ')},
-      coalesce(sum(cost_micros), 0), coalesce(sum(revenue_micros), 0)
-    FROM ${input.from}
-    WHERE ${input.where}
-    GROUP BY ALL`;
+    SELECT ${decoded[0]}, g.bucket_ms, ${decoded.slice(1).join(', ')}, ${COUNTED_TYPES.map((_, i) => `g.n${i}`).join(', ')}, g.cost, g.revenue
+    FROM (${inner}) g ${joins.join(' ')}`;
 }
 
-/** Appends the staged batch's sums to a rollup (run in ingest's transaction, after the batch's duplicates are gone). */
-export const rollupFromStagedSql = (def: RollupDef) => rollupInsertSql(def, STAGED);
 /** Fills an empty rollup from every stored event: the same sums ingest appends, over the whole table. */
-export const rollupFromEventsSql = (def: RollupDef) => rollupInsertSql(def, STORED);
+export function rollupFromEventsSql(def: RollupDef): string {
+  return `INSERT INTO ${def.table}
+    SELECT organization_id, ${bucketOf(def)}, ${def.columns.join(', ')},
+      ${COUNTED_TYPES.map((t) => `count(*) FILTER (WHERE type = '${t}')`).join(', ')}, ${MONEY_SUMS}
+    FROM events WHERE ${COUNTED_EVENTS} GROUP BY ALL`;
+}
 
 /** The rollup re-summed into one row per key, ordered by organization and time so zone maps prune by range. */
 export function rollupCompactionSql(def: RollupDef): string[] {

@@ -86,9 +86,21 @@ const measuredList = MEASURED_TYPES.map((t) => `'${t}'`).join(', ');
 export const COUNTED_EVENTS = `invalid_reason IS NULL
     AND (type IN (${measuredList}) OR cost_micros IS NOT NULL OR revenue_micros IS NOT NULL)`;
 
-/** The same predicate over `events_staging`, with the batch's dictionary as `dict`. */
+/** The same predicate over `events_staging` (uncorrelated subqueries: evaluated once, not per row). */
 export const COUNTED_STAGED = `invalid_reason_c IS NULL
-    AND (dict[type_c] IN (${measuredList}) OR cost_micros IS NOT NULL OR revenue_micros IS NOT NULL)`;
+    AND (type_c IN (SELECT code FROM staging_dict WHERE value IN (${measuredList})) OR cost_micros IS NOT NULL OR revenue_micros IS NOT NULL)`;
 
-/** The batch's dictionary as one list, `dict[code]` decoding a code (NULL stays NULL). */
-export const DICT_SQL = '(SELECT coalesce(list(value ORDER BY code), []) AS dict FROM staging_dict)';
+/** The staged code of an event type, as a scalar subquery. */
+export const stagedTypeCode = (type: string) => `(SELECT code FROM staging_dict WHERE value = '${type}')`;
+
+/**
+ * The staged columns decoded back to text, as `SELECT … FROM` over
+ * `events_staging s`, each code joined to the (small) dictionary: a hash
+ * join per coded column, with no per-row copy of the dictionary.
+ */
+export function decodedStagingSql(columns: readonly string[]): string {
+  const coded = CODED_COLUMNS as readonly string[];
+  const select = columns.map((c) => (coded.includes(c) ? `d_${c}.value AS ${c}` : `s.${c}`));
+  const joins = columns.filter((c) => coded.includes(c)).map((c) => `LEFT JOIN staging_dict d_${c} ON d_${c}.code = s.${c}_c`);
+  return `SELECT ${select.join(', ')} FROM events_staging s ${joins.join(' ')}`;
+}
