@@ -14,7 +14,11 @@ export function StatusActions(props: { path: string; status: string; targets: re
   return (
     <div class="status-actions">
       <div class="inline">
-        <For each={props.targets.filter((t) => t !== props.status && props.status !== 'archived')}>
+        <For
+          each={props.targets.filter(
+            (t) => t !== props.status && props.status !== 'archived' && !(t === 'paused' && props.status === 'draft'),
+          )}
+        >
           {(target) => (
             <button
               type="button"

@@ -136,10 +136,10 @@ export function PageHeader(props: ParentProps<{ title: string; crumbs?: { href: 
     <header class="page-header">
       <Show when={props.crumbs?.length}>
         <nav aria-label="Breadcrumb" class="crumbs">
-          {props.crumbs?.map((c) => (
+          {props.crumbs?.map((c, i) => (
             <>
+              {i > 0 ? <span aria-hidden="true"> / </span> : null}
               <A href={c.href}>{c.label}</A>
-              <span aria-hidden="true"> / </span>
             </>
           ))}
         </nav>

@@ -2,6 +2,7 @@ import { useNavigate, useSearchParams } from '@solidjs/router';
 import { createEffect, createSignal } from 'solid-js';
 import { Dialog, FormError, TextField } from '../components/ui.js';
 import { createSubmit } from '../lib/forms.js';
+import { queryClient } from '../lib/query.js';
 import { me, signIn } from '../lib/session.js';
 
 function SignInForm(props: { onDone: () => void; email?: string }) {
@@ -67,7 +68,7 @@ export function SignInDialog() {
   return (
     <Dialog title="Your session has ended">
       <p>Sign in again to continue. What you typed on this page is kept; submit it again afterwards.</p>
-      <SignInForm email={me()?.user?.email ?? ''} onDone={() => undefined} />
+      <SignInForm email={me()?.user?.email ?? ''} onDone={() => void queryClient.invalidateQueries()} />
     </Dialog>
   );
 }
