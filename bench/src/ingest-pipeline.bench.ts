@@ -106,7 +106,12 @@ async function caseA(): Promise<string[][]> {
   });
   return [
     ['(a) baseline: producers → memory log', fixed(memory.perSecond, 0), fixed(memory.cpuUsPerEvent, 2), '1.00'],
-    ['(a) producers → durable local log', fixed(local.perSecond, 0), fixed(local.cpuUsPerEvent, 2), fixed(local.perSecond / memory.perSecond, 2)],
+    [
+      '(a) producers → durable local log',
+      fixed(local.perSecond, 0),
+      fixed(local.cpuUsPerEvent, 2),
+      fixed(local.perSecond / memory.perSecond, 2),
+    ],
   ];
 }
 
@@ -193,7 +198,12 @@ async function serveChild(): Promise<void> {
     cookie: String([owner.headers['set-cookie']].flat()[0]).split(';')[0] ?? '',
     'x-csrf-token': owner.json().csrfToken as string,
   };
-  const key = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: ownerHeaders, payload: { name: 'bench', kind: 'ingest' } });
+  const key = await app.inject({
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    headers: ownerHeaders,
+    payload: { name: 'bench', kind: 'ingest' },
+  });
   if (key.statusCode !== 201) throw new Error(`ingest key: ${key.statusCode} ${key.body} (org ${org.statusCode})`);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const baseline = Fastify({ logger: false, bodyLimit: 16 * 1_048_576 });

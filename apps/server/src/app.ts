@@ -56,6 +56,8 @@ import { MAX_UPLOAD_BYTES, segmentsRoutes } from './modules/segments/segments.ro
 import { SegmentsService } from './modules/segments/segments.service.js';
 import { sitesRoutes } from './modules/sites/sites.routes.js';
 import { SitesService } from './modules/sites/sites.service.js';
+import { LiveStats } from './modules/stats/live-stats.js';
+import { liveStatsRoutes } from './modules/stats/live-stats.routes.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -243,6 +245,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     clock: deps.clock,
     authenticateIngestKey: (key) => apiKeys.authenticateIngestKey(key),
   });
+  const nowMs = () => deps.clock.now().getTime();
+  const liveStats = new LiveStats({ eventLog: deps.eventLog, nowMs, log: app.log });
+  await liveStats.start();
+  await app.register(liveStatsRoutes, { stats: liveStats, nowMs });
   await app.ready();
   return app;
 }

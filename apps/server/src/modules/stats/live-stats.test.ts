@@ -1,0 +1,88 @@
+import { createMemoryEventLog } from '@adplatform/adapter-memory';
+import { newId } from '@adplatform/domain';
+import type { DeliveryEvent } from '@adplatform/ports';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LIVE_WINDOW_SECONDS, LiveStats } from './live-stats.js';
+
+const T0 = 1_795_000_000; // epoch seconds
+const orgA = newId();
+const orgB = newId();
+const event = (type: DeliveryEvent['type'], atMs: number, extra: Partial<DeliveryEvent> = {}): DeliveryEvent => ({
+  id: newId(),
+  type,
+  at: atMs,
+  organizationId: orgA,
+  ...extra,
+});
+
+describe('LiveStats', () => {
+  it('counts events appended after it started in the second of their time, for their organization only', async () => {
+    const log = createMemoryEventLog();
+    await log.append([event('impression', (T0 - 10) * 1_000)]); // before the tap started: not counted
+    let nowMs = T0 * 1_000 + 500;
+    const stats = new LiveStats({ eventLog: log, nowMs: () => nowMs });
+    await stats.start();
+    await log.append([
+      event('request', (T0 - 2) * 1_000 + 10, { decisionId: newId() }),
+      event('request', (T0 - 2) * 1_000 + 20),
+      event('impression', (T0 - 2) * 1_000 + 999, { costMicros: '2500' }),
+      event('impression', (T0 - 1) * 1_000, { costMicros: '9007199254740993', revenueMicros: '7' }),
+      event('viewable', (T0 - 1) * 1_000),
+      event('click', (T0 - 1) * 1_000),
+      event('conversion', (T0 - 1) * 1_000),
+      event('impression', (T0 - 1) * 1_000, { organizationId: orgB }),
+    ]);
+    await stats.poll();
+    nowMs += 1_000;
+    const seconds = stats.snapshot(orgA, T0 + 1);
+    expect(seconds).toHaveLength(LIVE_WINDOW_SECONDS);
+    expect(seconds[0]?.t).toBe(T0 + 1 - 300);
+    expect(seconds.at(-1)?.t).toBe(T0);
+    expect(stats.second(orgA, T0 - 2)).toEqual({
+      t: T0 - 2,
+      requests: 2,
+      filled: 1,
+      impressions: 1,
+      viewables: 0,
+      clicks: 0,
+      conversions: 0,
+      fillRate: 0.5,
+      spendMicros: '2500',
+      revenueMicros: '0',
+    });
+    expect(stats.second(orgA, T0 - 1)).toMatchObject({ impressions: 1, viewables: 1, clicks: 1, conversions: 1, fillRate: null });
+    expect(stats.second(orgA, T0 - 1).spendMicros).toBe('9007199254740993');
+    expect(stats.second(orgA, T0 - 10).impressions).toBe(0);
+    expect(stats.second(orgB, T0 - 1).impressions).toBe(1);
+    expect(stats.second(orgB, T0 - 2).requests).toBe(0);
+    await stats.stop();
+  });
+
+  it('forgets a slot when its second comes round again 300 s later, and ignores events older than the window', () => {
+    const stats = new LiveStats({ eventLog: createMemoryEventLog(), nowMs: () => T0 * 1_000 });
+    stats.count(event('click', (T0 - 5) * 1_000), T0);
+    stats.count(event('click', (T0 - 400) * 1_000), T0);
+    stats.count(event('click', (T0 + 295) * 1_000), T0 + 300);
+    expect(stats.second(orgA, T0 - 5).clicks).toBe(0);
+    expect(stats.second(orgA, T0 + 295).clicks).toBe(1);
+    expect(stats.snapshot(orgA, T0).reduce((sum, s) => sum + s.clicks, 0)).toBe(0);
+  });
+
+  it('sums to the events counted, whatever their seconds within the window', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.integer({ min: 1, max: 299 }), fc.constantFrom('impression', 'click') as fc.Arbitrary<'impression' | 'click'>),
+        ),
+        (items) => {
+          const stats = new LiveStats({ eventLog: createMemoryEventLog(), nowMs: () => T0 * 1_000 });
+          for (const [ago, type] of items) stats.count(event(type, (T0 - ago) * 1_000 + 1), T0);
+          const seconds = stats.snapshot(orgA, T0);
+          expect(seconds.reduce((sum, s) => sum + s.impressions, 0)).toBe(items.filter(([, t]) => t === 'impression').length);
+          expect(seconds.reduce((sum, s) => sum + s.clicks, 0)).toBe(items.filter(([, t]) => t === 'click').length);
+        },
+      ),
+    );
+  });
+});
