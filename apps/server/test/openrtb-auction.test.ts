@@ -102,8 +102,9 @@ async function settled(h: Harness): Promise<void> {
   await h.app.delivery.allowances.settle();
 }
 
+/** The auction log is appended in batches (50 ms): wait past one. */
 async function auctionEvents(h: Harness): Promise<DeliveryEvent[]> {
-  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 120));
   const { events } = await h.deps.eventLog.read(0, 1000);
   return events.filter((e) => e.type === 'decision' && e.data?.kind === 'openrtb-auction');
 }

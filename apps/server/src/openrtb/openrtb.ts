@@ -71,6 +71,7 @@ export async function registerOpenRtb(app: FastifyInstance, deps: OpenRtbDeps, o
   });
   const bidder = new BidderService(common);
   app.addHook('onClose', async () => {
+    await exchange.auctionLog.flush();
     if (outside) await outside.close();
     else await options.fanout?.close();
   });

@@ -14,6 +14,7 @@ import { normalizeRequest } from '../model/normalize-request.js';
 import type { BidRequest, BidResponse } from '../model/openrtb-types.js';
 import { type PriceGranularity, parsePriceGranularity } from '../model/price-granularity.js';
 import { auctionEvents } from './auction-events.js';
+import { AuctionLog } from './auction-log.js';
 import { buildBidResponse, mediaOfImp, type WinningBid } from './auction-response.js';
 import { admOf, commitDirectWin } from './direct-win.js';
 import { fireLossNotices, type NoticeContext, winnerNotices } from './notices.js';
@@ -56,10 +57,13 @@ const NO_BID: AuctionAnswer = { status: 204 };
 export class ExchangeService {
   private readonly currency: string;
   private readonly random: () => number;
+  /** The auction log, appended in batches. */
+  readonly auctionLog: AuctionLog;
 
   constructor(private readonly deps: ExchangeDeps) {
     this.currency = deps.currency ?? 'USD';
     this.random = deps.random ?? Math.random;
+    this.auctionLog = new AuctionLog(deps.eventLog, { log: deps.log });
   }
 
   async auction(validated: BidRequest, caller: OpenRtbCaller, receivedAtMs: number): Promise<AuctionAnswer> {
@@ -246,8 +250,7 @@ export class ExchangeService {
   }
 
   private logAuction(events: DeliveryEvent[]): void {
-    if (events.length === 0) return;
-    this.deps.eventLog.append(events).catch((err: unknown) => this.deps.log?.error({ err }, 'auction events not logged'));
+    this.auctionLog.add(events);
   }
 }
 
