@@ -3,9 +3,9 @@ import { createSignal, For, Show } from 'solid-js';
 import { ErrorBox, FormError, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.js';
 import { api } from '../lib/api.js';
 import { createSubmit, fieldError } from '../lib/forms.js';
-import { useResource } from '../lib/resources.js';
+import { usePage, useResource } from '../lib/resources.js';
 import { can } from '../lib/session.js';
-import type { Creative } from '../lib/types.js';
+import type { Creative, LineItem } from '../lib/types.js';
 
 /** The creative as it will appear: an image at its real pixel size, HTML in a sandbox of its size. */
 function Preview(props: { creative: Creative }) {
@@ -79,6 +79,32 @@ function Review(props: { creative: Creative }) {
   );
 }
 
+function UsedBy(props: { creativeId: string }) {
+  const lineItems = usePage<LineItem>(
+    () => '/api/v1/line-items',
+    () => ({ creativeId: props.creativeId, limit: 100 }),
+  );
+  return (
+    <section class="card" aria-label="Used by">
+      <h2>Line items using it</h2>
+      <Show
+        when={(lineItems.data?.items.length ?? 0) > 0}
+        fallback={<p class="muted">Not attached to any line item yet — attach it from a line item's page.</p>}
+      >
+        <ul class="plain">
+          <For each={lineItems.data?.items}>
+            {(item) => (
+              <li class="inline">
+                <A href={`/line-items/${item.id}`}>{item.name}</A> <StatusBadge status={item.status} />
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </section>
+  );
+}
+
 export default function CreativePage() {
   const params = useParams();
   const creative = useResource<Creative>(
@@ -107,23 +133,7 @@ export default function CreativePage() {
             <Show when={can('operationsWrite')}>
               <Review creative={c()} />
             </Show>
-            <section class="card" aria-label="Used by">
-              <h2>Line items using it</h2>
-              <Show
-                when={(c().lineItemIds ?? []).length > 0}
-                fallback={<p class="muted">Not attached to any line item yet — attach it from a line item's page.</p>}
-              >
-                <ul class="plain">
-                  <For each={c().lineItemIds}>
-                    {(id) => (
-                      <li>
-                        <A href={`/line-items/${id}`}>Line item {id.slice(0, 8)}…</A>
-                      </li>
-                    )}
-                  </For>
-                </ul>
-              </Show>
-            </section>
+            <UsedBy creativeId={c().id} />
           </>
         )}
       </Show>
