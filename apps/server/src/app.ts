@@ -14,7 +14,7 @@ import type {
 } from '@adplatform/ports';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { decisionsRoutes } from './delivery/decisions/decisions.routes.js';
 import { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery.js';
 import { servingRoutes } from './delivery/serving/serving.routes.js';
@@ -26,6 +26,7 @@ import { type DashboardOptions, dashboardRoutes } from './http/dashboard.js';
 import { metrics } from './http/metrics.js';
 import { openapi } from './http/openapi.js';
 import { sendProblem, toAppError } from './http/problem.js';
+import { createRequestLogger } from './http/request-logger.js';
 import { createValidatorCompiler } from './http/validation.js';
 import { advertisersRoutes } from './modules/advertisers/advertisers.routes.js';
 import { AdvertisersService } from './modules/advertisers/advertisers.service.js';
@@ -135,10 +136,26 @@ const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 /** Ad requests and tracking hits: one per ad view, so their successes are logged at debug (their failures at info). */
 const DELIVERY_ROUTE = /^\/(?:v1\/(?:decisions|ad\b|ad\.js|vast)|t\/)/;
 
+/** pino's standard levels, by name: a line is written when its level's value is at least the logger's. */
+const LEVEL_VALUES: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+/** One line per request; delivery successes only at debug, so the line is not even built at the usual levels. */
+function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+  const route = request.routeOptions.url ?? '';
+  if (QUIET_ROUTES.has(route)) return;
+  const status = reply.statusCode;
+  const quiet = status < 400 && DELIVERY_ROUTE.test(route);
+  // Fastify's null logger (no loggerInstance) has no level, and logs nothing anyway.
+  if (!((LEVEL_VALUES[request.log.level] ?? Number.POSITIVE_INFINITY) <= (quiet ? 20 : 30))) return;
+  const line = { method: request.method, route, status, ms: Math.round(reply.elapsedTime * 100) / 100 };
+  if (quiet) request.log.debug(line, 'request');
+  else request.log.info(line, 'request');
+}
+
 /** Builds the HTTP application with every route family mounted. Never listens: main.ts does, tests use inject(). */
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance, childLoggerFactory: createRequestLogger } : { logger: false }),
     // One line per request, written in onResponse below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
@@ -160,15 +177,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     return sendProblem(request, reply, appError);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, toAppError({ statusCode: 404 })));
-  app.addHook('onSend', async (request, reply) => {
+  // Callback hooks, not async ones: no promise and no microtask per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? '';
-    if (QUIET_ROUTES.has(route)) return;
-    const line = { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 };
-    if (reply.statusCode < 400 && DELIVERY_ROUTE.test(route)) request.log.debug(line, 'request');
-    else request.log.info(line, 'request');
+  app.addHook('onResponse', (request, reply, done) => {
+    logRequest(request, reply);
+    done();
   });
 
   const auth = new AuthService({

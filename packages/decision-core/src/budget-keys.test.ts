@@ -80,4 +80,16 @@ describe('money of one impression', () => {
     expect(ecpmMicros({ model: 'cpa', bidMicros: 9_999_999 }, 0, 333)).toBe(3_329_999);
     expect(ecpmMicros({ model: 'cpc', bidMicros: 2 ** 52 }, 1_000_000)).toBe(2 ** 52 * 1000);
   });
+
+  it('prices an impression at the CPM ÷ 1,000 rounded down, exactly for every price', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.double({ min: 0, max: 2 ** 60, noNaN: true })),
+        (cpm) => {
+          expect(impressionCostMicros(cpm)).toBe(BigInt(Math.trunc(cpm)) / 1000n);
+        },
+      ),
+    );
+    expect(impressionCostMicros(-5)).toBe(0n);
+  });
 });

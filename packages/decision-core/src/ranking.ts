@@ -43,8 +43,15 @@ export function ecpmMicros(pricing: DeliveryPricing | undefined, ctrPpm = DEFAUL
  * Given a number: a CPM clearing price in micros.
  */
 export function impressionCostMicros(item: DeliveryLineItem | number): bigint {
-  if (typeof item === 'number') return BigInt(Math.max(0, Math.trunc(item))) / 1000n;
+  if (typeof item === 'number') return perMille(item);
   const pricing = item.pricing;
   if (pricing === undefined || pricing.model !== 'cpm') return 0n;
-  return BigInt(Math.max(0, Math.trunc(pricing.bidMicros))) / 1000n;
+  return perMille(pricing.bidMicros);
+}
+
+/** ⌊max(0, trunc(micros)) ÷ 1,000⌋ as a bigint: in number arithmetic while exact (safe integers), one bigint made. */
+function perMille(micros: number): bigint {
+  const whole = Math.max(0, Math.trunc(micros));
+  if (!Number.isSafeInteger(whole)) return BigInt(whole) / 1000n;
+  return BigInt((whole - (whole % 1000)) / 1000);
 }

@@ -1,6 +1,6 @@
 import { AppError, type Principal, type Role } from '@adplatform/domain';
 import type { RateLimiter } from '@adplatform/ports';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuthService } from '../modules/auth/auth.service.js';
 import { csrfTokenFor, safeEqual } from '../modules/auth/tokens.js';
@@ -67,15 +67,42 @@ async function accessPlugin(app: FastifyInstance, opts: { auth: AuthService; lim
     for (const method of [route.method].flat()) catalog.push({ method, url: route.url, access: policy });
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config ?? {};
-    await authenticate(request, opts.auth);
-    if (config.rateLimit !== false) enforceRateLimit(request, reply, opts.limiter);
-    const access = config.access;
-    if (!access || 'public' in access) return;
-    authorize(request, access);
+  // A callback hook, not an async one: a request without credentials (every ad request and tracking hit)
+  // passes without a promise or a microtask; only a key or a session cookie takes the async path.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!hasCredentials(request)) {
+      checkThen(request, reply, opts.limiter, done);
+      return;
+    }
+    authenticate(request, opts.auth).then(
+      () => checkThen(request, reply, opts.limiter, done),
+      (err: unknown) => done(err as Error),
+    );
   });
 }
+
+/** `check`, then the hook's callback: with its error when the request is refused. */
+function checkThen(request: FastifyRequest, reply: FastifyReply, limiter: RateLimiter, done: (err?: Error) => void): void {
+  try {
+    check(request, reply, limiter);
+  } catch (err) {
+    done(err as Error);
+    return;
+  }
+  done();
+}
+
+/** Rate limit (unless the route opts out), then the route's policy. */
+function check(request: FastifyRequest, reply: FastifyReply, limiter: RateLimiter): void {
+  const config = request.routeOptions.config ?? {};
+  if (config.rateLimit !== false) enforceRateLimit(request, reply, limiter);
+  const access = config.access;
+  if (!access || 'public' in access) return;
+  authorize(request, access);
+}
+
+const hasCredentials = (request: FastifyRequest): boolean =>
+  request.headers.authorization?.startsWith('Bearer ') === true || request.cookies[SESSION_COOKIE] !== undefined;
 
 async function authenticate(request: FastifyRequest, auth: AuthService): Promise<void> {
   const authorization = request.headers.authorization;

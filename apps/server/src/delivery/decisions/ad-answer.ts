@@ -2,7 +2,7 @@ import type { DirectSelection } from '@adplatform/decision-core';
 import type { Resource } from '@adplatform/domain';
 import type { CreativeData } from '../../modules/creatives/creatives.schemas.js';
 import type { CatalogPlacement, OrganizationSnapshot } from '../catalog/load-organization.js';
-import { assetUrl, renderAdMarkup, renderNative } from '../render/index.js';
+import { assetUrl, renderAdMarkup, renderAdMarkupCached, renderNative } from '../render/index.js';
 import type { TrackingFacts, TrackingSigner } from '../tracking/tracking-signer.js';
 import { buildTrackingUrls } from '../tracking/tracking-urls.js';
 import type { Ad, FallbackAd } from './decisions.schemas.js';
@@ -42,7 +42,7 @@ export interface DirectAdInput {
   origin: string;
 }
 
-/** One served ad of the answer: signed URLs and the markup to render. */
+/** One served ad of the answer: signed URLs and the markup to render (through the creative's template). */
 export function renderDirectAd(input: DirectAdInput): Ad {
   const { selection, creative, origin } = input;
   const token = input.signer.sign(trackingFactsOf(selection, input));
@@ -54,7 +54,7 @@ export function renderDirectAd(input: DirectAdInput): Ad {
     assetBaseUrl: origin,
   };
   const data = creative.data;
-  const rendered = { ...data, name: creative.name };
+  const rendered = () => ({ ...data, name: creative.name });
   const ad: Ad = {
     decisionId: input.decisionId,
     lineItemId: selection.lineItem.id,
@@ -64,13 +64,13 @@ export function renderDirectAd(input: DirectAdInput): Ad {
     format: data.format,
     width: data.width ?? null,
     height: data.height ?? null,
-    html: data.format === 'video' ? '' : renderAdMarkup(rendered, urls),
+    html: data.format === 'video' ? '' : renderAdMarkupCached(creative, rendered, urls),
     clickUrl: urls.clickUrl,
     impressionUrl: urls.impressionUrl,
     viewableUrl: urls.viewableUrl,
   };
   if (data.format === 'image' && data.assets) ad.imageUrl = assetUrl(origin, data.assets.webp.url);
-  if (data.format === 'native') ad.native = renderNative(rendered, urls);
+  if (data.format === 'native') ad.native = renderNative(rendered(), urls);
   if (data.format === 'video') ad.vastUrl = `${origin}/v1/vast/ad?t=${token}`;
   return ad;
 }

@@ -104,12 +104,16 @@ export class DecisionService {
       { random: this.random },
     );
     const decisions: DecisionAnswer['decisions'] = {};
-    body.placements.forEach((slot, i) => {
-      const placement = placements[i]!;
-      const served = (result.slots[slot.divName] ?? []).filter((s): s is DirectSelection => s.lineItem !== undefined);
-      const ads = served.flatMap((selection) => this.commit(selection, { snapshot, placement, userKey, nowMs, origin: caller.origin }));
-      decisions[slot.divName] = ads.length > 0 ? ads : renderFallback(placement, snapshot, caller.origin);
-    });
+    for (let i = 0; i < body.placements.length; i++) {
+      const divName = body.placements[i]!.divName;
+      const at = { snapshot, placement: placements[i]!, userKey, nowMs, origin: caller.origin };
+      const ads: Ad[] = [];
+      for (const selection of result.slots[divName] ?? []) {
+        const ad = selection.lineItem === undefined ? undefined : this.commit(selection as DirectSelection, at);
+        if (ad !== undefined) ads.push(ad);
+      }
+      decisions[divName] = ads.length > 0 ? ads : renderFallback(at.placement, snapshot, caller.origin);
+    }
     if (sampled) this.logExplanation(snapshot.organizationId, nowMs, body, result);
     return body.explain ? { decisions, explanation: result.explanation ?? [] } : { decisions };
   }
@@ -146,19 +150,29 @@ export class DecisionService {
   private commit(
     selection: DirectSelection,
     at: { snapshot: OrganizationSnapshot; placement: CatalogPlacement; userKey: string | undefined; nowMs: number; origin: string },
-  ): Ad[] {
+  ): Ad | undefined {
     const { lineItem } = selection;
     const keys = budgetKeysOf(lineItem, at.nowMs);
-    if (keys.length > 0 && !this.deps.allowances.consume(keys, selection.costMicros)) return [];
+    if (keys.length > 0 && !this.deps.allowances.consume(keys, selection.costMicros)) return undefined;
     if (at.userKey !== undefined && (lineItem.frequencyCaps?.length ?? 0) > 0) {
-      this.deps.counters.recordImpression(at.userKey, [lineItem.id, lineItem.campaignId], at.nowMs).catch((err: unknown) => {
-        this.deps.log?.error({ err }, 'frequency record failed');
-      });
+      this.deps.counters.recordImpression(at.userKey, [lineItem.id, lineItem.campaignId], at.nowMs).catch(this.onFrequencyError);
     }
     const creative = at.snapshot.creatives.get(selection.creative.id);
-    if (!creative) return [];
-    return [renderDirectAd({ ...at, selection, creative, signer: this.deps.signer, decisionId: randomUUID() })];
+    if (!creative) return undefined;
+    return renderDirectAd({
+      selection,
+      creative,
+      placement: at.placement,
+      signer: this.deps.signer,
+      decisionId: randomUUID(),
+      nowMs: at.nowMs,
+      origin: at.origin,
+    });
   }
+
+  private readonly onFrequencyError = (err: unknown): void => {
+    this.deps.log?.error({ err }, 'frequency record failed');
+  };
 
   private logExplanation(organizationId: string, nowMs: number, body: DecisionRequestBody, result: DecisionResult): void {
     const event = {

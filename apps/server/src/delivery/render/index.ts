@@ -1,6 +1,7 @@
 export { CLICK_MACROS, renderAdMarkup, substituteClickMacros, trackerPixels } from './ad-markup.js';
 export { cdata, escapeHtml, escapeXml, safeUrl, urlAttr } from './escape.js';
 export { AD_PAGE_HEADERS, AD_SANDBOX, type IframePageOptions, renderAdDocument, renderIframePage } from './iframe-page.js';
+export { compileMarkupTemplate, fillMarkupTemplate, type MarkupTemplate, renderAdMarkupCached } from './markup-template.js';
 export {
   NATIVE_ASSET_IDS,
   NATIVE_DATA_TYPE,

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createManualClock } from '@adplatform/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,17 @@ describe('tracking signer', () => {
         expect(signer.verify(changed, NOW_MS)).toEqual({ error: 'bad-signature' });
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  it('MACs with HMAC-SHA256 truncated to 128 bits, for secrets shorter and longer than a SHA-256 block', () => {
+    fc.assert(
+      fc.property(factsArb, fc.uint8Array({ minLength: 16, maxLength: 200 }), (facts, secret) => {
+        const [payloadText, macText] = createTrackingSigner({ secret, ttlMs: HOUR_MS, clock }).sign(facts).split('.') as [string, string];
+        const payload = Buffer.from(payloadText, 'base64url');
+        const expected = createHmac('sha256', secret).update(payload).digest().subarray(0, 16).toString('base64url');
+        expect(macText).toBe(expected);
+      }),
     );
   });
 

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '@adplatform/domain';
 
 export const PRICING_MODELS = ['cpm', 'cpc', 'cpa'] as const;
@@ -73,28 +73,56 @@ export function createTrackingSigner(options: { secret: string | Uint8Array; ttl
   if (key.byteLength < 16) throw new RangeError('the tracking secret must have at least 16 bytes');
   if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs <= 0) throw new RangeError('ttlMs must be a positive integer');
   const { ttlMs, clock } = options;
-  const macOf = (payload: Buffer) => createHmac('sha256', key).update(payload).digest().subarray(0, MAC_BYTES);
+  const mac = createMac(key);
 
   return {
     ttlMs,
     sign(facts) {
-      const payload = encodeFacts(facts);
-      return `${payload.toString('base64url')}.${macOf(payload).toString('base64url')}`;
+      // The payload is encoded straight into the MAC's input buffer: no copy, no allocation but the text.
+      encodeFacts(facts, mac.payload);
+      return `${mac.payload.toString('base64url')}.${mac.compute().toString('base64url', 0, MAC_BYTES)}`;
     },
     verify(token, nowMs = clock.now().getTime()) {
       const dot = token.indexOf('.');
       if (dot < 0) return { error: 'malformed' };
       const payload = decodeCanonical(token.slice(0, dot));
-      const mac = decodeCanonical(token.slice(dot + 1));
-      if (payload?.byteLength !== PAYLOAD_BYTES || mac?.byteLength !== MAC_BYTES || payload[0] !== VERSION) {
+      const sent = decodeCanonical(token.slice(dot + 1));
+      if (payload?.byteLength !== PAYLOAD_BYTES || sent?.byteLength !== MAC_BYTES || payload[0] !== VERSION) {
         return { error: 'malformed' };
       }
-      if (!timingSafeEqual(mac, macOf(payload))) return { error: 'bad-signature' };
+      payload.copy(mac.payload);
+      if (!timingSafeEqual(sent, mac.compute().subarray(0, MAC_BYTES))) return { error: 'bad-signature' };
       const facts = decodeFacts(payload);
       if (!facts) return { error: 'malformed' };
       return nowMs >= facts.decidedAtMs + ttlMs ? { error: 'expired', facts } : facts;
     },
     expiresAtMs: (facts) => facts.decidedAtMs + ttlMs,
+  };
+}
+
+const SHA256_BLOCK_BYTES = 64;
+const SHA256_BYTES = 32;
+
+/**
+ * HMAC-SHA256 (RFC 2104) over a fixed-size payload, as two one-shot SHA-256 hashes over buffers made
+ * once: `H((K ^ opad) || H((K ^ ipad) || payload))`. The same MAC as `createHmac('sha256', key)`, at a
+ * fraction of its cost (no Hmac object and key import per token). Not re-entrant: `compute()` is
+ * synchronous and the caller reads `payload` and the result before anything else signs.
+ */
+function createMac(secret: Buffer): { payload: Buffer; compute(): Buffer } {
+  const key = secret.byteLength > SHA256_BLOCK_BYTES ? createHash('sha256').update(secret).digest() : secret;
+  const inner = Buffer.alloc(SHA256_BLOCK_BYTES + PAYLOAD_BYTES, 0x36);
+  const outer = Buffer.alloc(SHA256_BLOCK_BYTES + SHA256_BYTES, 0x5c);
+  for (let i = 0; i < key.byteLength; i++) {
+    inner[i] = (inner[i] ?? 0) ^ (key[i] ?? 0);
+    outer[i] = (outer[i] ?? 0) ^ (key[i] ?? 0);
+  }
+  return {
+    payload: inner.subarray(SHA256_BLOCK_BYTES),
+    compute() {
+      hash('sha256', inner, 'buffer').copy(outer, SHA256_BLOCK_BYTES);
+      return hash('sha256', outer, 'buffer');
+    },
   };
 }
 
@@ -107,21 +135,26 @@ function decodeCanonical(text: string): Buffer | undefined {
   return bytes.toString('base64url') === text ? bytes : undefined;
 }
 
-function encodeFacts(facts: TrackingFacts): Buffer {
-  const payload = Buffer.alloc(PAYLOAD_BYTES);
+/** Writes the facts' payload into `payload` (PAYLOAD_BYTES long); throws on a non-UUID id or an unsafe number. */
+function encodeFacts(facts: TrackingFacts, payload: Buffer): void {
   payload[0] = VERSION;
-  ID_FIELDS.forEach((field, i) => {
+  for (let i = 0; i < ID_FIELDS.length; i++) {
+    const field = ID_FIELDS[i]!;
     if (!writeUuid(facts[field], payload, 1 + i * ID_BYTES)) throw new TypeError(`${field} must be a lowercase UUID`);
-  });
+  }
   const model = PRICING_MODELS.indexOf(facts.pricingModel);
   if (model < 0) throw new TypeError('pricingModel must be cpm, cpc or cpa');
   payload[MODEL_AT] = model;
-  [facts.priceCpmMicros, facts.costMicros, facts.decidedAtMs].forEach((value, i) => {
-    if (!Number.isSafeInteger(value) || value < 0) throw new TypeError('prices, costs and times must be non-negative safe integers');
-    payload.writeUInt32BE(Math.floor(value / 2 ** 32), MODEL_AT + 1 + i * 8);
-    payload.writeUInt32BE(value % 2 ** 32, MODEL_AT + 5 + i * 8);
-  });
-  return payload;
+  writeSafeInteger(facts.priceCpmMicros, payload, MODEL_AT + 1);
+  writeSafeInteger(facts.costMicros, payload, MODEL_AT + 9);
+  writeSafeInteger(facts.decidedAtMs, payload, MODEL_AT + 17);
+}
+
+/** A non-negative safe integer as a big-endian u64. */
+function writeSafeInteger(value: number, into: Buffer, at: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError('prices, costs and times must be non-negative safe integers');
+  into.writeUInt32BE(Math.floor(value / 2 ** 32), at);
+  into.writeUInt32BE(value % 2 ** 32, at + 4);
 }
 
 function decodeFacts(payload: Buffer): TrackingFacts | undefined {
