@@ -49,6 +49,8 @@ export async function serve(config: Config, options: { handleSignals?: boolean; 
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     },
     delivery: { dataDir: config.dataDir, userKeySalt: config.userKeySalt, explainSampleRate: config.explainSampleRate },
+    // The exchange's outside demand: rates URL, network buffer, sockets, gzip; partners may be private only if the operator allows.
+    openrtb: { demand: config.demand, allowPrivateOutbound: config.allowPrivateOutbound },
     supplyChain: {
       sellerDomain: config.supplyChain.sellerDomain,
       certificationAuthorityId: config.supplyChain.certificationAuthorityId,
