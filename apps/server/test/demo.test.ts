@@ -174,7 +174,11 @@ describe('demo delivery', () => {
       delayScale: 0,
       random: seededRandom(7),
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Until every kind of event has come back at least once (bounded: a loaded machine answers slowly).
+    const until = Date.now() + 60_000;
+    for (let s = traffic.stats(); Date.now() < until && !(s.impressions > 20 && s.clicks > 0 && s.conversions > 0); s = traffic.stats()) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     await traffic.stop();
     const stats = traffic.stats();
     expect(stats.errors).toBe(0);
