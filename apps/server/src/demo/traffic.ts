@@ -26,7 +26,7 @@ export interface TrafficOptions {
   delayScale?: number;
   random?: () => number;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
-  /** How often the totals are logged. Default 5 minutes. */
+  /** How often the totals are logged. Default a minute. */
   reportEveryMs?: number;
 }
 
@@ -208,7 +208,7 @@ export function startTraffic(options: TrafficOptions): TrafficSimulator {
     const delta = Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, v - reported[k as keyof TrafficStats]]));
     reported = { ...stats };
     options.log?.info({ lastPeriod: delta, total: stats }, 'demo traffic');
-  }, options.reportEveryMs ?? 300_000);
+  }, options.reportEveryMs ?? 60_000);
   report.unref();
 
   let stopping: Promise<void> | undefined;
