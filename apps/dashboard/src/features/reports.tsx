@@ -137,7 +137,7 @@ export default function Reports() {
         {(a) => (
           <section class="card stack" aria-label="Report results">
             <p class="muted">
-              {a().totalRows} rows · dates in {a().timeZone} · money in currency units (CSV: micros)
+              {a().totalRows === 1 ? '1 row' : `${a().totalRows} rows`} · dates in {a().timeZone} · money in currency units (CSV: micros)
             </p>
             <Show when={timeSeries() && a().rows.length > 1}>
               <TimeChart
@@ -154,7 +154,13 @@ export default function Reports() {
                 <table class="table">
                   <thead>
                     <tr>
-                      <For each={columns()}>{(c) => <th scope="col">{c}</th>}</For>
+                      <For each={columns()}>
+                        {(c) => (
+                          <th scope="col" class={METRICS.includes(c) ? 'num' : ''}>
+                            {c}
+                          </th>
+                        )}
+                      </For>
                     </tr>
                   </thead>
                   <tbody>
@@ -169,7 +175,11 @@ export default function Reports() {
                   <tfoot>
                     <tr>
                       <For each={columns()}>
-                        {(c, i) => <td class="num">{METRICS.includes(c) ? formatCell(c, a().totals[c]) : i() === 0 ? 'Total' : ''}</td>}
+                        {(c, i) => (
+                          <td class={METRICS.includes(c) ? 'num' : ''}>
+                            {METRICS.includes(c) ? formatCell(c, a().totals[c]) : i() === 0 ? 'Total' : ''}
+                          </td>
+                        )}
                       </For>
                     </tr>
                   </tfoot>
