@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathOfMessage } from '../src/openrtb/openrtb-errors.js';
 import { createHarness, type Harness } from './harness.js';
@@ -135,5 +136,64 @@ describe('OpenRTB request fixtures through POST /openrtb2/auction', () => {
       return;
     }
     expect(response.statusCode, response.body).toBe(204);
+  });
+});
+
+describe('POST /openrtb2/auction under hostile bodies', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(async () => h.close());
+
+  const seeds = [...prebidCases.filter((c) => c.expectedStatus === 200).map((c) => c.body), ...plainRequests.map((r) => r.body)];
+  const hostile = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(null, true, 0, -1, 1e308, Number.MAX_SAFE_INTEGER + 2, '', '__proto__'),
+      fc.string(),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(
+        fc.constantFrom('__proto__', 'constructor', 'imp', 'id', 'banner', 'format', 'w', 'ext', 'prebid', 'targeting'),
+        tie('value'),
+        { maxKeys: 4 },
+      ),
+    ),
+  })).value;
+
+  it('never answers 5xx to mutated fixtures, prototype keys or deep nesting', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...seeds),
+        fc.constantFrom('imp', 'site', 'device', 'user', 'regs', 'ext', 'tmax', 'cur', 'source', '__proto__'),
+        hostile,
+        async (seed, key, value) => {
+          const body = `${JSON.stringify(seed).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(value ?? null)}}`;
+          const response = await h.app.inject({
+            method: 'POST',
+            url: '/openrtb2/auction',
+            headers: { 'content-type': 'application/json' },
+            payload: body,
+          });
+          expect(response.statusCode).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    const deep = `${'{"ext":'.repeat(5000)}{}${'}'.repeat(5000)}`;
+    const nested = await h.app.inject({
+      method: 'POST',
+      url: '/openrtb2/auction',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"id":"x","imp":[{"id":"1","banner":{"w":1,"h":1},"ext":${deep}}],"site":{"page":"p"}}`,
+    });
+    expect(nested.statusCode).toBe(204);
+    const huge = await h.app.inject({
+      method: 'POST',
+      url: '/openrtb2/auction',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"id":"x","imp":[{"id":"1","banner":{"w":1e400,"h":1}}],"site":{"page":"p"}}',
+    });
+    expect(huge.statusCode).toBe(400);
   });
 });
