@@ -17,7 +17,10 @@ describe('dashboard serving', () => {
     h = await createHarness();
     dist = await mkdtemp(path.join(tmpdir(), 'adp-dashboard-'));
     await mkdir(path.join(dist, 'ui'));
-    await writeFile(path.join(dist, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/ui/index-abc123.js"></script>');
+    await writeFile(
+      path.join(dist, 'index.html'),
+      '<!doctype html><div id="root"></div><script type="module" src="/ui/index-abc123.js"></script>',
+    );
     await writeFile(path.join(dist, 'ui', 'index-abc123.js'), 'console.log("app")');
     built = await buildApp(h.deps, { dashboard: { distDir: dist } });
     missing = await buildApp(h.deps, { dashboard: { distDir: path.join(dist, 'nothing-here') } });
@@ -46,7 +49,11 @@ describe('dashboard serving', () => {
     expect(first.statusCode).toBe(200);
     expect(first.headers['content-type']).toContain('text/javascript');
     expect(first.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    const again = await built.inject({ method: 'GET', url: '/ui/index-abc123.js', headers: { 'if-none-match': String(first.headers.etag) } });
+    const again = await built.inject({
+      method: 'GET',
+      url: '/ui/index-abc123.js',
+      headers: { 'if-none-match': String(first.headers.etag) },
+    });
     expect(again.statusCode).toBe(304);
   });
 
