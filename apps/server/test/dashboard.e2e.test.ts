@@ -120,7 +120,7 @@ describe('dashboard end to end (headless Chromium)', () => {
     await expect
       .poll(() => page.locator('.summary li').allTextContents(), { timeout: 10_000 })
       .toEqual(['On desktop devices', 'Except in France']);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('heading', { name: 'Boots, desktop' }).scrollIntoViewIfNeeded();
     await shoot(page, 'line-item');
 
     // A creative: upload with progress, preview at real size, approve.
@@ -136,7 +136,15 @@ describe('dashboard end to end (headless Chromium)', () => {
     await page.getByRole('heading', { name: 'boots-300x250' }).waitFor();
     const preview = page.locator('img.real-size');
     await expect
-      .poll(() => preview.evaluate((img: HTMLImageElement) => `${img.naturalWidth}x${img.clientWidth}`), { timeout: 10_000 })
+      .poll(
+        () =>
+          preview.evaluate((element) => {
+            // No DOM types in the server's tsconfig: the image's intrinsic and rendered widths.
+            const img = element as unknown as { naturalWidth: number; clientWidth: number };
+            return `${img.naturalWidth}x${img.clientWidth}`;
+          }),
+        { timeout: 10_000 },
+      )
       .toBe('300x300');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.locator('.page-header .badge', { hasText: 'approved' }).waitFor();
