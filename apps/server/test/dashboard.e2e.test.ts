@@ -211,6 +211,21 @@ describe('dashboard end to end (headless Chromium)', () => {
     await page.waitForTimeout(1500);
     await shoot(page, 'overview');
 
+    // A lost session: signing in again over the page keeps what was typed.
+    await page.getByRole('link', { name: 'Advertisers' }).click();
+    await page.getByRole('button', { name: 'New advertiser' }).first().click();
+    const again = page.getByRole('form', { name: 'New advertiser' });
+    await again.getByLabel('Name').fill('Typed before the session ended');
+    await context.clearCookies();
+    await again.getByRole('button', { name: 'Create advertiser' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
+    await dialog.getByLabel('Password').fill(admin.password);
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await again.getByLabel('Name').inputValue()).toBe('Typed before the session ended');
+    await again.getByRole('button', { name: 'Create advertiser' }).click();
+    await page.getByRole('heading', { name: 'Typed before the session ended' }).waitFor();
+
     // Narrow screens: the menu folds away.
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${url}/advertisers`);
