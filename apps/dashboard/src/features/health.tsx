@@ -23,7 +23,11 @@ export function pickFigures(text: string, nowSeconds: number): [string, string][
   }
   const out: [string, string][] = [];
   for (const [name, value] of values) {
-    if (/^adplatform_(events?|pipeline|analytics|ingest|tracking|decision)_/.test(name) && !name.endsWith('_sum') && !name.endsWith('_count')) {
+    if (
+      /^adplatform_(events?|pipeline|analytics|ingest|tracking|decision)_/.test(name) &&
+      !name.endsWith('_sum') &&
+      !name.endsWith('_count')
+    ) {
       out.push([name.replace(/^adplatform_/, '').replaceAll('_', ' '), String(Math.round(value * 1000) / 1000)]);
     }
   }
