@@ -72,6 +72,65 @@ describe('POST /api/v1/reports', () => {
     expect(response.json().rows).toEqual([{ campaign: mine, impressions: 1, spend: '1000' }]);
   });
 
+  it('exports the report as a CSV download with the JSON answer values, every row in the report order', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await h.deps.analytics!.ingest([impression(org, a, '1000'), impression(org, b, '3000'), impression(org, b, '3000')]);
+    const body = {
+      dimensions: ['campaign'],
+      metrics: ['impressions', 'spend'],
+      from: DAY,
+      to: DAY,
+      sort: [{ by: 'spend', direction: 'desc' }],
+    };
+    const response = await report({ ...body, format: 'csv' });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="report-${DAY}-${DAY}.csv"`);
+    expect(response.body).toBe(`campaign,impressions,spend\r\n${b},2,6000\r\n${a},1,1000\r\n`);
+    const json = (await report(body)).json();
+    expect(json.rows).toEqual([
+      { campaign: b, impressions: 2, spend: '6000' },
+      { campaign: a, impressions: 1, spend: '1000' },
+    ]);
+  });
+
+  it('exports the report as Parquet (a file starting and ending with the PAR1 magic)', async () => {
+    await h.deps.analytics!.ingest([impression(org, randomUUID(), '1000')]);
+    const response = await report({
+      dimensions: ['campaign', 'day'],
+      metrics: ['impressions', 'spend'],
+      from: DAY,
+      to: DAY,
+      format: 'parquet',
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('application/vnd.apache.parquet');
+    const bytes = response.rawPayload;
+    expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
+    expect(bytes.subarray(-4).toString()).toBe('PAR1');
+  });
+
+  it('refuses a bad export with a problem+json 400 naming the field, not a broken file', async () => {
+    const response = await report({ dimensions: ['city'], metrics: ['impressions'], from: DAY, to: DAY, format: 'csv' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(JSON.stringify(response.json().errors)).toContain('body.dimensions[0]');
+    const format = await report({ dimensions: [], metrics: ['impressions'], from: DAY, to: DAY, format: 'xlsx' });
+    expect(format.statusCode).toBe(400);
+    expect(JSON.stringify(format.json().errors)).toContain('format');
+  });
+
+  it('pages JSON rows by limit and offset (default 1,000 rows), with the row count before the page', async () => {
+    const campaigns = Array.from({ length: 5 }, () => randomUUID()).sort();
+    await h.deps.analytics!.ingest(campaigns.map((c) => impression(org, c, '1000')));
+    const page = await report({ dimensions: ['campaign'], metrics: ['impressions'], from: DAY, to: DAY, limit: 2, offset: 2 });
+    expect(page.json()).toMatchObject({
+      rows: [{ campaign: campaigns[2] }, { campaign: campaigns[3] }],
+      totalRows: 5,
+      totals: { impressions: 5 },
+    });
+  });
+
   it.each([
     [{ dimensions: ['city'], metrics: ['impressions'], from: DAY, to: DAY }, 'body.dimensions[0]'],
     [{ dimensions: [], metrics: ['revenue', 'reach'], from: DAY, to: DAY }, 'body.metrics[1]'],

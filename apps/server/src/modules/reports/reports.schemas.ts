@@ -1,5 +1,8 @@
-import { MAX_REPORT_LIMIT, REPORT_DIMENSIONS, REPORT_FILTER_FIELDS, REPORT_METRICS } from '@adplatform/ports';
+import { MAX_REPORT_LIMIT, REPORT_DIMENSIONS, REPORT_EXPORT_FORMATS, REPORT_FILTER_FIELDS, REPORT_METRICS } from '@adplatform/ports';
 import Type, { type Static } from 'typebox';
+
+/** Rows per JSON page when the body sets no `limit`. */
+export const DEFAULT_JSON_LIMIT = 1000;
 
 const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A date `YYYY-MM-DD` in the organization’s time zone.' });
 const Dimension = Type.Enum([...REPORT_DIMENSIONS]);
@@ -35,8 +38,20 @@ export const ReportBody = Type.Object(
         { maxItems: 5 },
       ),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_REPORT_LIMIT, default: 1000 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_REPORT_LIMIT,
+        description: `Rows per page. JSON: default ${DEFAULT_JSON_LIMIT}. Export: every row unless set.`,
+      }),
+    ),
+    offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Rows to skip before the page; default 0.' })),
+    format: Type.Optional(
+      Type.Enum(['json', ...REPORT_EXPORT_FORMATS], {
+        description:
+          '`json` (default): a page of rows with totals. `csv` or `parquet`: every row (sort honoured) as a streamed file download, no totals.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,18 +1,45 @@
 import { AppError, invalidField, isAppError } from '@adplatform/domain';
-import { type AnalyticsStore, checkReportQuery, type MetadataStore, type ReportQuery } from '@adplatform/ports';
+import {
+  type AnalyticsStore,
+  checkReportQuery,
+  type MetadataStore,
+  REPORT_EXPORT_MEDIA_TYPES,
+  type ReportExportFormat,
+  type ReportQuery,
+} from '@adplatform/ports';
 import type { RequestContext } from '../audit/audit-recorder.js';
-import type { ReportBody } from './reports.schemas.js';
+import { DEFAULT_JSON_LIMIT, type ReportBody } from './reports.schemas.js';
+
+export interface ReportFile {
+  contentType: string;
+  fileName: string;
+  body: AsyncIterable<Uint8Array>;
+}
 
 /** Reports over the organization's events; the query always carries the caller's organization (tenancy). */
 export class ReportsService {
   constructor(private readonly deps: { store: MetadataStore; analytics: AnalyticsStore | undefined }) {}
 
+  /** A page of rows with totals (`format` json or absent). */
   async run(ctx: RequestContext, body: ReportBody) {
+    const { analytics, query, timeZone } = await this.prepare(ctx, { ...body, limit: body.limit ?? DEFAULT_JSON_LIMIT });
+    return { ...(await analytics.report(query)), timeZone };
+  }
+
+  /** Every row as a CSV or Parquet stream; a refused query throws before the stream starts. */
+  async export(ctx: RequestContext, body: ReportBody, format: ReportExportFormat): Promise<ReportFile> {
+    const { analytics, query } = await this.prepare(ctx, body);
+    const stream = await analytics.exportReport(query, format);
+    return { contentType: REPORT_EXPORT_MEDIA_TYPES[format], fileName: `report-${query.from}-${query.to}.${format}`, body: stream };
+  }
+
+  private async prepare(ctx: RequestContext, body: ReportBody) {
     const analytics = this.deps.analytics;
     if (!analytics) throw new AppError('SERVICE_UNAVAILABLE', 'Analytics is not enabled on this server');
     const organization = await this.deps.store.organizations.get(ctx.principal.organizationId);
     const timeZone = organization?.timezone ?? 'UTC';
-    const query: ReportQuery = { ...body, organizationId: ctx.principal.organizationId, timeZone };
+    const { format: _format, ...rest } = body;
+    const query: ReportQuery = { ...rest, organizationId: ctx.principal.organizationId, timeZone };
     try {
       checkReportQuery(query);
     } catch (error) {
@@ -21,6 +48,6 @@ export class ReportsService {
       if (!issue) throw error;
       throw invalidField(`body.${issue.path.replace(/\/(\d+)/g, '[$1]').replaceAll('/', '.')}`, issue.message);
     }
-    return { ...(await analytics.report(query)), timeZone };
+    return { analytics, query, timeZone };
   }
 }
