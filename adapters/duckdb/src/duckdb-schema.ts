@@ -69,11 +69,15 @@ export const STAGING_COLUMNS: readonly (readonly [string, string])[] = [
   ...CODED_COLUMNS.map((c) => [`${c}_c`, 'INTEGER'] as const),
 ];
 
+/** The (empty) staging tables; temporary, so the batch being ingested is never written to the WAL. */
+export const STAGING_SQL = [
+  `CREATE OR REPLACE TEMP TABLE events_staging (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`,
+  'CREATE OR REPLACE TEMP TABLE staging_dict (code INTEGER NOT NULL, value VARCHAR NOT NULL)',
+];
+
 export const SCHEMA_SQL = [
   `CREATE TABLE IF NOT EXISTS events (${EVENT_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`,
-  // Temporary: the batch being ingested is never written to the WAL.
-  `CREATE TEMP TABLE IF NOT EXISTS events_staging (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`,
-  'CREATE TEMP TABLE IF NOT EXISTS staging_dict (code INTEGER NOT NULL, value VARCHAR NOT NULL)',
+  ...STAGING_SQL,
   // The first slice's rollup (all 11 dimensions, hourly) is replaced by the narrower ones; it is derived data.
   'DROP TABLE IF EXISTS rollup_hourly',
 ];
