@@ -1,7 +1,16 @@
 import type { DeliveryEvent } from '@adplatform/ports';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CODEC_BINARY, CODEC_JSON, decodePayload, encodeChunk, HEADER_BYTES, hasIntactCrc, parseHeader } from './chunk-codec.js';
+import {
+  CODEC_BINARY,
+  CODEC_DICTIONARY,
+  CODEC_JSON,
+  decodePayload,
+  encodeChunk,
+  HEADER_BYTES,
+  hasIntactCrc,
+  parseHeader,
+} from './chunk-codec.js';
 
 const eventArb: fc.Arbitrary<DeliveryEvent> = fc.record(
   {
@@ -35,7 +44,7 @@ describe('chunk codec', () => {
       fc.property(
         fc.array(anyEventArb, { minLength: 1, maxLength: 20 }),
         fc.nat({ max: 2 ** 53 - 1 }),
-        fc.constantFrom(CODEC_JSON, CODEC_BINARY),
+        fc.constantFrom(CODEC_JSON, CODEC_BINARY, CODEC_DICTIONARY),
         (events, baseOffset, codec) => {
           const chunk = Buffer.concat(encodeChunk(events, baseOffset, codec));
           const header = parseHeader(chunk);
@@ -79,5 +88,39 @@ describe('chunk codec', () => {
     expect(
       parseHeader(Buffer.concat(encodeChunk([{ id: 'a', type: 'click', at: 1, organizationId: 'o' }], 0)).subarray(0, 20)),
     ).toBeUndefined();
+  });
+});
+
+describe('codec 3 (dictionary)', () => {
+  it('reads back a chunk with more distinct strings than its dictionary holds', () => {
+    const events: DeliveryEvent[] = Array.from({ length: 70_000 }, (_, i) => ({
+      id: `e${i}`,
+      type: 'click',
+      at: i,
+      organizationId: 'org',
+      campaignId: `campaign-${i}`,
+      data: { n: i, tag: i % 2 === 0 ? 'even' : `odd-${i}`, ok: i % 3 === 0, none: null },
+    }));
+    const chunk = Buffer.concat(encodeChunk(events, 0, CODEC_DICTIONARY));
+    const header = parseHeader(chunk);
+    expect(header && decodePayload(chunk, header)).toEqual(events);
+  });
+
+  it('writes impressions at under half of codec 2 once their dimensions repeat', () => {
+    const impression = (i: number): DeliveryEvent => ({
+      id: `0190f5c2-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      type: 'impression',
+      at: 1_795_000_000_000 + i,
+      organizationId: '0190f5c2-0000-7000-8000-000000000001',
+      campaignId: '0190f5c2-0000-7000-8000-0000000000c1',
+      placementId: '0190f5c2-0000-7000-8000-0000000000p1'.replace('p', 'a'),
+      country: 'DE',
+      costMicros: '2000',
+      data: { decidedAtMs: 1_795_000_000_000 + i, pricingModel: 'cpm' },
+    });
+    const events = Array.from({ length: 1_000 }, (_, i) => impression(i));
+    const [, v2] = encodeChunk(events, 0, CODEC_BINARY);
+    const [, v3] = encodeChunk(events, 0, CODEC_DICTIONARY);
+    expect(v3.byteLength).toBeLessThan(v2.byteLength / 2);
   });
 });
