@@ -251,6 +251,26 @@ export function runAnalyticsStoreContract(name: string, open: () => Promise<Open
       ]);
     });
 
+    it('exports every row as CSV in the report order, with the JSON values (null as an empty field), no paging unless set', async () => {
+      await store().ingest(eventSet());
+      const query = baseQuery({ metrics: ['requests', 'ctr', 'spend'], sort: [{ by: 'requests', direction: 'desc' }] });
+      const read = async (q: ReportQuery) => {
+        const pieces: Uint8Array[] = [];
+        for await (const piece of await store().exportReport(q, 'csv')) pieces.push(piece);
+        return Buffer.concat(pieces).toString('utf8').split('\r\n');
+      };
+      const json = await store().report(query);
+      const asCsv = (v: unknown) => (v === null ? '' : String(v));
+      expect(await read(query)).toEqual([
+        'campaign,day,requests,ctr,spend',
+        ...json.rows.map((r) => [r.campaign, r.day, r.requests, r.ctr, r.spend].map(asCsv).join(',')),
+        '',
+      ]);
+      expect(json.rows).toHaveLength(3);
+      expect(await read({ ...query, limit: 1, offset: 1 })).toHaveLength(3);
+      await expect(store().exportReport(baseQuery({ metrics: ['reach' as never] }), 'csv')).rejects.toThrow(/unknown metric/);
+    });
+
     it('answers one row for no dimensions, and none when there is no data', async () => {
       expect(await store().report(baseQuery({ dimensions: [] }))).toEqual({ rows: [], totals: { impressions: 0 }, totalRows: 0 });
       await store().ingest(eventSet());
