@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { newId } from '@adplatform/domain';
 import { DELIVERY_EVENT_TYPES, type DeliveryEvent, type DeliveryEventType } from '@adplatform/ports';
 
@@ -23,6 +23,7 @@ export interface ParseLinesOptions {
 /** `explain` is the platform's own decision trace, not something a sender reports. */
 const INGEST_TYPES: ReadonlySet<string> = new Set(DELIVERY_EVENT_TYPES.filter((type) => type !== 'explain'));
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID_FIELDS = new Set(['decisionId', 'advertiserId', 'campaignId', 'lineItemId', 'creativeId', 'publisherId', 'siteId', 'placementId']);
 const LABEL_FIELDS = new Set(['region', 'deviceType', 'os', 'browser']);
 const MICROS = /^(?:0|[1-9][0-9]{0,17})$/;
@@ -120,7 +121,9 @@ function instant(value: unknown, options: ParseLinesOptions): number {
 }
 
 function uuid(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !UUID.test(value)) throw new LineError(field, 'must be a UUID');
+  if (typeof value !== 'string') throw new LineError(field, 'must be a UUID');
+  if (LOWER_UUID.test(value)) return value;
+  if (!UUID.test(value)) throw new LineError(field, 'must be a UUID');
   return value.toLowerCase();
 }
 
@@ -152,7 +155,8 @@ function invalidTraffic(value: unknown): { reason: string } {
  * dedupes by id across tenants), so it cannot suppress or shadow them.
  */
 export function tenantEventId(organizationId: string, senderId: string, atMs: number): string {
-  const bytes = createHash('sha256').update(`${organizationId}/${senderId.toLowerCase()}`).digest().subarray(0, 16);
+  // crypto.hash: the one-shot form, a third of createHash's cost per line.
+  const bytes = hash('sha256', `${organizationId}/${senderId.toLowerCase()}`, 'buffer').subarray(0, 16);
   bytes.writeUIntBE(atMs, 0, 6);
   bytes[6] = 0x70 | (bytes[6]! & 0x0f);
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
