@@ -50,7 +50,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean; 
     },
     delivery: { dataDir: config.dataDir, userKeySalt: config.userKeySalt, explainSampleRate: config.explainSampleRate },
     // The exchange's outside demand: rates URL, network buffer, sockets, gzip; partners may be private only if the operator allows.
-    openrtb: { demand: config.demand, allowPrivateOutbound: config.allowPrivateOutbound },
+    openrtb: { demand: config.demand, allowPrivateOutbound: config.allowPrivateOutbound, sellerDomain: config.supplyChain.sellerDomain },
     supplyChain: {
       sellerDomain: config.supplyChain.sellerDomain,
       certificationAuthorityId: config.supplyChain.certificationAuthorityId,

@@ -14,6 +14,7 @@ import type { DemandFanout, FanoutRequest, PartnerBid } from '../src/openrtb/dem
 import type { OpenRtbOptions } from '../src/openrtb/openrtb.js';
 import { activeLineItem } from './delivery.helpers.js';
 import { type Harness, login, OPERATOR, type Session, TEST_TRACKING_SECRET } from './harness.js';
+import { partnerAt, startPartnerServer } from './openrtb-demand.helpers.js';
 
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -249,6 +250,51 @@ describe('POST /openrtb2/auction: tiers before price', () => {
       expect(response.json().seatbid[0].bid[0].ext.prebid.targeting).toBeUndefined();
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('POST /openrtb2/auction: our schain node', () => {
+  it('appends our node (seller domain, publisher id, hp 1, request id) to the chain a real partner receives, 2.6 and 2.5', async () => {
+    const partner = await startPartnerServer();
+    const h = await openRtbHarness({
+      partnersOf: () => [partnerAt(`${partner.url}/nobid`)],
+      allowPrivateOutbound: true,
+      sellerDomain: 'ads.example.com',
+    });
+    try {
+      const owner = await login(h.app, OPERATOR.email, OPERATOR.password);
+      const ids = await activeLineItem(h, owner, { campaign: STARTED, lineItem: { priority: 'price' } });
+      await settled(h);
+      const publisherId = h.app.delivery.catalog.forPlacement(ids.placementId)!.placements.get(ids.placementId)!.publisherId;
+      const upstream = { asi: 'upstream.example', sid: 'u-1', hp: 1 };
+      const ours = (rid: string) => ({ asi: 'ads.example.com', sid: publisherId, hp: 1, rid });
+      const send = (id: string, source?: object) =>
+        h.app.inject({
+          method: 'POST',
+          url: '/openrtb2/auction',
+          payload: {
+            id,
+            imp: [{ id: '1', tagid: ids.placementId, banner: { w: 300, h: 250 } }],
+            site: { page: 'https://news.example/' },
+            device: { ip: US_IP, ua: IPHONE },
+            ...(source ? { source } : {}),
+          },
+        });
+      await send('a-26', { schain: { complete: 0, ver: '1.0', nodes: [upstream] } });
+      await send('a-25', { ext: { schain: { complete: 1, ver: '1.0', nodes: [upstream] } } });
+      await send('a-none');
+      const sourceOf = (id: string) => partner.received.find((r) => r.body.id === id)?.body.source as Record<string, unknown>;
+      // 2.6: the chain stays where it came, complete as sent.
+      expect(sourceOf('a-26')).toEqual({ schain: { complete: 0, ver: '1.0', nodes: [upstream, ours('a-26')] } });
+      // 2.5: up-converted to source.schain and kept in source.ext.schain, for bidders of either version.
+      const chain25 = { complete: 1, ver: '1.0', nodes: [upstream, ours('a-25')] };
+      expect(sourceOf('a-25')).toEqual({ schain: chain25, ext: { schain: chain25 } });
+      // No chain: the publisher sells to us directly.
+      expect(sourceOf('a-none')).toEqual({ schain: { complete: 1, ver: '1.0', nodes: [ours('a-none')] } });
+    } finally {
+      await h.close();
+      await partner.close();
     }
   });
 });

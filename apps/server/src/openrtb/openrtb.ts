@@ -27,6 +27,8 @@ export interface OpenRtbOptions {
   demand?: OutsideDemandSettings;
   /** Let partner endpoints be loopback or private addresses (tests, private networks). */
   allowPrivateOutbound?: boolean;
+  /** Our schain node's `asi` (ADPLATFORM_SELLER_DOMAIN); default the host of the public URL the request came to. */
+  sellerDomain?: string | undefined;
   /** Taken off `tmax` for our own processing and the network (default 30 ms). */
   marginMs?: number;
   random?: () => number;
@@ -68,6 +70,7 @@ export async function registerOpenRtb(app: FastifyInstance, deps: OpenRtbDeps, o
     notifier: options.notifier ?? outside?.notifier,
     partnersOf,
     marginMs: options.marginMs,
+    sellerDomain: options.sellerDomain,
   });
   const bidder = new BidderService(common);
   app.addHook('onClose', async () => {

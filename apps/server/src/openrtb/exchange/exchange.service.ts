@@ -13,6 +13,7 @@ import { isObject, own } from '../model/json-checks.js';
 import { normalizeRequest } from '../model/normalize-request.js';
 import type { BidRequest, BidResponse } from '../model/openrtb-types.js';
 import { type PriceGranularity, parsePriceGranularity } from '../model/price-granularity.js';
+import { appendSchainNode } from '../supply-chain/schain.js';
 import { auctionEvents } from './auction-events.js';
 import { AuctionLog } from './auction-log.js';
 import { buildBidResponse, mediaOfImp, type WinningBid } from './auction-response.js';
@@ -40,6 +41,8 @@ export interface ExchangeDeps {
   marginMs?: number;
   /** Used when a request sends no `tmax`. Default 1,000 ms. */
   defaultTmaxMs?: number;
+  /** Our schain node's `asi` (ADPLATFORM_SELLER_DOMAIN); without it, the host of the caller's public origin. */
+  sellerDomain?: string | undefined;
   random?: () => number;
   log?: { error(obj: unknown, msg: string): void } | undefined;
 }
@@ -84,7 +87,7 @@ export class ExchangeService {
     const extracted = this.deps.delivery.contexts.extract(contextInputOf(request, caller));
     const { userKey } = extracted;
     const frequencyPromise = userKey === undefined ? undefined : this.deps.counters.frequencyOf(userKey, nowMs);
-    const outside = await this.collect(request, snapshot.organizationId, sold, receivedAtMs);
+    const outside = await this.collect(request, { organizationId: snapshot.organizationId, sold, receivedAtMs, caller });
     const frequency = await frequencyPromise;
     const screened = screenOutsideBids(outside.bids, request, floors, dealFloorsOf(request.imp, this.currency, this.deps.rates));
     const stated = statedContext(request);
@@ -164,18 +167,29 @@ export class ExchangeService {
 
   private async collect(
     request: BidRequest,
-    organizationId: string,
-    sold: readonly MatchedImp[],
-    receivedAtMs: number,
+    at: { organizationId: string; sold: readonly MatchedImp[]; receivedAtMs: number; caller: OpenRtbCaller },
   ): Promise<FanoutOutcome> {
+    const { organizationId, sold, receivedAtMs } = at;
     const partners = this.deps.partnersOf(organizationId);
     if (partners.length === 0 || sold.length === 0) return { bids: [], nonBids: [] };
     const tmax = request.tmax && request.tmax > 0 ? request.tmax : (this.deps.defaultTmaxMs ?? 1_000);
     const deadlineMs = receivedAtMs + tmax - (this.deps.marginMs ?? 30);
     const soldIds = new Set(sold.map((m) => m.imp.id));
-    const outbound = { ...request, imp: request.imp.filter((imp) => soldIds.has(imp.id)) };
+    // We resell the publisher's inventory: our node ends the chain (sid = the publisher id, as in sellers.json).
+    // `2.6`: source.schain (the request is normalized); source.ext.schain too when the caller sent the 2.5 one.
+    const node = { asi: this.sellerDomainFor(at.caller), sid: sold[0]!.placement.publisherId, hp: 1 as const, rid: request.id };
+    const outbound = appendSchainNode({ ...request, imp: request.imp.filter((imp) => soldIds.has(imp.id)) }, node, { locations: '2.6' });
     const placementOfImp = new Map(sold.map((m) => [m.imp.id, m.placement.id]));
     return this.deps.fanout.collect(partners, { organizationId, request: outbound, placementOfImp, deadlineMs, currency: this.currency });
+  }
+
+  private sellerDomainFor(caller: OpenRtbCaller): string {
+    if (this.deps.sellerDomain) return this.deps.sellerDomain;
+    try {
+      return new URL(caller.origin).hostname;
+    } catch {
+      return caller.origin;
+    }
   }
 
   private winners(
