@@ -1,6 +1,7 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { AppError } from '@adplatform/domain';
 import type { DeliveryEvent } from '@adplatform/ports';
 import { runEventLogContract } from '@adplatform/ports/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -236,5 +237,43 @@ describe('local event log: group commit and offsets', () => {
     expect(kept.status).toBe('fulfilled');
     expect(await log.read(0, 10)).toEqual({ events: range(0, 3), next: 3 });
     await log.close();
+  });
+});
+
+describe('a disk that refuses writes', () => {
+  it('rejects the append with SERVICE_UNAVAILABLE naming ENOSPC, keeps what was stored, and appends again once the disk has room', async () => {
+    const dir = await freshDir();
+    let full = false;
+    const log = await createLocalEventLog({
+      dir,
+      openForAppend: async (file) => {
+        const handle = await open(file, 'a');
+        const writev = handle.writev.bind(handle);
+        handle.writev = (async (buffers: NodeJS.ArrayBufferView[], position?: number) => {
+          if (!full) return writev(buffers, position);
+          // A partial write, then the error, as a filling disk does.
+          await writev([Buffer.from('torn')], position);
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
+        }) as typeof handle.writev;
+        return handle;
+      },
+    });
+    const event = (n: number): DeliveryEvent => ({ id: `e${n}`, type: 'impression', at: n, organizationId: 'org' });
+    await log.append([event(1), event(2)]);
+    full = true;
+    const refused = await log.append([event(3)]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { errno: 'ENOSPC' } });
+    expect((refused as Error).message).toMatch(/disk is full/);
+    full = false;
+    await log.append([event(4)]);
+    expect((await log.read(0, 10)).events.map((e) => e.id)).toEqual(['e1', 'e2', 'e4']);
+    await log.close();
+    const reopened = await createLocalEventLog({ dir });
+    expect((await reopened.read(0, 10)).events.map((e) => e.id)).toEqual(['e1', 'e2', 'e4']);
+    await reopened.close();
   });
 });

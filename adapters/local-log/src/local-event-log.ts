@@ -1,5 +1,6 @@
-import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { AppError } from '@adplatform/domain';
 import type { DeliveryEvent, EventLog } from '@adplatform/ports';
 import { encodeChunk } from './chunk-codec.js';
 import { createConsumerOffsets, syncDir } from './consumer-offsets.js';
@@ -16,6 +17,8 @@ export interface LocalEventLogOptions {
   groupCommitMs?: number;
   /** Epoch ms, for age retention; injectable for tests. */
   nowMs?: () => number;
+  /** Opens the segment being appended to; injectable so tests can make writes fail (disk full, I/O error). */
+  openForAppend?: (file: string) => Promise<FileHandle>;
 }
 
 export interface LocalEventLogStats {
@@ -74,7 +77,8 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
   const offsets = createConsumerOffsets(path.join(dir, 'consumers'));
   const { segments, active: opened, endOffset, truncatedBytes } = await openSegments(dir);
   let active = opened;
-  let writer = await open(path.join(dir, active.file), 'a');
+  const openForAppend = options.openForAppend ?? ((file: string) => open(file, 'a'));
+  let writer = await openForAppend(path.join(dir, active.file));
   let end = endOffset;
   const stats = { appendCalls: 0, events: 0, writes: 0, fsyncs: 0, bytes: 0 };
   let queue: Pending[] = [];
@@ -87,7 +91,7 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
     await writer.close();
     active.lastWriteMs = nowMs();
     active = { baseOffset, file: segmentName(baseOffset), sizeBytes: 0, lastWriteMs: nowMs(), index: { offsets: [], positions: [] } };
-    writer = await open(path.join(dir, active.file), 'a');
+    writer = await openForAppend(path.join(dir, active.file));
     segments.push(active);
     await syncDir(dir);
   }
@@ -131,9 +135,9 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
       stats.fsyncs++;
     } catch (error) {
       await writer.truncate(active.sizeBytes).catch((cut: unknown) => {
-        broken = cut; // the file may now hold a torn tail: refuse appends until a reopen recovers it
+        broken = unavailable(cut); // the file may now hold a torn tail: refuse appends until a reopen recovers it
       });
-      throw error;
+      throw unavailable(error);
     }
     for (const start of starts) if (active.index) indexChunk(active.index, start.offset, active.sizeBytes + start.bytes);
     active.sizeBytes += bytes;
@@ -300,4 +304,17 @@ async function openSegments(dir: string): Promise<{ segments: Segment[]; active:
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A write or fsync the disk refused (ENOSPC, EIO, EROFS…), as the typed error the HTTP layer answers
+ * with 503: nothing of the batch was acknowledged, and what was stored before is intact.
+ */
+function unavailable(error: unknown): AppError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'the file system is read-only' : 'a write failed';
+  return new AppError('SERVICE_UNAVAILABLE', `The event log cannot store events: ${reason}${code ? ` (${code})` : ''}`, {
+    cause: error instanceof Error ? error.message : String(error),
+    errno: code,
+  });
 }
