@@ -42,6 +42,8 @@ export interface ReportSource {
   table: string;
   timeColumn: string;
   bucket: string;
+  /** The width of a bucket, ms: the buckets of a range are generated, each converted to local time once. */
+  stepMs: number;
   sums: readonly string[];
   where: string;
 }
@@ -52,6 +54,7 @@ export const rollupSource = (def: RollupDef): ReportSource => ({
   table: def.table,
   timeColumn: 'bucket_ms',
   bucket: 'bucket_ms',
+  stepMs: def.grain === 'hour' ? 3_600_000 : 86_400_000,
   sums: ROLLUP_SUM_COLUMNS.map((c) => `sum(${c})`),
   where: '',
 });
@@ -68,6 +71,7 @@ export const EVENTS_SOURCE: ReportSource = {
   table: 'events',
   timeColumn: 'at_ms',
   bucket: 'at_ms - ((at_ms % 900000) + 900000) % 900000',
+  stepMs: 900_000,
   sums: [...['request', 'impression', 'viewable', 'click', 'conversion'].map(typeCount), 'sum(cost_micros)', 'sum(revenue_micros)'],
   where: ` AND ${COUNTED_EVENTS}`,
 };
@@ -96,7 +100,9 @@ export interface BuiltSql {
 
 function innerSql(query: ReportQuery, source: ReportSource, dims: readonly ReportDimension[], params: Record<string, DuckDBValue>) {
   const select: string[] = [];
-  if (dims.includes('day') || dims.includes('hour')) select.push(`${source.bucket} AS bucket_ms`);
+  const local = dims.includes('day') || dims.includes('hour');
+  if (dims.includes('day')) select.push('b.local_day');
+  if (dims.includes('hour')) select.push('b.local_hour');
   for (const dim of dims) if (dim !== 'day' && dim !== 'hour') select.push(DIMENSION_COLUMNS[dim]);
   source.sums.forEach((sum, i) => {
     select.push(`${sum} AS ${SUM_NAMES[i]}`);
@@ -114,7 +120,8 @@ function innerSql(query: ReportQuery, source: ReportSource, dims: readonly Repor
     });
     where += ` AND ${column} IN (${names.join(', ')})`;
   }
-  return `SELECT ${select.join(', ')} FROM ${source.table} WHERE ${where} GROUP BY ALL HAVING count(*) > 0`;
+  const from = local ? `${source.table} JOIN buckets b ON b.b_ms = ${source.bucket}` : source.table;
+  return `SELECT ${select.join(', ')} FROM ${from} WHERE ${where} GROUP BY ALL HAVING count(*) > 0`;
 }
 
 const outerSums = SUM_NAMES.map((name) => `coalesce(sum(${name}), 0)::HUGEINT AS ${name}`).join(', ');
@@ -125,11 +132,15 @@ function dimensionExpression(dim: ReportDimension): string {
   return DIMENSION_COLUMNS[dim];
 }
 
-/** Local day and hour per distinct time bucket: a time-zone conversion per bucket (720 in 30 days), not per grouped row. */
-const LOCAL_BUCKETS = `SELECT bucket_ms,
-    strftime(timezone($tz, to_timestamp(bucket_ms / 1000)), '%Y-%m-%d') AS local_day,
-    strftime(timezone($tz, to_timestamp(bucket_ms / 1000)), '%Y-%m-%dT%H:00') AS local_hour
-  FROM (SELECT DISTINCT bucket_ms FROM grouped)`;
+/**
+ * Local day and hour of every bucket of the range: a time-zone conversion per
+ * bucket (720 hours in 30 days), not per row; the source joins it so the one
+ * aggregation groups by local day or hour directly.
+ */
+const LOCAL_BUCKETS = `SELECT b_ms,
+    strftime(timezone($tz, to_timestamp(b_ms / 1000)), '%Y-%m-%d') AS local_day,
+    strftime(timezone($tz, to_timestamp(b_ms / 1000)), '%Y-%m-%dT%H:00') AS local_hour
+  FROM range($bucket_start::BIGINT, $end::BIGINT, $bucket_step::BIGINT) r(b_ms)`;
 
 function baseParams(query: ReportQuery, range: { startMs: number; endMs: number }): Record<string, DuckDBValue> {
   return { org: query.organizationId, start: BigInt(range.startMs), end: BigInt(range.endMs) };
@@ -143,7 +154,11 @@ function baseParams(query: ReportQuery, range: { startMs: number; endMs: number 
 export function reportRowsSql(query: ReportQuery, source: ReportSource, range: { startMs: number; endMs: number }, paged = true): BuiltSql {
   const params = baseParams(query, range);
   const dims = query.dimensions;
-  if (dims.includes('day') || dims.includes('hour')) params.tz = query.timeZone;
+  if (dims.includes('day') || dims.includes('hour')) {
+    params.tz = query.timeZone;
+    params.bucket_start = BigInt(range.startMs - (((range.startMs % source.stepMs) + source.stepMs) % source.stepMs));
+    params.bucket_step = BigInt(source.stepMs);
+  }
   const inner = innerSql(query, source, dims, params);
   const select = dims.map((dim) => `${dimensionExpression(dim)} AS "${dim}"`);
   const groupBy = dims.length > 0 ? ` GROUP BY ${dims.map((_, i) => i + 1).join(', ')}` : '';
@@ -165,9 +180,9 @@ export function reportRowsSql(query: ReportQuery, source: ReportSource, range: {
   }
   const local = params.tz !== undefined;
   const columns = [...select, outerSums, ...(paged ? ['count(*) OVER () AS total_rows'] : [])];
-  const sql = `WITH grouped AS (${inner})${local ? `, buckets AS (${LOCAL_BUCKETS})` : ''}
+  const sql = `WITH ${local ? `buckets AS (${LOCAL_BUCKETS}), ` : ''}grouped AS (${inner})
     SELECT ${columns.join(', ')}
-    FROM grouped${local ? ' JOIN buckets USING (bucket_ms)' : ''}${groupBy} HAVING count(*) > 0
+    FROM grouped${groupBy} HAVING count(*) > 0
     ${order.length > 0 ? `ORDER BY ${order.join(', ')}` : ''}${page}`;
   return { sql, params };
 }
