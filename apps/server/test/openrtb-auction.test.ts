@@ -195,6 +195,19 @@ describe('POST /openrtb2/auction', () => {
     expect(events[1]!.data!.nonBids).toContainEqual(expect.objectContaining({ bidId: 'b-3000000', code: 301 }));
   });
 
+  it('clears at no less than imp.bidfloor instead of dropping the line item: the floor is the slot’s inside decide()', async () => {
+    // A lone price-tier bidder (2.50) used to clear at the placement floor + 1 cent (0.51), under bidfloor 1.00: no bid.
+    const response = await auction(request({}, { bidfloor: 1 }));
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().seatbid[0].bid[0]).toMatchObject({ crid: ids.creativeId, price: 1.01 });
+    // Under a bidfloor above the line item, the next eligible candidate (an outside bid at the floor) wins.
+    demand.state.bids = [bid(3_000_000)];
+    const next = (await auction(request({ id: 'auction-2' }, { bidfloor: 2.75 }))).json().seatbid[0].bid[0];
+    expect(next).toMatchObject({ id: 'b-3000000', price: 2.76 });
+    const events = await auctionEvents(h);
+    expect(events[1]!.data).toMatchObject({ floorMicros: '2750000', winner: { source: 'p1', priceMicros: '2760000' } });
+  });
+
   it('prices in a currency the request asks for', async () => {
     demand.state.bids = [bid(3_000_000)];
     const response = await auction(request({ cur: ['EUR'] }));

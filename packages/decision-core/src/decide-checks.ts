@@ -32,6 +32,8 @@ export interface DecisionRun {
 export interface SlotRun {
   readonly slotId: string;
   readonly placement: DeliveryPlacement;
+  /** The slot's floor: the placement's, raised by the request slot's `floorMicros`. */
+  readonly floorMicros: number;
   readonly fit: PlacementFit;
   readonly req: PreparedRequest;
 }
@@ -117,7 +119,7 @@ export function contend(run: DecisionRun, slot: SlotRun, position: number): Cont
     predictor === undefined || li.pricing === undefined || li.pricing.model === 'cpm'
       ? index.ecpmMicros[position]!
       : ecpmMicros(li.pricing, predictor.ctrPpm(li, creative), predictor.cvrPpm(li, creative));
-  if (ecpm < slot.placement.floorMicros) return 'floor';
+  if (ecpm < slot.floorMicros) return 'floor';
   return {
     position,
     lineItem: li,

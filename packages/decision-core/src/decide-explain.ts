@@ -27,7 +27,7 @@ const REASONS = {
   'frequency-cap': 'frequency cap reached for this user',
   budget: 'budget spent, or no local allowance left',
   pacing: 'throttled by even pacing: spend is ahead of the curve',
-  floor: 'eCPM below the placement floor',
+  floor: 'eCPM below the floor (the placement’s, or the slot’s when higher)',
 } as const;
 
 /**
@@ -99,7 +99,7 @@ function explainBids(run: DecisionRun, request: DecisionRequest, outcome: SlotOu
   (request.externalBids ?? []).forEach((bid, at) => {
     if (bid.slotId !== slot.slotId) return;
     const head = { slotId: slot.slotId, bidId: bid.bidId };
-    if (slotRun === undefined || bid.priceMicros < slotRun.placement.floorMicros) {
+    if (slotRun === undefined || bid.priceMicros < slotRun.floorMicros) {
       entries.push({ ...head, step: 'floor', reason: REASONS.floor });
       return;
     }

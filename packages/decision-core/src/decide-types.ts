@@ -10,6 +10,12 @@ export interface DecisionSlot {
   readonly placementId: string;
   /** Ads wanted, ≥ 1; default 1. */
   readonly count?: number;
+  /**
+   * CPM floor for this slot, micros (e.g. an OpenRTB `imp.bidfloor`): raises the placement's floor for
+   * this slot only, so every ad it serves (any tier, line item or outside bid) has an eCPM of at least
+   * max(placement floor, this); second price clears at no less. Lower than the placement's: no effect.
+   */
+  readonly floorMicros?: number | undefined;
 }
 
 /** A bid from outside demand (an OpenRTB seat) for one slot; it competes in the price tier. */

@@ -189,6 +189,32 @@ describe('decide: properties', () => {
     );
   });
 
+  it('serves under a slot floor only eCPMs at or above max(placement floor, slot floor), as if the placement floor were raised', () => {
+    const slotFloor = fc.option(fc.constantFrom(0, 400_000, 1_000_000, 1_500_000, 2_500_000, 5_000_000), { nil: undefined });
+    const floors = fc.record({ p0: slotFloor, p1: slotFloor, p2: slotFloor, p9: slotFloor });
+    fc.assert(
+      fc.property(lineItems, request, floors, stateOf, fc.integer(), (items, req, byPlacement, state, seed) => {
+        const random = () => ((seed >>> 0) % 1000) / 1000;
+        const slots = req.slots.map((slot) => ({ ...slot, floorMicros: byPlacement[slot.placementId as keyof typeof byPlacement] }));
+        const floored = decide(compileIndex(items, { placements: PLACEMENTS }), { ...req, slots }, state, { random });
+        for (const slot of slots) {
+          const placementFloor = PLACEMENTS.find((p) => p.id === slot.placementId)?.floorMicros ?? 0;
+          for (const s of floored.slots[slot.slotId] ?? []) {
+            expect(s.ecpmMicros).toBeGreaterThanOrEqual(Math.max(placementFloor, slot.floorMicros ?? 0));
+            expect(s.priceMicros).toBeGreaterThanOrEqual(Math.max(placementFloor, slot.floorMicros ?? 0));
+            expect(s.priceMicros).toBeLessThanOrEqual(s.ecpmMicros);
+          }
+        }
+        // Not a filter on the result: the slot is filled by the next eligible candidate, exactly as a
+        // placement whose own floor were the higher one would be (same items, same positions, same seed).
+        const raised = PLACEMENTS.map((p) => ({ ...p, floorMicros: Math.max(p.floorMicros, byPlacement[p.id as 'p0'] ?? 0) }));
+        const reference = decide(compileIndex(items, { placements: raised }), req, state, { random });
+        expect(floored.slots).toEqual(reference.slots);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('never exceeds a frequency cap for one user over a sequence of decisions', () => {
     fc.assert(
       fc.property(lineItems, fc.array(fc.integer({ min: 1_000, max: 1_800_000 }), { minLength: 5, maxLength: 40 }), (items, gaps) => {

@@ -101,6 +101,8 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
     const slotRun: SlotRun | undefined = placement && {
       slotId: slot.slotId,
       placement,
+      // A slot floor only raises the placement's (a missing or NaN one leaves it).
+      floorMicros: (slot.floorMicros ?? 0) > placement.floorMicros ? slot.floorMicros! : placement.floorMicros,
       fit: index.placementFits.get(slot.placementId) ?? placementFit(placement),
       req: slot.placementId === base.placementId ? base : { ...base, placementId: slot.placementId },
     };
@@ -127,7 +129,7 @@ function fillSlot(run: DecisionRun, slot: SlotRun, wanted: DecisionSlot, request
   if (bids !== undefined)
     for (let at = 0; at < bids.length; at++) {
       const bid = bids[at]!;
-      if (bid.slotId === slot.slotId && bid.priceMicros >= slot.placement.floorMicros) filling.pool.push(bidContender(run, bid, at));
+      if (bid.slotId === slot.slotId && bid.priceMicros >= slot.floorMicros) filling.pool.push(bidContender(run, bid, at));
     }
   const count = Math.max(1, Math.trunc(wanted.count ?? 1));
   const selections: Selection[] = [];
@@ -138,7 +140,7 @@ function fillSlot(run: DecisionRun, slot: SlotRun, wanted: DecisionSlot, request
     if (winner.tier === PRICE_TIER && options.auction !== 'first') {
       // The runner-up is the best other price-tier contender that could have won the slot.
       const runnerUp = best(filling, winner);
-      priceMicros = clearingPriceMicros(winner.ecpm, runnerUp?.ecpm, { floorMicros: slot.placement.floorMicros, type: 'second' });
+      priceMicros = clearingPriceMicros(winner.ecpm, runnerUp?.ecpm, { floorMicros: slot.floorMicros, type: 'second' });
     }
     take(run, taken, winner);
     selections.push(selectionOf(winner, priceMicros));
@@ -161,7 +163,7 @@ function admits(taken: Taken, c: Contender, winner: Contender | undefined): bool
 function best(filling: Filling, winner: Contender | undefined): Contender | undefined {
   const { run, scan, pool, taken } = filling;
   const minTier = winner === undefined ? 0 : PRICE_TIER;
-  const floorMicros = filling.slot.placement.floorMicros;
+  const floorMicros = filling.slot.floorMicros;
   let top: Contender | undefined;
   for (let i = 0; i < pool.length; i++) {
     const c = pool[i]!;

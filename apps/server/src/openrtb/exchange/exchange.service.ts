@@ -92,7 +92,14 @@ export class ExchangeService {
     const screened = screenOutsideBids(outside.bids, request, floors, dealFloorsOf(request.imp, this.currency, this.deps.rates));
     const stated = statedContext(request);
     const first = sold[0]?.placement;
-    const slots: DecisionSlot[] = sold.map(({ imp, placement }) => ({ slotId: imp.id, placementId: placement.id, count: 1 }));
+    // The imp's floor (the higher of the placement's and imp.bidfloor) is the slot's floor inside decide(): a candidate
+    // under it is passed over for the next one, and second price clears at no less.
+    const slots: DecisionSlot[] = sold.map(({ imp, placement }) => ({
+      slotId: imp.id,
+      placementId: placement.id,
+      count: 1,
+      floorMicros: floors.get(imp.id),
+    }));
     const result = decide(
       snapshot.index,
       {
@@ -113,7 +120,7 @@ export class ExchangeService {
     );
     const test = request.test === 1;
     const notices = { auctionId: request.id, currency: this.currency, rates: this.deps.rates };
-    const wins = this.winners(sold, result, { floors, nowMs, userKey, caller, snapshot, test, screened, notices });
+    const wins = this.winners(sold, result, { nowMs, userKey, caller, snapshot, test, screened, notices });
     if (this.deps.notifier && !test) {
       const input = { result, entered: screened.partnerBids, refused: screened.nonBids, partnerBids: outside.bids };
       fireLossNotices(input, notices, this.deps.notifier);
@@ -196,7 +203,6 @@ export class ExchangeService {
     sold: readonly MatchedImp[],
     result: DecisionResult,
     at: {
-      floors: ReadonlyMap<string, number>;
       nowMs: number;
       userKey: string | undefined;
       caller: OpenRtbCaller;
@@ -210,8 +216,6 @@ export class ExchangeService {
     for (const { imp, placement } of sold) {
       const selection: Selection | undefined = result.slots[imp.id]?.[0];
       if (!selection) continue;
-      // decide() floors at the placement's floor; the imp's own bidfloor may be higher.
-      if (selection.priceMicros < (at.floors.get(imp.id) ?? 0) && selection.tier === 'price') continue;
       if (selection.external) {
         const bid = at.screened.partnerBids.get(selection.external.bidId)!;
         const notices = winnerNotices(bid, selection.priceMicros, at.notices);
