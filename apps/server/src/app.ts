@@ -16,6 +16,7 @@ import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { decisionsRoutes } from './delivery/decisions/decisions.routes.js';
+import { installDecisionsFastPath } from './delivery/decisions/decisions-fast-path.js';
 import { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery.js';
 import { servingRoutes } from './delivery/serving/serving.routes.js';
 import { eventsIngestRoutes } from './delivery/tracking/events-ingest.routes.js';
@@ -235,6 +236,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   app.addHook('onClose', () => delivery.close());
   app.decorate('delivery', delivery);
   await app.register(decisionsRoutes, { decisions: delivery.decisions, publicUrl: tracking.publicUrl });
+  // The common ad request answered on the raw server, outside Fastify's lifecycle (ADR 0016); not behind a trusted proxy.
+  if (!(options.trustProxy ?? false)) installDecisionsFastPath(app, { decisions: delivery.decisions, publicUrl: tracking.publicUrl });
   await app.register(servingRoutes, {
     decisions: delivery.decisions,
     catalog: delivery.catalog,
@@ -255,7 +258,6 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       await tracking.onTracked?.(event);
     },
   });
-  await app.register(dashboardRoutes, options.dashboard ?? {});
   await app.register(eventsIngestRoutes, {
     eventLog: deps.eventLog,
     clock: deps.clock,
@@ -265,6 +267,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   const liveStats = new LiveStats({ eventLog: deps.eventLog, nowMs, log: app.log });
   await liveStats.start();
   await app.register(liveStatsRoutes, { stats: liveStats, nowMs });
+  await app.register(dashboardRoutes, options.dashboard ?? {});
   await app.ready();
   return app;
 }

@@ -71,6 +71,17 @@ class RouteLatencyHistogram {
 }
 
 /**
+ * Records a request in the latency histogram of a registry this plugin made, for requests answered
+ * outside Fastify's lifecycle (the decisions fast path); undefined for any other registry.
+ */
+export function routeLatencyRecorder(registry: Registry): RouteLatencyHistogram['record'] | undefined {
+  const metric: unknown = registry.getSingleMetric('adplatform_http_request_duration_seconds');
+  return metric instanceof RouteLatencyHistogram
+    ? (method, route, status, seconds) => metric.record(method, route, status, seconds)
+    : undefined;
+}
+
+/**
  * Prometheus metrics: a latency histogram per route (labelled by the route
  * pattern, never the raw URL, so label cardinality stays bounded) and the
  * process metrics. One registry per app instance, so tests can build many.

@@ -38,21 +38,27 @@ export const ProblemSchema = Type.Object(
 
 export const problemType = (code: ErrorCode): string => `urn:adplatform:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 
-/** Sends an RFC 9457 problem+json body for an AppError. */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+/** The RFC 9457 problem+json body of an AppError, for a request's URL and id (also the decisions fast path's). */
+export function problemBody(error: AppError, url: string, requestId: string): Record<string, unknown> & { status: number } {
   const { status, title } = PROBLEM_STATUS[error.code];
-  const body: Record<string, unknown> = {
+  const body: Record<string, unknown> & { status: number } = {
     type: problemType(error.code),
     title,
     status,
     code: error.code,
     detail: error.message,
-    instance: request.url.split('?')[0],
-    requestId: request.id,
+    instance: url.split('?')[0],
+    requestId,
   };
   if (error.details?.issues) body.errors = error.details.issues;
+  return body;
+}
+
+/** Sends an RFC 9457 problem+json body for an AppError. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  const body = problemBody(error, request.url, request.id);
   if (error.details?.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.details.retryAfterSeconds));
-  return reply.status(status).type('application/problem+json; charset=utf-8').send(body);
+  return reply.status(body.status).type('application/problem+json; charset=utf-8').send(body);
 }
 
 /** Turns any thrown value into an AppError: ours pass through, Fastify's are translated, the rest are 500s. */

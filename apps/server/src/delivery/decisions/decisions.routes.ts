@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { publicOriginOf } from '../tracking/tracking-urls.js';
-import type { DecisionService } from './decision.service.js';
+import type { DecisionAnswer, DecisionService } from './decision.service.js';
 import { DecisionRequestBody, DecisionResponse } from './decisions.schemas.js';
 
 export interface DecisionsRoutesOptions {
@@ -37,9 +37,7 @@ export const decisionsRoutes: FastifyPluginAsyncTypebox<DecisionsRoutesOptions> 
     labelNames: ['outcome'] as const,
     registers: [app.metrics],
   });
-  const filled = slots.labels('filled');
-  const fallback = slots.labels('fallback');
-  const unfilled = slots.labels('unfilled');
+  const outcomes: SlotOutcomes = { filled: slots.labels('filled'), fallback: slots.labels('fallback'), unfilled: slots.labels('unfilled') };
 
   // Plain JSON.parse for both types, without secure-json-parse's prototype-poisoning scan (a tenth of a decision's
   // CPU): the body schema refuses every key it does not name, `__proto__` and `constructor` included.
@@ -79,16 +77,28 @@ export const decisionsRoutes: FastifyPluginAsyncTypebox<DecisionsRoutesOptions> 
       allowAnyOrigin(reply);
       reply.header('cache-control', 'no-store');
       const answer = await decisions.decide(request.body, callerOf(request, publicUrl));
-      for (const divName in answer.decisions) {
-        const ads = answer.decisions[divName];
-        if (!ads) unfilled.inc();
-        else if ('fallback' in (ads[0] ?? {})) fallback.inc();
-        else filled.inc();
-      }
+      countSlots(answer, outcomes);
       return answer;
     },
   );
 };
+
+/** The slot outcome counters of `adplatform_decision_slots_total`. */
+export interface SlotOutcomes {
+  filled: { inc(): void };
+  fallback: { inc(): void };
+  unfilled: { inc(): void };
+}
+
+/** Counts each slot of an answer as filled, fallback or unfilled (the route and the fast path). */
+export function countSlots(answer: DecisionAnswer, outcomes: SlotOutcomes): void {
+  for (const divName in answer.decisions) {
+    const ads = answer.decisions[divName];
+    if (!ads) outcomes.unfilled.inc();
+    else if ('fallback' in (ads[0] ?? {})) outcomes.fallback.inc();
+    else outcomes.filled.inc();
+  }
+}
 
 export function callerOf(request: FastifyRequest, publicUrl: string | undefined) {
   const header = (name: string) => {
