@@ -208,6 +208,32 @@ describe('POST /openrtb2/auction', () => {
     expect(events[1]!.data).toMatchObject({ floorMicros: '2750000', winner: { source: 'p1', priceMicros: '2760000' } });
   });
 
+  it('refuses outside bids from a buyer seat the request does not allow (wseat/bseat), recorded as non-bids', async () => {
+    demand.state.bids = [bid(9_000_000, { bidId: 'other-seat', seat: 'other-seat' }), bid(3_000_000)];
+    const allowed = (await auction(request({ wseat: ['dsp-seat'] }))).json().seatbid[0].bid[0];
+    expect(allowed).toMatchObject({ id: 'b-3000000', price: 2.51 });
+    demand.state.bids = [bid(3_000_000)];
+    const blocked = (await auction(request({ id: 'auction-2', bseat: ['dsp-seat'] }))).json().seatbid[0].bid[0];
+    expect(blocked.crid).toBe(ids.creativeId);
+    const events = await auctionEvents(h);
+    expect(events[0]!.data!.nonBids).toContainEqual(expect.objectContaining({ bidId: 'other-seat', code: 300 }));
+    expect(events[1]!.data!.nonBids).toContainEqual(
+      expect.objectContaining({ bidId: 'b-3000000', code: 300, reason: 'buyer seat not allowed (wseat/bseat)' }),
+    );
+  });
+
+  it('targets by the OpenRTB alpha-3 device.geo.country over the IP’s country', async () => {
+    // The line item targets US; the IP is in the US.
+    const france = await auction(request({ device: { ip: US_IP, ua: IPHONE, geo: { country: 'FRA' } } }));
+    expect(france.statusCode).toBe(204);
+    const us = await auction(request({ id: 'auction-2', device: { ip: '192.0.2.1', ua: IPHONE, geo: { country: 'USA' } } }));
+    expect(us.statusCode, us.body).toBe(200);
+    expect(us.json().seatbid[0].bid[0].crid).toBe(ids.creativeId);
+    // An unknown code leaves the IP to decide.
+    const unknown = await auction(request({ id: 'auction-3', device: { ip: US_IP, ua: IPHONE, geo: { country: 'ZZZ' } } }));
+    expect(unknown.statusCode).toBe(200);
+  });
+
   it('prices in a currency the request asks for', async () => {
     demand.state.bids = [bid(3_000_000)];
     const response = await auction(request({ cur: ['EUR'] }));

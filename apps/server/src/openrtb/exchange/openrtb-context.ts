@@ -1,6 +1,7 @@
 import type { DeviceType } from '@adplatform/domain';
 import type { ContextInput } from '../../delivery/context/extract-context.js';
 import type { ConsentSignals } from '../../delivery/context/user-key.js';
+import { countryAlpha2 } from '../model/iso-countries.js';
 import type { BidRequest } from '../model/openrtb-types.js';
 
 /** What the HTTP layer knows of the caller when the request's `device` is silent. */
@@ -63,9 +64,10 @@ export function statedContext(request: BidRequest): { deviceType?: DeviceType; c
   const stated: { deviceType?: DeviceType; country?: string; domain?: string; categories?: string[] } = {};
   const deviceType = request.device?.devicetype === undefined ? undefined : DEVICE_TYPES[request.device.devicetype];
   if (deviceType) stated.deviceType = deviceType;
-  // OpenRTB countries are alpha-3; we target alpha-2 and take the IP's country unless the request sends two letters.
-  const country = request.device?.geo?.country;
-  if (typeof country === 'string' && country.length === 2) stated.country = country.toUpperCase();
+  // OpenRTB countries are ISO 3166-1 alpha-3 (two letters accepted too); we target alpha-2. A known one overrides
+  // the IP's country; an unknown one leaves the IP to decide.
+  const country = countryAlpha2(request.device?.geo?.country);
+  if (country) stated.country = country;
   const domain = request.site?.domain ?? request.app?.bundle;
   if (domain) stated.domain = domain;
   const categories = request.site?.cat ?? request.app?.cat;

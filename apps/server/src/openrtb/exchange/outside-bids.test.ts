@@ -61,6 +61,33 @@ describe('screenOutsideBids', () => {
   });
 });
 
+describe('screenOutsideBids: buyer seats', () => {
+  it('lets in exactly the bids whose seat the request (wseat/bseat) and their deal (deal.wseat) allow (property)', () => {
+    const seat: fc.Arbitrary<string> = fc.constantFrom('a', 'b', 'c');
+    const seats = fc.uniqueArray(seat, { maxLength: 3 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ seat, deal: fc.boolean() }), { maxLength: 20 }),
+        seats,
+        seats,
+        seats,
+        (raw, wseat, bseat, dealWseat) => {
+          const bids = raw.map((b, i) => partnerBid('1', 1_000_000, { bidId: `b${i}`, seat: b.seat, ...(b.deal ? { dealId: 'd' } : {}) }));
+          const request = { id: 'r', wseat, bseat, imp: [{ id: '1', pmp: { deals: [{ id: 'd', wseat: dealWseat }] } }] } as BidRequest;
+          const screened = screenOutsideBids(bids, request, new Map([['1', 0]]), new Map());
+          const allowed = (b: PartnerBid) =>
+            (wseat.length === 0 || wseat.includes(b.seat)) &&
+            !bseat.includes(b.seat) &&
+            (b.dealId === undefined || dealWseat.length === 0 || dealWseat.includes(b.seat));
+          expect(screened.external.map((b) => b.bidId)).toEqual(bids.filter(allowed).map((b) => `p:${b.bidId}`));
+          for (const nonBid of screened.nonBids) expect(nonBid).toMatchObject({ code: 300, lossCode: 104 });
+          expect(screened.nonBids.length).toBe(bids.length - screened.external.length);
+        },
+      ),
+    );
+  });
+});
+
 describe('floors in other currencies', () => {
   it('converts exactly in micros, and is the identity in the same currency (property)', () => {
     fc.assert(

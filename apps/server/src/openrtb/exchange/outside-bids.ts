@@ -14,6 +14,16 @@ export const NON_BID = {
     lossCode: LOSS.CREATIVE_FILTERED_ADVERTISER_EXCLUSIONS,
   },
   belowDealFloor: { code: SEAT_NON_BID.RESPONSE_REJECTED_BELOW_DEAL_FLOOR, reason: 'below deal floor', lossCode: LOSS.BELOW_DEAL_FLOOR },
+  blockedSeat: {
+    code: SEAT_NON_BID.RESPONSE_REJECTED_GENERAL,
+    reason: 'buyer seat not allowed (wseat/bseat)',
+    lossCode: LOSS.BUYER_SEAT_BLOCKED,
+  },
+  dealSeat: {
+    code: SEAT_NON_BID.RESPONSE_REJECTED_GENERAL,
+    reason: 'buyer seat not allowed for the deal (deal.wseat)',
+    lossCode: LOSS.BUYER_SEAT_BLOCKED,
+  },
   unknownImp: { code: SEAT_NON_BID.RESPONSE_REJECTED_GENERAL, reason: 'no such imp', lossCode: LOSS.INVALID_BID_RESPONSE },
 } as const;
 
@@ -34,9 +44,11 @@ export interface ScreenedBids {
 }
 
 /**
- * The outside bids that may enter the auction: for an imp we sell, at or above the imp's floor (or the
- * deal's floor for a deal bid), from an advertiser the request does not block (`badv`). The others
- * become non-bids. Floors are CPM micros of the exchange currency, per imp id.
+ * The outside bids that may enter the auction: for an imp we sell, from a buyer seat the request allows
+ * (in `wseat` when it is not empty, not in `bseat`; a deal bid's seat also in its deal's `wseat`), from an
+ * advertiser the request does not block (`badv`), at or above the imp's floor (or the deal's floor for a
+ * deal bid). The others become non-bids. Floors are CPM micros of the exchange currency, per imp id.
+ * Seats are compared exactly (they are the buyer's ids).
  */
 export function screenOutsideBids(
   bids: readonly PartnerBid[],
@@ -45,6 +57,10 @@ export function screenOutsideBids(
   dealFloors: ReadonlyMap<string, number>,
 ): ScreenedBids {
   const blocked = new Set((request.badv ?? []).map((d) => d.toLowerCase()));
+  const allowedSeats = request.wseat && request.wseat.length > 0 ? new Set(request.wseat) : undefined;
+  const blockedSeats = new Set(request.bseat ?? []);
+  const dealSeats = dealSeatsOf(request.imp);
+  const seatAllowed = (seat: string) => (allowedSeats === undefined || allowedSeats.has(seat)) && !blockedSeats.has(seat);
   const external: ExternalBid[] = [];
   const nonBids: NonBid[] = [];
   const partnerBids = new Map<string, PartnerBid>();
@@ -59,9 +75,12 @@ export function screenOutsideBids(
     });
   for (const bid of bids) {
     const floor = floors.get(bid.impId);
+    const dealKey = bid.dealId === undefined ? undefined : `${bid.impId}\u0000${bid.dealId}`;
     if (floor === undefined) refuse(bid, NON_BID.unknownImp);
+    else if (!seatAllowed(bid.seat)) refuse(bid, NON_BID.blockedSeat);
+    else if (dealKey !== undefined && dealSeats.get(dealKey)?.has(bid.seat) === false) refuse(bid, NON_BID.dealSeat);
     else if (bid.adomain?.some((d) => blocked.has(d.toLowerCase()))) refuse(bid, NON_BID.blockedAdvertiser);
-    else if (bid.dealId !== undefined && bid.priceMicros < (dealFloors.get(`${bid.impId}\u0000${bid.dealId}`) ?? 0)) {
+    else if (dealKey !== undefined && bid.priceMicros < (dealFloors.get(dealKey) ?? 0)) {
       refuse(bid, NON_BID.belowDealFloor);
     } else if (bid.priceMicros < floor) refuse(bid, NON_BID.belowFloor);
     else {
@@ -96,4 +115,15 @@ export function dealFloorsOf(imps: readonly Imp[], currency: string, rates: Curr
     }
   }
   return floors;
+}
+
+/** The buyer seats each deal allows, by `impId\0dealId`; a deal without `wseat` (or an empty one) allows any seat. */
+function dealSeatsOf(imps: readonly Imp[]): Map<string, ReadonlySet<string>> {
+  const seats = new Map<string, ReadonlySet<string>>();
+  for (const imp of imps) {
+    for (const deal of imp.pmp?.deals ?? []) {
+      if (deal.wseat && deal.wseat.length > 0) seats.set(`${imp.id}\u0000${deal.id}`, new Set(deal.wseat));
+    }
+  }
+  return seats;
 }
