@@ -55,7 +55,9 @@ describe('ad tag end to end (headless Chromium)', () => {
       .poll(async () => (await tab.frameLocator('#top iframe').locator('body').textContent())?.trim(), { timeout: 10_000 })
       .toBe('Winter shoes');
     const types = async () => (await h.deps.eventLog.read(0, 100)).events.map((e) => `${e.type}:${e.lineItemId}`);
-    await expect.poll(types, { timeout: 10_000 }).toEqual([`impression:${ids.lineItemId}`, `viewable:${ids.lineItemId}`]);
+    await expect
+      .poll(types, { timeout: 10_000 })
+      .toEqual([`request:${ids.lineItemId}`, `impression:${ids.lineItemId}`, `viewable:${ids.lineItemId}`]);
     await tab.close();
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAdvertiser, organizationOf, patch, post } from './campaigns.helpers.js';
 import { activeLineItem } from './delivery.helpers.js';
 import { createHarness, createKey, type Harness, login, OPERATOR, type Session } from './harness.js';
@@ -54,15 +54,19 @@ describe('POST /v1/decisions', () => {
     expect(click.headers.location).toBe('https://acme.example/shoes');
     const { events } = await h.deps.eventLog.read(0, 100);
     expect(events.map((e) => [e.type, e.lineItemId, e.placementId])).toEqual([
+      ['request', ids.lineItemId, ids.placementId],
       ['impression', ids.lineItemId, ids.placementId],
       ['click', ids.lineItemId, ids.placementId],
     ]);
+    // The request event is filled by the decision its impression and click belong to, and costs nothing.
+    expect(events[0]?.decisionId).toBe(events[1]?.decisionId);
+    expect(events[0]?.costMicros).toBeUndefined();
     // A CPM of 2.50 costs 2,500 micros per impression.
-    expect(events[0]?.costMicros).toBe('2500');
+    expect(events[1]?.costMicros).toBe('2500');
 
     const tampered = ad.impressionUrl.replace(/t=(.)/, (_: string, c: string) => `t=${c === 'A' ? 'B' : 'A'}`);
     expect((await h.app.inject({ method: 'GET', url: pathOf(tampered) })).statusCode).toBeGreaterThanOrEqual(400);
-    expect((await h.deps.eventLog.read(0, 100)).events).toHaveLength(2);
+    expect((await h.deps.eventLog.read(0, 100)).events).toHaveLength(3);
   });
 
   it('answers null when the country, the device or a keyword does not match', async () => {
@@ -73,6 +77,17 @@ describe('POST /v1/decisions', () => {
     const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('adplatform_decision_slots_total{outcome="filled"} 1');
     expect(metrics).toContain('adplatform_decision_slots_total{outcome="unfilled"} 3');
+    // Each placement asked for is one request event; only the filled one carries a decision and a line item.
+    await vi.waitFor(async () => {
+      const requests = (await h.deps.eventLog.read(0, 100)).events.filter((e) => e.type === 'request');
+      expect(requests.map((e) => [e.country, e.decisionId !== undefined, e.lineItemId !== undefined])).toEqual([
+        ['US', true, true],
+        ['GB', false, false],
+        ['US', false, false],
+        ['US', false, false],
+      ]);
+      expect(requests.every((e) => e.placementId === ids.placementId)).toBe(true);
+    });
   });
 
   it('accepts the ad tag’s text/plain body and answers CORS preflights', async () => {

@@ -102,7 +102,7 @@ describe('ad tag, iframe and VAST invocation', () => {
       const hit = await h.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` });
       expect(hit.statusCode).toBeLessThan(300);
     }
-    expect((await h.deps.eventLog.read(0, 10)).events.map((e) => e.type)).toEqual(['impression', 'video_midpoint']);
+    expect((await h.deps.eventLog.read(0, 10)).events.map((e) => e.type)).toEqual(['request', 'impression', 'video_midpoint']);
 
     // The decision API answers the same ad with a vastUrl.
     const decided = await h.app.inject({

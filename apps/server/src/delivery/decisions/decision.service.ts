@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DecisionResult, type DecisionSlot, type DirectSelection, decide } from '@adplatform/decision-core';
 import { AppError, type Clock, invalidField, newId } from '@adplatform/domain';
-import type { CounterStore, EventLog } from '@adplatform/ports';
+import type { CounterStore, DeliveryEvent, EventLog } from '@adplatform/ports';
 import type { AllowanceManager } from '../budget/allowances.js';
 import { budgetKeysOf } from '../budget/budget-keys.js';
 import type { SpendSnapshot } from '../budget/spend-snapshot.js';
@@ -104,16 +104,34 @@ export class DecisionService {
       { random: this.random },
     );
     const decisions: DecisionAnswer['decisions'] = {};
+    const requests: DeliveryEvent[] = [];
+    const { country, deviceType, os, browser } = extracted.context;
     for (let i = 0; i < body.placements.length; i++) {
       const divName = body.placements[i]!.divName;
-      const at = { snapshot, placement: placements[i]!, userKey, nowMs, origin: caller.origin };
+      const placement = placements[i]!;
+      const at = { snapshot, placement, userKey, nowMs, origin: caller.origin };
       const ads: Ad[] = [];
+      let filled: DirectSelection | undefined;
+      let filledDecisionId: string | undefined;
       for (const selection of result.slots[divName] ?? []) {
-        const ad = selection.lineItem === undefined ? undefined : this.commit(selection as DirectSelection, at);
-        if (ad !== undefined) ads.push(ad);
+        if (selection.lineItem === undefined) continue;
+        const decisionId = randomUUID();
+        const ad = this.commit(selection as DirectSelection, at, decisionId);
+        if (ad === undefined) continue;
+        ads.push(ad);
+        if (filled === undefined) {
+          filled = selection as DirectSelection;
+          filledDecisionId = decisionId;
+        }
       }
-      decisions[divName] = ads.length > 0 ? ads : renderFallback(at.placement, snapshot, caller.origin);
+      decisions[divName] = ads.length > 0 ? ads : renderFallback(placement, snapshot, caller.origin);
+      requests.push(
+        requestEvent(snapshot.organizationId, nowMs, placement, { country, deviceType, os, browser }, filled, filledDecisionId),
+      );
     }
+    // One `request` event per placement asked for (with the decision id of its first ad when filled): the
+    // requests and fill rate of reports and live stats. Appended, never awaited: the hot path does no I/O.
+    this.deps.eventLog.append(requests).catch(this.onRequestLogError);
     if (sampled) this.logExplanation(snapshot.organizationId, nowMs, body, result);
     return body.explain ? { decisions, explanation: result.explanation ?? [] } : { decisions };
   }
@@ -150,6 +168,7 @@ export class DecisionService {
   private commit(
     selection: DirectSelection,
     at: { snapshot: OrganizationSnapshot; placement: CatalogPlacement; userKey: string | undefined; nowMs: number; origin: string },
+    decisionId: string,
   ): Ad | undefined {
     const { lineItem } = selection;
     const keys = budgetKeysOf(lineItem, at.nowMs);
@@ -164,11 +183,15 @@ export class DecisionService {
       creative,
       placement: at.placement,
       signer: this.deps.signer,
-      decisionId: randomUUID(),
+      decisionId,
       nowMs: at.nowMs,
       origin: at.origin,
     });
   }
+
+  private readonly onRequestLogError = (err: unknown): void => {
+    this.deps.log?.error({ err }, 'request events not logged');
+  };
 
   private readonly onFrequencyError = (err: unknown): void => {
     this.deps.log?.error({ err }, 'frequency record failed');
@@ -190,4 +213,36 @@ export class DecisionService {
     };
     this.deps.eventLog.append([event]).catch((err: unknown) => this.deps.log?.error({ err }, 'explain sample not logged'));
   }
+}
+
+/** The `request` event of one placement in one decision; a filled one names what served first. */
+function requestEvent(
+  organizationId: string,
+  nowMs: number,
+  placement: CatalogPlacement,
+  context: { country?: string | undefined; deviceType?: string | undefined; os?: string | undefined; browser?: string | undefined },
+  filled: DirectSelection | undefined,
+  decisionId: string | undefined,
+): DeliveryEvent {
+  const event: DeliveryEvent = {
+    id: newId(),
+    type: 'request',
+    at: nowMs,
+    organizationId,
+    publisherId: placement.publisherId,
+    siteId: placement.siteId,
+    placementId: placement.id,
+  };
+  if (context.country !== undefined) event.country = context.country;
+  if (context.deviceType !== undefined) event.deviceType = context.deviceType;
+  if (context.os !== undefined) event.os = context.os;
+  if (context.browser !== undefined) event.browser = context.browser;
+  if (filled !== undefined && decisionId !== undefined) {
+    event.decisionId = decisionId;
+    event.advertiserId = filled.lineItem.advertiserId;
+    event.campaignId = filled.lineItem.campaignId;
+    event.lineItemId = filled.lineItem.id;
+    event.creativeId = filled.creative.id;
+  }
+  return event;
 }
