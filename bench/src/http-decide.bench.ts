@@ -1,6 +1,8 @@
 // The Decision API over HTTP: POST /v1/decisions with one placement against a catalog of active line
 // items, next to the bare Fastify hello-world in the same run. Servers on CPU 0, the load from CPU 1.
-// Phase 1: as fast as possible (autocannon), alternating baseline and decisions round by round.
+// Phase 1: as fast as possible (autocannon), alternating baseline and decisions round by round; each round also
+// measures the same decisions through Fastify's route (a cookie that is no session makes the fast path of
+// apps/server/src/delivery/decisions/decisions-fast-path.ts stand aside), so the two paths compare in one run.
 // Phase 2: decisions at an even half of the measured maximum rate, for latency at half load.
 // Run: npm run bench:http-decide [-- --duration 10 --warmup 3 --connections 50 --rounds 2 --line-items 1000]
 //      add --cpu-prof <dir> to write a V8 CPU profile of the AdPlatform process there.
@@ -66,7 +68,7 @@ class FillCounter {
  * The measured request: one placement, a US IP, an iPhone, a page URL, 0–2 keywords, and a user key
  * from a pool of `users` (frequency caps bind for users seen often), varied request by request.
  */
-function decisionShape(catalog: SeededCatalog, users: number, fill: FillCounter): RequestShape {
+function decisionShape(catalog: SeededCatalog, users: number, fill: FillCounter, headers: Record<string, string> = {}): RequestShape {
   const prefixes = Array.from({ length: 64 }, (_, i) => {
     const keywords = i % 3 === 0 ? [] : KEYWORDS.slice(i % KEYWORDS.length, (i % KEYWORDS.length) + (i % 3));
     return JSON.stringify({
@@ -79,7 +81,7 @@ function decisionShape(catalog: SeededCatalog, users: number, fill: FillCounter)
   });
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: (n) => `${prefixes[n % prefixes.length]},"user":{"key":"user-${(n * 7919) % users}"}}`,
     onResponse: fill.onResponse,
   };
@@ -168,12 +170,12 @@ async function waitForIndex(url: string, catalog: SeededCatalog, timeoutMs: numb
 function printTable(
   baseline: readonly Sample[],
   decisions: readonly Sample[],
-  { half, control }: { half: Sample; control: Sample },
+  { half, control, route }: { half: Sample; control: Sample; route: readonly Sample[] },
   halfRate: number,
 ): void {
   // Ratios per round (each against the baseline of the same round), then averaged; none for the paced run.
   const versus = (runs: readonly Sample[], ratio: (m: Sample, b: Sample) => number) =>
-    runs === decisions || runs === baseline ? fixed(mean(runs.map((m, i) => ratio(m, baseline[i]!))), 2) : 'n/a';
+    runs === decisions || runs === baseline || runs === route ? fixed(mean(runs.map((m, i) => ratio(m, baseline[i]!))), 2) : 'n/a';
   const row = (label: string, runs: readonly Sample[]) => [
     label,
     fixed(mean(runs.map((m) => m.requestsPerSecond)), 0),
@@ -192,6 +194,7 @@ function printTable(
   const rows = [
     row('baseline: Fastify hello-world GET /', baseline),
     row('AdPlatform POST /v1/decisions (max)', decisions),
+    row("AdPlatform POST /v1/decisions through Fastify's route (max)", route),
     row(`AdPlatform POST /v1/decisions, even ${fixed(halfRate, 0)} req/s (half)`, [half]),
     row(`baseline GET /, even ${fixed(halfRate, 0)} req/s (control)`, [control]),
   ];
@@ -246,10 +249,12 @@ async function main(): Promise<number> {
     const decisionsUrl = `${baseUrl}/v1/decisions`;
     const baseUrlRoot = `http://127.0.0.1:${basePort}/`;
     const load = { connections: options.connections, durationSeconds: options.durationSeconds };
-    const runDecisions = async (durationSeconds: number) => {
+    // A cookie header (not a session) sends the request through Fastify's route instead of the fast path.
+    const runDecisions = async (durationSeconds: number, throughRoute = false) => {
       const fill = new FillCounter();
+      const headers: Record<string, string> = throughRoute ? { cookie: 'bench=1' } : {};
       const m = await sample(adplatform, () =>
-        measure(decisionsUrl, { ...load, durationSeconds }, decisionShape(catalog, options.users, fill)),
+        measure(decisionsUrl, { ...load, durationSeconds }, decisionShape(catalog, options.users, fill, headers)),
       );
       return { ...m, fillRate: fill.rate() };
     };
@@ -262,6 +267,7 @@ async function main(): Promise<number> {
 
     const baselineRuns: Sample[] = [];
     const decisionRuns: Sample[] = [];
+    const routeRuns: Sample[] = [];
     for (let round = 1; round <= options.rounds; round++) {
       const b = await sample(baseline, () => measure(baseUrlRoot, load));
       baselineRuns.push(b);
@@ -269,7 +275,10 @@ async function main(): Promise<number> {
       const d = await runDecisions(options.durationSeconds);
       decisionRuns.push(d);
       console.log(`round ${round}   AdPlatform POST /v1/decisions: ${describe(d)}`);
-      failed ||= hasFailures(b) || hasFailures(d);
+      const r = await runDecisions(options.durationSeconds, true);
+      routeRuns.push(r);
+      console.log(`round ${round}   AdPlatform POST /v1/decisions through Fastify's route: ${describe(r)}`);
+      failed ||= hasFailures(b) || hasFailures(d) || hasFailures(r);
     }
 
     const halfRate = mean(decisionRuns.map((m) => m.requestsPerSecond)) / 2;
@@ -284,7 +293,7 @@ async function main(): Promise<number> {
     console.log(`half load baseline GET / at ${fixed(halfRate, 0)} req/s (even pacing): ${describe(control)}`);
     failed ||= hasFailures(half) || hasFailures(control);
 
-    printTable(baselineRuns, decisionRuns, { half, control }, halfRate);
+    printTable(baselineRuns, decisionRuns, { half, control, route: routeRuns }, halfRate);
     if (failed) console.error('FAILED: some requests were not 2xx, errored or timed out (see above); the figures are not valid.');
     return failed ? 1 : 0;
   } finally {
