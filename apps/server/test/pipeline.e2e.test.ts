@@ -53,6 +53,10 @@ describe('event pipeline on the embedded defaults', () => {
     expect((await fetch(url)).status).toBe(200); // a replay: answered, not counted
     const ready = (await (await fetch(`${running.url}/readyz`)).json()) as { checks: Record<string, unknown> };
     expect(ready.checks.analytics).toMatchObject({ status: 'ok', kind: 'duckdb' });
+    // The consumer's lag on /metrics (measured on scrape) falls back to 0 once its poll took the impression.
+    const lag = async () =>
+      /^adplatform_events_consumer_lag\{consumer="analytics"\} (\d+)$/m.exec(await (await fetch(`${running.url}/metrics`)).text())?.[1];
+    await expect.poll(lag, { timeout: 15_000, interval: 200 }).toBe('0');
     // No waiting for the consumer's poll: stopping the server ingests what arrived since its last batch.
     await running.stop();
 

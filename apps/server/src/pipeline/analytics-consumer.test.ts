@@ -1,8 +1,9 @@
 import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
 import { createMemoryEventLog } from '@adplatform/adapter-memory';
 import type { AnalyticsStore, DeliveryEvent, ReportQuery } from '@adplatform/ports';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createAnalyticsConsumer } from './analytics-consumer.js';
+import { createAnalyticsConsumer, measureConsumerLag, registerConsumerLagMetrics } from './analytics-consumer.js';
 
 const ORG = 'org-1';
 const T0 = Date.UTC(2026, 10, 10, 12);
@@ -87,5 +88,49 @@ describe('analytics consumer', () => {
       expect(await eventLog.committedOffset('analytics')).toBe(40);
       expect((await store.report(totals)).totals).toMatchObject({ impressions: 36, clicks: 4 });
     });
+  });
+
+  it('exposes its lag on /metrics: events waiting while stopped, 0 once consumed', async () => {
+    await withStore(async (store) => {
+      const eventLog = createMemoryEventLog();
+      const registry = new Registry();
+      const consumer = createAnalyticsConsumer({ eventLog, store, idleMs: 5, metrics: registry });
+      const scrape = async () => {
+        const text = await registry.metrics();
+        const lag = /^adplatform_events_consumer_lag\{consumer="analytics"\} (\S+)$/m.exec(text)?.[1];
+        const age = /^adplatform_events_consumer_oldest_age_seconds\{consumer="analytics"\} (\S+)$/m.exec(text)?.[1];
+        return { lag: Number(lag), age: Number(age) };
+      };
+      expect(await scrape()).toEqual({ lag: 0, age: 0 });
+      await eventLog.append(events(30));
+      const waiting = await scrape();
+      expect(waiting.lag).toBe(30);
+      expect(waiting.age).toBeGreaterThan((Date.now() - T0) / 1000 - 60); // the oldest is event-0, at T0
+      await consumer.consumeBatch();
+      expect(await scrape()).toEqual({ lag: 0, age: 0 });
+      consumer.start();
+      await consumer.stop();
+      await eventLog.append(events(7, 30));
+      expect((await scrape()).lag).toBe(7);
+      consumer.start();
+      await expect.poll(async () => (await scrape()).lag, { timeout: 5_000 }).toBe(0);
+      await consumer.stop();
+    });
+  });
+
+  it('measures lag from the oldest kept event when retention dropped what the consumer had not read', async () => {
+    const eventLog = createMemoryEventLog({ maxEvents: 10 });
+    await eventLog.append(events(25));
+    expect(await measureConsumerLag(eventLog, 'analytics', T0 + 20_000)).toEqual({ events: 10, oldestAgeSeconds: (20_000 - 15) / 1000 });
+    await eventLog.commitOffset('analytics', 22);
+    expect(await measureConsumerLag(eventLog, 'analytics', T0 + 20_000)).toEqual({ events: 3, oldestAgeSeconds: (20_000 - 22) / 1000 });
+    await eventLog.commitOffset('analytics', 40); // past the end: nothing waits
+    expect(await measureConsumerLag(eventLog, 'analytics')).toEqual({ events: 0, oldestAgeSeconds: 0 });
+  });
+
+  it('refuses a second lag registration in the same registry', () => {
+    const registry = new Registry();
+    registerConsumerLagMetrics(registry, { eventLog: createMemoryEventLog() });
+    expect(() => registerConsumerLagMetrics(registry, { eventLog: createMemoryEventLog() })).toThrow(/already been registered/);
   });
 });

@@ -1,4 +1,5 @@
 import type { AnalyticsStore, EventLog } from '@adplatform/ports';
+import { Gauge, type Registry } from 'prom-client';
 
 export interface AnalyticsConsumerOptions {
   eventLog: EventLog;
@@ -12,6 +13,8 @@ export interface AnalyticsConsumerOptions {
   /** Wait after a failed batch, ms, doubled per failure up to 30 s; default 1,000. */
   retryMs?: number;
   log?: { error(obj: object, msg: string): void };
+  /** The app's metrics registry: the consumer's lag gauges are registered in it (see `registerConsumerLagMetrics`). */
+  metrics?: Registry;
 }
 
 export interface ConsumedBatch {
@@ -49,6 +52,7 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
   let stopping = false;
   let wake: (() => void) | undefined;
   let inFlight: Promise<ConsumedBatch> | undefined;
+  if (options.metrics) registerConsumerLagMetrics(options.metrics, { eventLog: options.eventLog, consumer: name });
 
   async function consumeOne(): Promise<ConsumedBatch> {
     const offset = await options.eventLog.committedOffset(name);
@@ -118,4 +122,68 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
       running = undefined;
     },
   };
+}
+
+export interface ConsumerLag {
+  /** Events in the log the consumer has not consumed: from its committed offset (or the oldest kept event) to the end. */
+  events: number;
+  /** Age of the oldest of them, seconds (0 when there are none). */
+  oldestAgeSeconds: number;
+}
+
+/**
+ * How far `consumer` is behind the log: two reads of at most one event and the
+ * committed offset. Retention counts: events the log forgot are not waiting.
+ */
+export async function measureConsumerLag(eventLog: EventLog, consumer: string, nowMs: number = Date.now()): Promise<ConsumerLag> {
+  const committed = await eventLog.committedOffset(consumer);
+  const [first, end] = await Promise.all([eventLog.read(committed, 1), eventLog.read(Number.MAX_SAFE_INTEGER, 1)]);
+  const oldest = first.events[0];
+  if (oldest === undefined) return { events: 0, oldestAgeSeconds: 0 };
+  // `read` starts at the oldest kept event when the committed one was dropped: that is where the waiting ones begin.
+  const firstWaiting = first.next - first.events.length;
+  return { events: Math.max(0, end.next - firstWaiting), oldestAgeSeconds: Math.max(0, (nowMs - oldest.at) / 1000) };
+}
+
+/**
+ * `adplatform_events_consumer_lag{consumer}` (events waiting) and
+ * `adplatform_events_consumer_oldest_age_seconds{consumer}`, measured on
+ * scrape: no timer. Both gauges share one measurement per scrape. A failed
+ * measurement (a closed log) leaves the series out rather than failing /metrics.
+ * One consumer per registry: a second registration throws (prom-client refuses the name).
+ */
+export function registerConsumerLagMetrics(
+  registry: Registry,
+  options: { eventLog: EventLog; consumer?: string; now?: () => number },
+): void {
+  const consumer = options.consumer ?? 'analytics';
+  const now = options.now ?? Date.now;
+  let pending: Promise<ConsumerLag | undefined> | undefined;
+  const sample = () => {
+    pending ??= measureConsumerLag(options.eventLog, consumer, now())
+      .catch(() => undefined)
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
+  const gauge = (name: string, help: string, pick: (lag: ConsumerLag) => number) => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['consumer'] as const,
+      registers: [registry],
+      async collect() {
+        const lag = await sample();
+        if (lag === undefined) this.reset();
+        else this.set({ consumer }, pick(lag));
+      },
+    });
+  };
+  gauge('adplatform_events_consumer_lag', 'Events in the event log the consumer has not consumed yet', (lag) => lag.events);
+  gauge(
+    'adplatform_events_consumer_oldest_age_seconds',
+    'Age of the oldest event the consumer has not consumed yet, seconds (0 when caught up)',
+    (lag) => lag.oldestAgeSeconds,
+  );
 }
