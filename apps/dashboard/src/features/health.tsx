@@ -14,17 +14,35 @@ async function readyz(): Promise<Ready> {
   return (await response.json()) as Ready;
 }
 
-/** The figures the page shows, from /metrics (Prometheus text): event pipeline gauges, event-loop lag, memory, uptime. */
+/** Seconds in plain words: `42 s`, `3 min`, `2.5 h`. */
+function duration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7_200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 360) / 10} h`;
+}
+
+/**
+ * The figures the page shows, from /metrics (Prometheus text): the analytics consumer's lag first
+ * (events waiting, and how old the oldest is), then the event pipeline gauges, event-loop lag, memory, uptime.
+ */
 export function pickFigures(text: string, nowSeconds: number): [string, string][] {
   const values = new Map<string, number>();
+  const byLabels = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^(adplatform_[a-z0-9_]+)(\{[^}]*\})?\s+([0-9.e+-]+)$/.exec(line);
-    if (m?.[1] && m[3] && !m[1].endsWith('_bucket') && !values.has(m[1])) values.set(m[1], Number(m[3]));
+    if (!m?.[1] || !m[3] || m[1].endsWith('_bucket')) continue;
+    byLabels.set(`${m[1]}${m[2] ?? ''}`, Number(m[3]));
+    if (!values.has(m[1])) values.set(m[1], Number(m[3]));
   }
   const out: [string, string][] = [];
+  const waiting = byLabels.get('adplatform_events_consumer_lag{consumer="analytics"}');
+  if (waiting !== undefined) out.push(['Events waiting for analytics', waiting.toLocaleString('en-US')]);
+  const oldest = byLabels.get('adplatform_events_consumer_oldest_age_seconds{consumer="analytics"}');
+  if (oldest !== undefined && waiting !== undefined && waiting > 0) out.push(['Oldest waiting event', `${duration(oldest)} old`]);
   for (const [name, value] of values) {
     if (
       /^adplatform_(events?|pipeline|analytics|ingest|tracking|decision)_/.test(name) &&
+      !name.startsWith('adplatform_events_consumer_') &&
       !name.endsWith('_sum') &&
       !name.endsWith('_count')
     ) {
