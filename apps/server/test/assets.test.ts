@@ -69,13 +69,17 @@ describe.each(STORE_KINDS)('assets on %s', (storeKind) => {
       `${original.url.slice(0, -4)}.html`,
       `${original.url.slice(0, -4)}.PNG`,
       '/assets/..%2F..%2Fetc%2Fpasswd',
-      '/assets/%2e%2e',
       '/assets/x.png',
     ]) {
       const response = await get(url);
       expectProblem(response, 404, 'NOT_FOUND');
       expect(response.headers['cache-control'], url).toBeUndefined();
     }
+    // `/assets/%2e%2e` is a dot-dot segment: URL parsing makes it `/`, the site root (the dashboard
+    // when it is built, else a 404), never a file of the asset store and never cached as one.
+    const root = await get('/assets/%2e%2e');
+    expect(root.headers['content-type'] ?? '').not.toMatch(/^image\//);
+    expect(root.headers['cache-control'] ?? '').not.toContain('immutable');
     expectProblem(await get(unknown, { 'if-none-match': '*' }), 404, 'NOT_FOUND');
   });
 });
