@@ -176,7 +176,11 @@ describe('demo delivery', () => {
     });
     // Until every kind of event has come back at least once (bounded: a loaded machine answers slowly).
     const until = Date.now() + 60_000;
-    for (let s = traffic.stats(); Date.now() < until && !(s.impressions > 20 && s.clicks > 0 && s.conversions > 0); s = traffic.stats()) {
+    for (
+      let s = traffic.stats();
+      Date.now() < until && !(s.requests > 20 && s.impressions > 20 && s.clicks > 0 && s.conversions > 0);
+      s = traffic.stats()
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     await traffic.stop();
