@@ -1,6 +1,6 @@
 // Child server processes pinned to one CPU with taskset, their output, readiness and shutdown.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -130,6 +130,27 @@ export function processCpuSeconds(pid: number): number {
   // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * CPU seconds (user + system) of each thread of `pid`, summed by thread name (`/proc/<pid>/task/<tid>/stat`):
+ * the main thread is `main`, the rest by the name the kernel shows (libuv's pool is `libuv-worker`, V8's
+ * helpers `V8 Worker`, native libraries' own threads their own names). Threads that ended are not counted.
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+  }
+  return byName;
 }
 
 /** Polls `url` until it answers 200; gives up early if `server` exits. */
