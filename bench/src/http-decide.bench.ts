@@ -67,6 +67,32 @@ function readOptions(): Options {
   };
 }
 
+/**
+ * The server's event-loop delay since the last call, from its Prometheus metrics (prom-client's
+ * `monitorEventLoopDelay` histogram, which each scrape resets): how long the loop was blocked at worst.
+ */
+async function eventLoopDelay(baseUrl: string): Promise<{ p99Ms: number; maxMs: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const read = (name: string) => Number(/^\S+ (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[1]) * 1000;
+  return { p99Ms: read('adplatform_nodejs_eventloop_lag_p99_seconds'), maxMs: read('adplatform_nodejs_eventloop_lag_max_seconds') };
+}
+
+/**
+ * Waits until the analytics consumer has caught up with the event log (its lag gauge under 5,000
+ * events, i.e. a few seconds of the idle consumer's batches), so a run that follows measures
+ * decisions at that rate rather than the backlog of the full-speed rounds. Returns the seconds waited.
+ */
+async function analyticsCaughtUp(baseUrl: string, timeoutMs: number): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const lag = Number(/^adplatform_events_consumer_lag\{consumer="analytics"\} (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+    if (lag < 5_000) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return (performance.now() - start) / 1000;
+}
+
 /** Counts answers that carry an ad; the rest are `null` (no fill). */
 class FillCounter {
   filled = 0;
@@ -319,9 +345,14 @@ async function main(): Promise<number> {
     const fill = new FillCounter();
     const shape = decisionShape(catalog, options.users, fill);
     const paced = { ratePerSecond: halfRate, durationSeconds: options.durationSeconds, connections: options.connections };
+    const caughtUpSeconds = await analyticsCaughtUp(baseUrl, 120_000);
+    console.log(`analytics consumer caught up with the full-speed rounds' events in ${fixed(caughtUpSeconds, 1)} s`);
+    await eventLoopDelay(baseUrl); // resets the histogram
     const halfRun = await sample(adplatform, () => measureAtRate(decisionsUrl, paced, shape));
     const half: Sample = { ...halfRun, fillRate: fill.rate() };
+    const loop = await eventLoopDelay(baseUrl);
     console.log(`half load AdPlatform POST /v1/decisions at ${fixed(halfRate, 0)} req/s (even pacing): ${describe(half)}`);
+    console.log(`half load AdPlatform event-loop delay: p99 ${fixed(loop.p99Ms, 1)} ms, max ${fixed(loop.maxMs, 1)} ms`);
     // The same paced load against the hello-world: what the client, the kernel and Fastify alone add at this rate.
     const control = await sample(baseline, () => measureAtRate(baseUrlRoot, paced));
     console.log(`half load baseline GET / at ${fixed(halfRate, 0)} req/s (even pacing): ${describe(control)}`);

@@ -66,7 +66,13 @@ export async function serve(config: Config, options: { handleSignals?: boolean; 
   const jobs = startBackgroundJobs(deps, app.log);
   // The pipeline role: events from the log into analytics, at least once in, exactly once in effect (deduplicated by id).
   const analyticsConsumer = deps.analytics
-    ? createAnalyticsConsumer({ eventLog: deps.eventLog, store: deps.analytics, idleMs: 1_000, log: app.log, metrics: app.metrics })
+    ? createAnalyticsConsumer({
+        eventLog: deps.eventLog,
+        store: deps.analytics,
+        idleMs: config.analyticsIntervalMs,
+        log: app.log,
+        metrics: app.metrics,
+      })
     : undefined;
   analyticsConsumer?.start();
 

@@ -27,6 +27,8 @@ export interface Config {
   trackingTtlHours: number;
   attributionWindowDays: number;
   explainSampleRate: number;
+  /** The analytics consumer's wait after catching up, ms (ADPLATFORM_ANALYTICS_INTERVAL_MS). */
+  analyticsIntervalMs: number;
   /** Retention of the embedded event log: segments older than this are deleted, and past `maxBytes` (if set) the oldest. */
   eventsRetention: { maxAgeHours: number; maxBytes: number | undefined };
   /** Undefined: generated and kept under the data dir. */
@@ -104,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trackingTtlHours: c.ADPLATFORM_TRACKING_TTL_HOURS,
     attributionWindowDays: c.ADPLATFORM_ATTRIBUTION_WINDOW_DAYS,
     explainSampleRate: c.ADPLATFORM_EXPLAIN_SAMPLE_RATE,
+    analyticsIntervalMs: c.ADPLATFORM_ANALYTICS_INTERVAL_MS,
     eventsRetention: { maxAgeHours: c.ADPLATFORM_EVENTS_RETENTION_HOURS, maxBytes: c.ADPLATFORM_EVENTS_RETENTION_BYTES },
     userKeySalt: c.ADPLATFORM_USER_KEY_SALT,
     supplyChain: {

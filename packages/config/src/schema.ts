@@ -125,6 +125,13 @@ export const ConfigSchema = Type.Object({
     default: 0.001,
     description: 'Share of live decisions whose full explanation (why each line item won or lost) is written to the event log.',
   }),
+  ADPLATFORM_ANALYTICS_INTERVAL_MS: Type.Integer({
+    minimum: 100,
+    maximum: 600000,
+    default: 5000,
+    description:
+      'How long the analytics consumer waits, once it has caught up, before it moves the events that arrived since into analytics (reports are at most about this far behind; live stats read the event log and are not). Each move costs a DuckDB transaction with its rollups, whatever its size: a shorter wait costs more CPU at the same traffic.',
+  }),
   ADPLATFORM_EVENTS_RETENTION_HOURS: Type.Integer({
     minimum: 1,
     maximum: 87600,
