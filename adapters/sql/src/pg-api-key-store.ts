@@ -15,6 +15,8 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
   name: row.name,
   role: row.role,
   prefix: row.prefix,
+  advertiserIds: [...row.advertiserIds],
+  publisherIds: [...row.publisherIds],
   createdBy: row.createdBy,
   createdAt: row.createdAt,
   lastUsedAt: row.lastUsedAt,
@@ -27,7 +29,14 @@ export class PgApiKeyStore implements ApiKeyStore {
   async create(organizationId: string, key: NewApiKey): Promise<ApiKey> {
     const [row] = await this.db
       .insert(apiKeys)
-      .values({ ...key, organizationId, lastUsedAt: null, revokedAt: null })
+      .values({
+        ...key,
+        advertiserIds: [...(key.advertiserIds ?? [])],
+        publisherIds: [...(key.publisherIds ?? [])],
+        organizationId,
+        lastUsedAt: null,
+        revokedAt: null,
+      })
       .returning();
     return toApiKey(row!);
   }

@@ -34,6 +34,12 @@ function sortColumn(table: ResourceTable, sort: ResourceSort) {
   }
 }
 
+/** `column in (ids)`, keeping only well-formed uuids; nothing left matches no row. */
+function inUuids(column: ResourceTable['id'] | ResourceTable['scopeId'], ids: readonly string[]): SQL {
+  const valid = ids.filter(isUuid);
+  return valid.length === 0 ? sql`false` : inArray(column, valid);
+}
+
 const encodeCursor = (value: unknown[]): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 function decodeCursor(cursor: string, withValue: boolean): { value?: string; id: string } {
@@ -96,6 +102,8 @@ export class PgResourceStore<D> implements ResourceStore<D> {
     if (filter.status?.length) conditions.push(inArray(t.status, [...filter.status]));
     if (filter.parentId !== undefined) conditions.push(isUuid(filter.parentId) ? eq(t.parentId, filter.parentId) : sql`false`);
     if (filter.scopeId !== undefined) conditions.push(isUuid(filter.scopeId) ? eq(t.scopeId, filter.scopeId) : sql`false`);
+    if (filter.ids) conditions.push(inUuids(t.id, filter.ids));
+    if (filter.scopeIds) conditions.push(inUuids(t.scopeId, filter.scopeIds));
     if (filter.search) conditions.push(sql`${t.name} ilike ${`%${escapeLike(filter.search)}%`}`);
     if (filter.dataContains) conditions.push(sql`${t.data} @> ${JSON.stringify(filter.dataContains)}::jsonb`);
     if (cursor) {

@@ -17,6 +17,8 @@ const toUser = (row: UserRow): User => ({
   role: row.role,
   status: row.status,
   isPlatformAdmin: row.isPlatformAdmin,
+  advertiserIds: [...row.advertiserIds],
+  publisherIds: [...row.publisherIds],
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
   lastLoginAt: row.lastLoginAt,
@@ -38,6 +40,8 @@ export class PgUserStore implements UserStore {
         .values({
           ...user,
           organizationId,
+          advertiserIds: [...(user.advertiserIds ?? [])],
+          publisherIds: [...(user.publisherIds ?? [])],
           inviteTokenHash: user.inviteTokenHash ?? null,
           inviteExpiresAt: user.inviteExpiresAt ?? null,
           updatedAt: user.createdAt,
@@ -79,6 +83,8 @@ export class PgUserStore implements UserStore {
       .update(users)
       .set({
         role: patch.role,
+        advertiserIds: patch.advertiserIds && [...patch.advertiserIds],
+        publisherIds: patch.publisherIds && [...patch.publisherIds],
         status: patch.status,
         name: patch.name,
         passwordHash: patch.passwordHash,

@@ -22,6 +22,17 @@ export const USERS_EMAIL_INDEX = 'users_email_lower_key';
 /** Derived from the domain's list, so adding a role shows up as a schema change for drizzle-kit. */
 const ROLE_CHECK = sql.raw(`role in (${ROLES.map((role) => `'${role}'`).join(', ')})`);
 
+/**
+ * Access limits (ADR 0017): a user or key limited to some advertisers or some
+ * publishers, never both, and never an owner or admin. The ids are not foreign
+ * keys (an array cannot hold one); the service checks them on every write.
+ */
+const scopeIdList = (name: string) => uuid(name).array().notNull().default(sql`'{}'::uuid[]`);
+const SCOPE_CHECK = sql.raw(
+  "(cardinality(advertiser_ids) = 0 or (cardinality(publisher_ids) = 0 and role in ('advertiser', 'analyst'))) and " +
+    "(cardinality(publisher_ids) = 0 or (cardinality(advertiser_ids) = 0 and role in ('publisher', 'analyst')))",
+);
+
 export const organizations = pgTable('organizations', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
@@ -39,6 +50,8 @@ export const users = pgTable(
     role: text('role').$type<Role>().notNull(),
     status: text('status').$type<UserStatus>().notNull(),
     isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
+    advertiserIds: scopeIdList('advertiser_ids'),
+    publisherIds: scopeIdList('publisher_ids'),
     passwordHash: text('password_hash'),
     inviteTokenHash: text('invite_token_hash').unique('users_invite_token_hash_key'),
     inviteExpiresAt: nullableTime('invite_expires_at'),
@@ -52,6 +65,7 @@ export const users = pgTable(
     index('users_organization_id_id_idx').on(t.organizationId, t.id),
     check('users_role_check', ROLE_CHECK),
     check('users_status_check', sql.raw(`status in ('active', 'invited', 'deactivated')`)),
+    check('users_scope_check', SCOPE_CHECK),
   ],
 );
 
@@ -64,13 +78,19 @@ export const apiKeys = pgTable(
     role: text('role').$type<Role>().notNull(),
     prefix: text('prefix').notNull().unique('api_keys_prefix_key'),
     secretHash: text('secret_hash').notNull(),
+    advertiserIds: scopeIdList('advertiser_ids'),
+    publisherIds: scopeIdList('publisher_ids'),
     // A user or another key; not a foreign key so the audit trail survives deletions.
     createdBy: uuid('created_by'),
     createdAt: createdAt(),
     lastUsedAt: nullableTime('last_used_at'),
     revokedAt: nullableTime('revoked_at'),
   },
-  (t) => [index('api_keys_organization_id_id_idx').on(t.organizationId, t.id), check('api_keys_role_check', ROLE_CHECK)],
+  (t) => [
+    index('api_keys_organization_id_id_idx').on(t.organizationId, t.id),
+    check('api_keys_role_check', ROLE_CHECK),
+    check('api_keys_scope_check', SCOPE_CHECK),
+  ],
 );
 
 export const sessions = pgTable(

@@ -18,6 +18,10 @@ export interface User {
   role: Role;
   status: UserStatus;
   isPlatformAdmin: boolean;
+  /** The advertisers this user is limited to; empty = no advertiser limit (ADR 0017). */
+  advertiserIds: string[];
+  /** The publishers this user is limited to; empty = no publisher limit (ADR 0017). */
+  publisherIds: string[];
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | null;
@@ -36,6 +40,10 @@ export interface ApiKey {
   role: Role;
   /** Public, non-secret start of the key, shown in lists to tell keys apart. */
   prefix: string;
+  /** The advertisers this key is limited to; empty = no advertiser limit (ADR 0017). */
+  advertiserIds: string[];
+  /** The publishers this key is limited to; empty = no publisher limit (ADR 0017). */
+  publisherIds: string[];
   createdBy: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -73,6 +81,13 @@ export interface Principal {
   organizationId: string;
   role: Role;
   isPlatformAdmin: boolean;
+  /**
+   * Access limits (ADR 0017): when either list is non-empty the caller sees only
+   * the listed advertisers or publishers and what lies below them. Absent or
+   * both empty: the whole organization, as its role allows.
+   */
+  advertiserIds?: readonly string[];
+  publisherIds?: readonly string[];
   /** The session id when the call came with a session cookie. */
   sessionId?: string;
 }

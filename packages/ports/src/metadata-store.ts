@@ -75,6 +75,9 @@ export interface NewUser {
   status: UserStatus;
   isPlatformAdmin: boolean;
   passwordHash: string | null;
+  /** Access limits (ADR 0017); absent = none. The caller checks the ids belong to the organization. */
+  advertiserIds?: readonly string[];
+  publisherIds?: readonly string[];
   /** sha256 of a one-time invitation token, for users created without a password. */
   inviteTokenHash?: string | null;
   inviteExpiresAt?: Date | null;
@@ -83,6 +86,9 @@ export interface NewUser {
 
 export interface UserPatch {
   role?: Role;
+  /** Replaces the list; an empty list lifts the limit. */
+  advertiserIds?: readonly string[];
+  publisherIds?: readonly string[];
   status?: UserStatus;
   name?: string | null;
   passwordHash?: string | null;
@@ -113,6 +119,9 @@ export interface NewApiKey {
   prefix: string;
   /** sha256 (hex) of the whole secret key; the key itself is never stored. */
   secretHash: string;
+  /** Access limits (ADR 0017), fixed at issue; absent = none. */
+  advertiserIds?: readonly string[];
+  publisherIds?: readonly string[];
   createdBy: string | null;
   createdAt: Date;
 }

@@ -24,6 +24,10 @@ export interface ResourceFilter {
   status?: readonly string[];
   parentId?: string;
   scopeId?: string;
+  /** Rows whose id is one of these (an empty list matches nothing). */
+  ids?: readonly string[];
+  /** Rows whose scope (advertiser or publisher) is one of these (an empty list matches nothing). */
+  scopeIds?: readonly string[];
   /** Case-insensitive substring of the name. */
   search?: string;
   /** Rows whose body contains this JSON fragment (PostgreSQL `@>`), e.g. `{ creatives: [{ creativeId }] }`. */

@@ -25,6 +25,8 @@ export function describeApiKeys(store: StoreAccess): void {
         name: input.name,
         role: input.role,
         prefix: input.prefix,
+        advertiserIds: [],
+        publisherIds: [],
         createdBy: creator.id,
         createdAt: CREATED_AT,
         lastUsedAt: null,
@@ -33,6 +35,23 @@ export function describeApiKeys(store: StoreAccess): void {
       expect(await store().apiKeys.create(org.id, input)).toEqual(expected);
       expect(await store().apiKeys.get(org.id, input.id)).toEqual(expected);
       expect((await store().apiKeys.list(org.id, { limit: 10 })).items).toEqual([expected]);
+    });
+
+    it('keeps a key’s advertiser or publisher limit, and refuses a limit its role cannot carry', async () => {
+      const org = await createOrganization(store());
+      const [a, b] = [newId(), newId()];
+      const limited = await store().apiKeys.create(org.id, newApiKey({ role: 'advertiser', advertiserIds: [a, b] }));
+      expect(limited.advertiserIds.sort()).toEqual([a, b].sort());
+      expect((await store().apiKeys.findByPrefix(limited.prefix))?.apiKey).toEqual(limited);
+      const publisher = await store().apiKeys.create(org.id, newApiKey({ role: 'analyst', publisherIds: [a] }));
+      expect(publisher).toMatchObject({ advertiserIds: [], publisherIds: [a] });
+      for (const bad of [
+        newApiKey({ role: 'admin', advertiserIds: [a] }),
+        newApiKey({ role: 'publisher', advertiserIds: [a] }),
+        newApiKey({ role: 'analyst', advertiserIds: [a], publisherIds: [b] }),
+      ]) {
+        await expect(store().apiKeys.create(org.id, bad)).rejects.toThrow();
+      }
     });
 
     it('finds a key by prefix together with its secret hash', async () => {

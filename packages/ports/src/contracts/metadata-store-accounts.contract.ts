@@ -52,6 +52,8 @@ export function describeUsers(store: StoreAccess): void {
         role: 'owner',
         status: 'active',
         isPlatformAdmin: true,
+        advertiserIds: [],
+        publisherIds: [],
         createdAt: CREATED_AT,
         updatedAt: CREATED_AT,
         lastLoginAt: null,
@@ -101,6 +103,22 @@ export function describeUsers(store: StoreAccess): void {
       expect((await store().users.findCredentialsByEmail(user.email))?.passwordHash).toBe('new');
       const renamed = await store().users.update(org.id, user.id, { name: null, status: 'deactivated', updatedAt: LATER });
       expect(renamed).toEqual({ ...updated, name: null, status: 'deactivated' });
+    });
+
+    it('keeps a user’s advertiser or publisher limit, replaces it by patch, and refuses one its role cannot carry', async () => {
+      const org = await createOrganization(store());
+      const [a, b] = [newId(), newId()];
+      const user = await store().users.create(org.id, newUser({ role: 'advertiser', advertiserIds: [a] }));
+      expect(user).toMatchObject({ advertiserIds: [a], publisherIds: [] });
+      const widened = await store().users.update(org.id, user.id, { advertiserIds: [a, b], updatedAt: LATER });
+      expect(widened?.advertiserIds.sort()).toEqual([a, b].sort());
+      const renamed = await store().users.update(org.id, user.id, { name: 'Kept', updatedAt: LATER });
+      expect(renamed?.advertiserIds.sort()).toEqual([a, b].sort());
+      const lifted = await store().users.update(org.id, user.id, { role: 'admin', advertiserIds: [], updatedAt: LATER });
+      expect(lifted).toMatchObject({ role: 'admin', advertiserIds: [], publisherIds: [] });
+      await expect(store().users.update(org.id, user.id, { advertiserIds: [a], updatedAt: LATER })).rejects.toThrow();
+      await expect(store().users.create(org.id, newUser({ role: 'advertiser', publisherIds: [a] }))).rejects.toThrow();
+      expect((await store().users.get(org.id, user.id))?.role).toBe('admin');
     });
 
     it('finds an invited user by invitation token hash until the invitation is cleared', async () => {

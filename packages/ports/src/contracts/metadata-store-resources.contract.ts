@@ -85,6 +85,11 @@ export function describeResources(store: StoreAccess): void {
       expect(await names({ search: '_' })).toEqual(['Winter_sale']);
       expect(await names({ dataContains: { pacing: 'even' } })).toEqual(['Spring 100% sale', 'Winter_sale']);
       expect(await names({ parentId: NOT_A_UUID })).toEqual([]);
+      expect(await names({ scopeIds: [other.id, NOT_A_UUID] })).toEqual(['Winter_sale']);
+      expect(await names({ scopeIds: [] })).toEqual([]);
+      expect(await names({ ids: [spring.id, winter.id], status: ['active'] })).toEqual(['Spring 100% sale', 'Winter_sale']);
+      expect(await names({ ids: [] })).toEqual([]);
+      expect((await advertiser.list(org.id, { ids: [acme.id] }, { limit: 50 })).items.map((a) => a.name)).toEqual(['Acme']);
       expect(spring.scopeId).toBe(acme.id);
       expect(winter.parentId).toBe(other.id);
     });

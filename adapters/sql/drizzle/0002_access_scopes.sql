@@ -1,0 +1,6 @@
+ALTER TABLE "api_keys" ADD COLUMN "advertiser_ids" uuid[] DEFAULT '{}'::uuid[] NOT NULL;--> statement-breakpoint
+ALTER TABLE "api_keys" ADD COLUMN "publisher_ids" uuid[] DEFAULT '{}'::uuid[] NOT NULL;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "advertiser_ids" uuid[] DEFAULT '{}'::uuid[] NOT NULL;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "publisher_ids" uuid[] DEFAULT '{}'::uuid[] NOT NULL;--> statement-breakpoint
+ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_scope_check" CHECK ((cardinality(advertiser_ids) = 0 or (cardinality(publisher_ids) = 0 and role in ('advertiser', 'analyst'))) and (cardinality(publisher_ids) = 0 or (cardinality(advertiser_ids) = 0 and role in ('publisher', 'analyst'))));--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_scope_check" CHECK ((cardinality(advertiser_ids) = 0 or (cardinality(publisher_ids) = 0 and role in ('advertiser', 'analyst'))) and (cardinality(publisher_ids) = 0 or (cardinality(advertiser_ids) = 0 and role in ('publisher', 'analyst'))));
