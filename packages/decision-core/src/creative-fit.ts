@@ -1,4 +1,5 @@
 import type { CreativeFormat, DeliveryCreative, DeliveryPlacement } from './delivery-types.js';
+import { sizeKey } from './floor-rules.js';
 import { unitOfString } from './unit-hash.js';
 
 /**
@@ -10,16 +11,21 @@ export interface PlacementFit {
   readonly formats: ReadonlySet<CreativeFormat>;
   /** `width × 65,536 + height` of each accepted size. */
   readonly sizes: ReadonlySet<number>;
+  /** Ids of creatives the request blocks (a category in its `bcat`): they fit nowhere in it. */
+  readonly blocked?: ReadonlySet<string> | undefined;
 }
 
-const sizeKey = (width: number, height: number) => width * 65_536 + height;
-
 export function placementFit(placement: DeliveryPlacement): PlacementFit {
-  return { formats: new Set(placement.formats), sizes: new Set(placement.sizes.map((s) => sizeKey(s.width, s.height))) };
+  return {
+    formats: new Set(placement.formats),
+    sizes: new Set(placement.sizes.map((s) => sizeKey(s.width, s.height))),
+    blocked: undefined,
+  };
 }
 
 export function fitsPlacement(creative: DeliveryCreative, fit: PlacementFit): boolean {
   if (!fit.formats.has(creative.format)) return false;
+  if (fit.blocked?.has(creative.id)) return false;
   if (creative.format === 'video' || creative.format === 'native') return true;
   return creative.width !== undefined && creative.height !== undefined && fit.sizes.has(sizeKey(creative.width, creative.height));
 }

@@ -1,8 +1,17 @@
+import type { RequestBlocks } from './blocklists.js';
 import { budgetKey } from './budget-keys.js';
-import { chooseCreative, type PlacementFit } from './creative-fit.js';
+import { chooseCreative, fitsPlacement, type PlacementFit } from './creative-fit.js';
 import type { DecisionStep, DeliveryState, ExternalBid } from './decide-types.js';
 import type { DeliveryIndex } from './delivery-index.js';
-import type { DeliveryBudget, DeliveryCreative, DeliveryFlight, DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
+import type {
+  DeliveryBudget,
+  DeliveryCreative,
+  DeliveryFlight,
+  DeliveryFloorRule,
+  DeliveryLineItem,
+  DeliveryPlacement,
+} from './delivery-types.js';
+import { type FloorTable, floorCellOf } from './floor-rules.js';
 import { type PacingInput, pacingServeProbability } from './pacing.js';
 import { ecpmMicros, type RatePredictor } from './ranking.js';
 import type { PreparedRequest } from './request-context.js';
@@ -10,7 +19,7 @@ import { hash32, PURPOSE, unitOf } from './unit-hash.js';
 
 /**
  * The steps after targeting, for one line item and one slot, in the documented order: creative fit,
- * flight, frequency caps, budgets, pacing, floor. Shared by the hot path (which asks only about the
+ * flight, frequency caps, budgets, pacing, floor (after `blocked`, the request's blocklists). Shared by the hot path (which asks only about the
  * items it reaches) and the explanation (which asks about all), so both see the same answers: every
  * random draw comes from the request's seed and the item's position, never from the order of asking.
  */
@@ -26,14 +35,26 @@ export interface DecisionRun {
   readonly userKey: string | undefined;
   /** Impressions this request has already chosen, by line item and campaign id: they count against caps too. */
   pending: ReadonlyMap<string, number>;
+  /** What the request's `blockedDomains` / `blockedCategories` rule out of ours; undefined when nothing. */
+  readonly blocks: RequestBlocks | undefined;
 }
 
 /** One slot being filled. */
 export interface SlotRun {
   readonly slotId: string;
   readonly placement: DeliveryPlacement;
-  /** The slot's floor: the placement's, raised by the request slot's `floorMicros`. */
+  /**
+   * The lowest floor any ad of the slot meets: the placement's, raised by the request slot's
+   * `floorMicros`, raised by the lowest floor rule of the request's row (`floorTable`). Without floor
+   * rules it is the floor of every ad; with them an ad's own floor is `floorForSize`.
+   */
   readonly floorMicros: number;
+  /** The placement's floor raised by the slot's: what every ad meets, whatever the rules. */
+  readonly baseFloorMicros: number;
+  /** The placement's compiled floor rules, and the request's row in them; undefined without rules. */
+  readonly floorTable: FloorTable | undefined;
+  readonly floorRow: number;
+  /** The placement's fit; with blocked categories, one that excludes the blocked creatives. */
   readonly fit: PlacementFit;
   readonly req: PreparedRequest;
 }
@@ -47,8 +68,25 @@ export interface Contender {
   readonly bid: ExternalBid | undefined;
   readonly tier: number;
   readonly ecpm: number;
+  /** The floor it met (its size's, with floor rules). */
+  readonly floorMicros: number;
   /** Orders equal (tier, eCPM): lowest first; uniform over the contenders. */
   readonly tieKey: number;
+}
+
+/** The floor an ad of this size meets in the slot: max(placement, slot, the rule of the request's row and the size). */
+export function floorForSize(slot: SlotRun, width: number | undefined, height: number | undefined): number {
+  const table = slot.floorTable;
+  if (table === undefined) return slot.floorMicros;
+  const rule = table.floors[floorCellOf(table, slot.floorRow, width, height)]!;
+  return Math.max(rule, slot.baseFloorMicros);
+}
+
+/** The rule that matched an ad of this size in the slot (its label and floor), if any. */
+export function ruleForSize(slot: SlotRun, width: number | undefined, height: number | undefined): DeliveryFloorRule | undefined {
+  const table = slot.floorTable;
+  if (table === undefined) return undefined;
+  return table.rules[table.ruleAt[floorCellOf(table, slot.floorRow, width, height)]!];
 }
 
 export type Failure = Exclude<DecisionStep, 'targeting' | 'separation' | 'rank' | 'won'>;
@@ -109,8 +147,10 @@ class ItemPacing implements PacingInput {
 export function contend(run: DecisionRun, slot: SlotRun, position: number): Contender | Failure {
   const { index, nowMs, predictor } = run;
   const li = index.lineItems[position]!;
+  const blocks = run.blocks;
+  if (blocks?.positions?.has(position)) return 'blocked';
   const creative = chooseCreative(li.creatives, slot.fit, unitOf(run.seed, PURPOSE.creative, position), run.userKey);
-  if (creative === undefined) return 'creative';
+  if (creative === undefined) return slot.fit.blocked !== undefined && fitsUnblocked(li, slot) ? 'blocked' : 'creative';
   if (!flightAllows(li, nowMs)) return 'flight';
   if (!capsAllow(li, run.state, run.pending)) return 'frequency-cap';
   if (!budgetsAllow(li, run.state, index.costMicros[position]!, nowMs)) return 'budget';
@@ -119,7 +159,8 @@ export function contend(run: DecisionRun, slot: SlotRun, position: number): Cont
     predictor === undefined || li.pricing === undefined || li.pricing.model === 'cpm'
       ? index.ecpmMicros[position]!
       : ecpmMicros(li.pricing, predictor.ctrPpm(li, creative), predictor.cvrPpm(li, creative));
-  if (ecpm < slot.floorMicros) return 'floor';
+  const floorMicros = slot.floorTable === undefined ? slot.floorMicros : floorForSize(slot, creative.width, creative.height);
+  if (ecpm < floorMicros) return 'floor';
   return {
     position,
     lineItem: li,
@@ -127,14 +168,19 @@ export function contend(run: DecisionRun, slot: SlotRun, position: number): Cont
     bid: undefined,
     tier: index.tierRank[position]!,
     ecpm,
+    floorMicros,
     tieKey: hash32(run.seed, PURPOSE.tie, position),
   };
 }
 
-/** Outside bids for a slot that meet its floor, as contenders in the price tier (rank 1). */
-export function bidContender(run: DecisionRun, bid: ExternalBid, at: number): Contender {
+/** A line item whose creatives would fit but for the request's blocked categories. */
+const fitsUnblocked = (li: DeliveryLineItem, slot: SlotRun): boolean =>
+  li.creatives?.some((c) => fitsPlacement(c, { ...slot.fit, blocked: undefined })) === true;
+
+/** An outside bid for a slot that meets its floor (`floorMicros`, its size's), as a contender in the price tier (rank 1). */
+export function bidContender(run: DecisionRun, bid: ExternalBid, at: number, floorMicros: number): Contender {
   const tieKey = hash32(run.seed, PURPOSE.tie, run.index.lineItems.length + at);
-  return { position: -1, lineItem: undefined, creative: undefined, bid, tier: 1, ecpm: Math.trunc(bid.priceMicros), tieKey };
+  return { position: -1, lineItem: undefined, creative: undefined, bid, tier: 1, ecpm: Math.trunc(bid.priceMicros), floorMicros, tieKey };
 }
 
 /** a ranks before b: higher tier, then higher eCPM, then lower tie key. */

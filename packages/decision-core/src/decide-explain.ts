@@ -1,7 +1,11 @@
-import { bidContender, contend, type DecisionRun, type SlotRun } from './decide-checks.js';
+import { categoryKeys } from './blocklists.js';
+import { chooseCreative } from './creative-fit.js';
+import { bidContender, contend, type DecisionRun, floorForSize, ruleForSize, type SlotRun } from './decide-checks.js';
 import type { DecisionRequest, DecisionSlot, ExplainEntry, Selection } from './decide-types.js';
+import type { DeliveryLineItem } from './delivery-types.js';
 import { firstFailure } from './match-targeting.js';
 import { TargetingScan } from './targeting-scan.js';
+import { PURPOSE, unitOf } from './unit-hash.js';
 
 /** What the request had filled once a slot was done. */
 export interface TakenView {
@@ -28,7 +32,28 @@ const REASONS = {
   budget: 'budget spent, or no local allowance left',
   pacing: 'throttled by even pacing: spend is ahead of the curve',
   floor: 'eCPM below the floor (the placement’s, or the slot’s when higher)',
+  blocked: 'blocked by the request (badv: its advertiser domain; bcat: the category of every creative that fits)',
 } as const;
+
+/** The floor step's reason with the floor's figure and the rule that set it, if one did. */
+function floorReason(slotRun: SlotRun, width: number | undefined, height: number | undefined): string {
+  const floorMicros = floorForSize(slotRun, width, height);
+  const rule = ruleForSize(slotRun, width, height);
+  const by = rule !== undefined && rule.floorMicros >= floorMicros ? `floor rule ${rule.label}` : 'the placement’s or the slot’s floor';
+  return `eCPM below the floor of ${floorMicros} micros (set by ${by})`;
+}
+
+/** Which of the request's blocklists removed the item: its domain in `badv`, or the categories of its creatives in `bcat`. */
+function blockedReason(run: DecisionRun, li: DeliveryLineItem): string {
+  const blocks = run.blocks;
+  const domain = li.advertiserDomains?.find((d) => blocks?.domains.has(d.toLowerCase()));
+  if (domain !== undefined) return `advertiser domain ${domain} is blocked by the request (badv)`;
+  const categories = new Set<string>();
+  for (const creative of li.creatives ?? [])
+    for (const category of creative.categories ?? [])
+      if (categoryKeys(category).some((key) => blocks?.categories.has(key))) categories.add(category);
+  return `every creative that fits has a blocked category (bcat): ${[...categories].join(', ')}`;
+}
 
 /**
  * Why line items (and outside bids) did or did not fill each slot, naming the first step that removed
@@ -87,6 +112,11 @@ function laterStep(run: DecisionRun, outcome: SlotOutcome, slotRun: SlotRun, pos
   if (winners.includes(li.id)) return { ...head, step: 'won' };
   // Caps count the impressions the request chose up to the end of this slot, as the hot path saw them (at most).
   const contender = contend({ ...run, pending: outcome.takenAfter.pending }, slotRun, position);
+  if (contender === 'floor') {
+    const creative = chooseCreative(li.creatives, slotRun.fit, unitOf(run.seed, PURPOSE.creative, position), run.userKey);
+    return { ...head, step: contender, reason: floorReason(slotRun, creative?.width, creative?.height) };
+  }
+  if (contender === 'blocked') return { ...head, step: contender, reason: blockedReason(run, li) };
   if (typeof contender === 'string') return { ...head, step: contender, reason: REASONS[contender] };
   if (outcome.takenAfter.positions.has(position) || separated(outcome.takenAfter, li.advertiserId))
     return { ...head, step: 'separation', reason: 'the request already has an ad of this line item or advertiser' };
@@ -99,11 +129,16 @@ function explainBids(run: DecisionRun, request: DecisionRequest, outcome: SlotOu
   (request.externalBids ?? []).forEach((bid, at) => {
     if (bid.slotId !== slot.slotId) return;
     const head = { slotId: slot.slotId, bidId: bid.bidId };
-    if (slotRun === undefined || bid.priceMicros < slotRun.floorMicros) {
+    if (slotRun === undefined) {
       entries.push({ ...head, step: 'floor', reason: REASONS.floor });
       return;
     }
-    const domain = bidContender(run, bid, at).bid?.advertiserDomain?.toLowerCase();
+    const floorMicros = floorForSize(slotRun, bid.width, bid.height);
+    if (bid.priceMicros < floorMicros) {
+      entries.push({ ...head, step: 'floor', reason: floorReason(slotRun, bid.width, bid.height) });
+      return;
+    }
+    const domain = bidContender(run, bid, at, floorMicros).bid?.advertiserDomain?.toLowerCase();
     if (winners.includes(bid.bidId)) entries.push({ ...head, step: 'won' });
     else if (!outcome.takenAfter.allowDuplicates && domain !== undefined && outcome.takenAfter.domains.has(domain))
       entries.push({ ...head, step: 'separation', reason: 'the request already has an ad of this advertiser domain' });

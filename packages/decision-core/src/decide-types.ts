@@ -52,6 +52,17 @@ export interface DecisionRequest {
   /** With `explain`: also say which targeting dimension removed these line items. */
   readonly explainLineItemIds?: readonly string[];
   readonly externalBids?: readonly ExternalBid[];
+  /**
+   * Advertiser domains the request refuses (OpenRTB `badv`), compared case-insensitively with the line
+   * items' `advertiserDomains`: a line item of a blocked domain does not serve (step `blocked`).
+   */
+  readonly blockedDomains?: readonly string[] | undefined;
+  /**
+   * Content categories the request refuses (OpenRTB `bcat`): a creative carrying one (or, for an IAB 1.0
+   * subcategory `IAB7-1`, whose parent `IAB7` is listed) is not shown; a line item left with no creative
+   * that fits is `blocked`.
+   */
+  readonly blockedCategories?: readonly string[] | undefined;
 }
 
 /**
@@ -88,6 +99,10 @@ interface SelectionCommon {
   readonly priceMicros: number;
   /** What the impression costs, micros: `priceMicros ÷ 1,000` rounded down for CPM and outside bids; 0 for CPC and CPA. */
   readonly costMicros: bigint;
+  /** The floor this ad had to meet, CPM micros: the highest of the placement's, the slot's and the floor rule matching the request and the ad's size. */
+  readonly floorMicros: number;
+  /** The floor rule that matched (its label, e.g. `placement.floorRules[1]`), when one did. */
+  readonly floorRule: string | undefined;
 }
 
 export interface DirectSelection extends SelectionCommon {
@@ -106,6 +121,7 @@ export type Selection = DirectSelection | ExternalSelection;
 
 export const DECISION_STEPS = [
   'targeting',
+  'blocked',
   'creative',
   'flight',
   'frequency-cap',

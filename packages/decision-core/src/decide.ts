@@ -1,4 +1,5 @@
 import { clearingPriceMicros } from './auction.js';
+import { requestBlocks } from './blocklists.js';
 import { placementFit } from './creative-fit.js';
 import {
   bidContender,
@@ -7,14 +8,18 @@ import {
   contend,
   type DecisionRun,
   flightAllows,
+  floorForSize,
   ranksBefore,
+  ruleForSize,
   type SlotRun,
 } from './decide-checks.js';
 import { explainDecision, type SlotOutcome } from './decide-explain.js';
 import type { DecideOptions, DecisionRequest, DecisionResult, DecisionSlot, DeliveryState, Selection } from './decide-types.js';
 import type { DeliveryIndex } from './delivery-index.js';
+import type { DeliveryPlacement } from './delivery-types.js';
+import { floorRowOf } from './floor-rules.js';
 import { impressionCostMicros, tierOfRank } from './ranking.js';
-import { prepareContext } from './request-context.js';
+import { type PreparedRequest, prepareContext } from './request-context.js';
 import { TargetingScan } from './targeting-scan.js';
 
 const PRICE_TIER = 1;
@@ -67,7 +72,7 @@ function take(run: DecisionRun, taken: Taken, c: Contender): void {
 }
 
 /**
- * Chooses the ads of a request: for each slot in request order, targeting (the index scan) → creative
+ * Chooses the ads of a request: for each slot in request order, targeting (the index scan) → blocklists → creative
  * fit → flight → frequency caps → budgets → pacing → floor → ranking (tier, then eCPM, then a seeded
  * uniform tie-break), outside bids competing in the price tier, price-tier winners clearing by
  * `options.auction`. A line item fills at most one ad per request, an advertiser at most one unless
@@ -84,6 +89,7 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
     predictor: options.predictor,
     userKey,
     pending: NO_COUNTS,
+    blocks: requestBlocks(index.blocklists, request),
   };
   const taken: Taken = {
     positions: NO_POSITIONS,
@@ -98,20 +104,36 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
   const outcomes: SlotOutcome[] | undefined = request.explain ? [] : undefined;
   for (const slot of request.slots) {
     const placement = index.placements.get(slot.placementId);
-    const slotRun: SlotRun | undefined = placement && {
-      slotId: slot.slotId,
-      placement,
-      // A slot floor only raises the placement's (a missing or NaN one leaves it).
-      floorMicros: (slot.floorMicros ?? 0) > placement.floorMicros ? slot.floorMicros! : placement.floorMicros,
-      fit: index.placementFits.get(slot.placementId) ?? placementFit(placement),
-      req: slot.placementId === base.placementId ? base : { ...base, placementId: slot.placementId },
-    };
+    const slotRun =
+      placement &&
+      slotRunOf(run, slot, placement, slot.placementId === base.placementId ? base : { ...base, placementId: slot.placementId });
     const selections = slotRun ? fillSlot(run, slotRun, slot, request, taken, options) : [];
     slots[slot.slotId] = selections;
     outcomes?.push({ slot, slotRun, selections, takenAfter: { ...taken } });
   }
   if (outcomes === undefined) return { slots };
   return { slots, explanation: explainDecision(run, request, outcomes) };
+}
+
+/** A slot's floors (placement, slot, the floor rules' row of the request's country and device type) and fit. */
+function slotRunOf(run: DecisionRun, slot: DecisionSlot, placement: DeliveryPlacement, req: PreparedRequest): SlotRun {
+  // A slot floor only raises the placement's (a missing or NaN one leaves it).
+  const baseFloorMicros = (slot.floorMicros ?? 0) > placement.floorMicros ? slot.floorMicros! : placement.floorMicros;
+  const floorTable = run.index.placementFloors.size === 0 ? undefined : run.index.placementFloors.get(slot.placementId);
+  const floorRow = floorTable === undefined ? 0 : floorRowOf(floorTable, req.country, req.deviceType);
+  const rowMin = floorTable === undefined ? 0 : floorTable.rowMin[floorRow]!;
+  const fit = run.index.placementFits.get(slot.placementId) ?? placementFit(placement);
+  const blocked = run.blocks?.creatives;
+  return {
+    slotId: slot.slotId,
+    placement,
+    floorMicros: Math.max(rowMin, baseFloorMicros),
+    baseFloorMicros,
+    floorTable,
+    floorRow,
+    fit: blocked === undefined ? fit : { formats: fit.formats, sizes: fit.sizes, blocked },
+    req,
+  };
 }
 
 /** One slot being filled: its scan and the contenders pulled from it so far (outside bids first). */
@@ -129,7 +151,9 @@ function fillSlot(run: DecisionRun, slot: SlotRun, wanted: DecisionSlot, request
   if (bids !== undefined)
     for (let at = 0; at < bids.length; at++) {
       const bid = bids[at]!;
-      if (bid.slotId === slot.slotId && bid.priceMicros >= slot.floorMicros) filling.pool.push(bidContender(run, bid, at));
+      if (bid.slotId !== slot.slotId) continue;
+      const floorMicros = floorForSize(slot, bid.width, bid.height);
+      if (bid.priceMicros >= floorMicros) filling.pool.push(bidContender(run, bid, at, floorMicros));
     }
   const count = Math.max(1, Math.trunc(wanted.count ?? 1));
   const selections: Selection[] = [];
@@ -140,10 +164,10 @@ function fillSlot(run: DecisionRun, slot: SlotRun, wanted: DecisionSlot, request
     if (winner.tier === PRICE_TIER && options.auction !== 'first') {
       // The runner-up is the best other price-tier contender that could have won the slot.
       const runnerUp = best(filling, winner);
-      priceMicros = clearingPriceMicros(winner.ecpm, runnerUp?.ecpm, { floorMicros: slot.floorMicros, type: 'second' });
+      priceMicros = clearingPriceMicros(winner.ecpm, runnerUp?.ecpm, { floorMicros: winner.floorMicros, type: 'second' });
     }
     take(run, taken, winner);
-    selections.push(selectionOf(winner, priceMicros));
+    selections.push(selectionOf(winner, priceMicros, slot));
   }
   return selections;
 }
@@ -182,8 +206,9 @@ function best(filling: Filling, winner: Contender | undefined): Contender | unde
       scan.skipTo(run.index.tierEnd[tier]!);
       continue;
     }
-    // A taken item or advertiser is out whatever its other steps say.
+    // A taken item or advertiser is out whatever its other steps say; so is one the request blocks.
     if (taken.positions.has(position)) continue;
+    if (run.blocks?.positions?.has(position)) continue;
     if (!taken.allowDuplicates && taken.advertisers.has(run.index.lineItems[position]!.advertiserId)) continue;
     // Flight and caps before creative fit: a user who has seen everything is the common no-fill.
     const li = run.index.lineItems[position]!;
@@ -197,11 +222,15 @@ function best(filling: Filling, winner: Contender | undefined): Contender | unde
 }
 
 // Literals of one shape each (no spread of a shared part): V8 builds them without a dictionary step.
-function selectionOf(c: Contender, priceMicros: number): Selection {
+function selectionOf(c: Contender, priceMicros: number, slot: SlotRun): Selection {
   const tier = tierOfRank(c.tier);
+  const floorMicros = c.floorMicros;
   if (c.lineItem !== undefined && c.creative !== undefined) {
     const costMicros = c.lineItem.pricing?.model === 'cpm' ? impressionCostMicros(priceMicros) : 0n;
-    return { tier, ecpmMicros: c.ecpm, priceMicros, lineItem: c.lineItem, creative: c.creative, costMicros };
+    const floorRule = ruleForSize(slot, c.creative.width, c.creative.height)?.label;
+    return { tier, ecpmMicros: c.ecpm, priceMicros, lineItem: c.lineItem, creative: c.creative, costMicros, floorMicros, floorRule };
   }
-  return { tier, ecpmMicros: c.ecpm, priceMicros, external: c.bid!, costMicros: impressionCostMicros(priceMicros) };
+  const bid = c.bid!;
+  const floorRule = ruleForSize(slot, bid.width, bid.height)?.label;
+  return { tier, ecpmMicros: c.ecpm, priceMicros, external: bid, costMicros: impressionCostMicros(priceMicros), floorMicros, floorRule };
 }

@@ -1,7 +1,9 @@
 import { type PostingIndex, postingBytes, wordsFor } from './bitset.js';
+import { type BlocklistIndex, compileBlocklists } from './blocklists.js';
 import { EXCLUSION_DIMENSIONS, POSTING_DIMENSIONS } from './compile-line-item.js';
 import { type PlacementFit, placementFit } from './creative-fit.js';
 import type { DeliveryLineItem, DeliveryPlacement } from './delivery-types.js';
+import { compilePlacementFloors, type FloorTable } from './floor-rules.js';
 import { assembleBitsets } from './index-bitsets.js';
 import { compileSides } from './index-fold.js';
 import { perPosition, rankInputs } from './index-rebuild.js';
@@ -34,6 +36,10 @@ export interface DeliveryIndex {
   readonly placements: ReadonlyMap<string, DeliveryPlacement>;
   /** Each placement's formats and sizes as sets, for creative fit. */
   readonly placementFits: ReadonlyMap<string, PlacementFit>;
+  /** The compiled floor rules of the placements that have any (`compileFloorRules`). */
+  readonly placementFloors: ReadonlyMap<string, FloorTable>;
+  /** Advertiser domains and creative categories → positions and creative ids, for a request's `badv` / `bcat`. */
+  readonly blocklists: BlocklistIndex;
   /** Per position: tier rank (sponsorship 3 … house 0). */
   readonly tierRank: Uint8Array;
   /** Per tier rank: the first position after that tier (positions are in rank order). */
@@ -137,6 +143,8 @@ export function compileIndex(lineItems: readonly DeliveryLineItem[], options: Co
     positionOf: positionsById(items),
     placements: new Map((options.placements ?? []).map((p) => [p.id, p])),
     placementFits: new Map((options.placements ?? []).map((p) => [p.id, placementFit(p)])),
+    placementFloors: compilePlacementFloors(options.placements ?? []),
+    blocklists: compileBlocklists(items),
     tierRank,
     tierEnd: tierEnds(tierRank),
     ecpmMicros,

@@ -25,6 +25,8 @@ export interface DeliveryCreative {
   readonly weight: number;
   /** A/B test group: creatives with the same experiment id split traffic by weight. */
   readonly experimentId?: string | undefined;
+  /** IAB content categories of the ad (`IAB7-1`, or a Content Taxonomy 2/3 id): a request's blocked categories (`bcat`) rule it out. */
+  readonly categories?: readonly string[] | undefined;
 }
 
 export interface DeliveryPricing {
@@ -80,6 +82,24 @@ export interface DeliveryLineItem {
   readonly budgets?: readonly DeliveryBudget[];
   readonly pacing?: 'even' | 'asap';
   readonly flight?: DeliveryFlight;
+  /** The advertiser's domains (OpenRTB `adomain`), lower case: a request's blocked domains (`badv`) rule the item out. */
+  readonly advertiserDomains?: readonly string[] | undefined;
+}
+
+/**
+ * A floor by request country, device type and ad size. Each list present is a condition (the request's
+ * value, or the ad's size, is one of it); an absent one matches anything. Of the rules that match, the
+ * most specific (most conditions) wins, ties to the one listed first (`compileFloorRules`).
+ */
+export interface DeliveryFloorRule {
+  /** ISO 3166-1 alpha-2. */
+  readonly countries?: readonly string[] | undefined;
+  readonly deviceTypes?: readonly string[] | undefined;
+  readonly sizes?: readonly { readonly width: number; readonly height: number }[] | undefined;
+  /** CPM, micros. */
+  readonly floorMicros: number;
+  /** Names the rule in explanations and the auction log, e.g. `placement.floorRules[1]`. */
+  readonly label: string;
 }
 
 /** An ad unit as delivery sees it. */
@@ -96,4 +116,6 @@ export interface DeliveryPlacement {
   readonly domain?: string | undefined;
   /** The site's IAB categories, for `categories` targeting. */
   readonly categories?: readonly string[] | undefined;
+  /** Floors by country, device type and ad size, in order; the effective floor is the highest of `floorMicros`, the slot's and the matching rule's. */
+  readonly floorRules?: readonly DeliveryFloorRule[] | undefined;
 }

@@ -1,3 +1,4 @@
+export { type FloorQuery, resolveFloor } from './applied-floor.js';
 export {
   type AuctionBid,
   type AuctionOptions,
@@ -7,6 +8,7 @@ export {
   runAuction,
   SECOND_PRICE_INCREMENT_MICROS,
 } from './auction.js';
+export { type BlocklistIndex, categoryKeys, compileBlocklists, type RequestBlocks, requestBlocks } from './blocklists.js';
 export { budgetKey } from './budget-keys.js';
 export { chooseCreative, fitsPlacement, type PlacementFit, placementFit } from './creative-fit.js';
 export { decide } from './decide.js';
@@ -21,6 +23,7 @@ export {
   type TargetingExplanation,
 } from './delivery-index.js';
 export * from './delivery-types.js';
+export { type AppliedFloor, compileFloorRules, type FloorTable } from './floor-rules.js';
 export { distanceKm } from './geo-distance.js';
 export { matchLineItem } from './index-fold.js';
 export { type LocalDay, type LocalTime, localDayAt, localTimeAt } from './local-time.js';
