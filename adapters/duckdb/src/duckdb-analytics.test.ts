@@ -83,9 +83,9 @@ describe('duckdb analytics store', () => {
       costMicros: fc.option(fc.bigInt({ min: 0n, max: 10_000_000n }).map(String), { nil: undefined }),
       invalid: fc.boolean(),
     });
-    // UTC: the daily rollup; Berlin (whole-hour offsets): hourly rollups; Kolkata (UTC+05:30) and campaign × country: raw events.
+    // UTC (the default rollup zone): the local-day rollup; Berlin (whole-hour offsets, no rebuild asked): hourly rollups; Kolkata (UTC+05:30) and campaign × country: raw events.
     const cases: { timeZone: string; dims: ('campaign' | 'country')[]; source: string }[] = [
-      { timeZone: 'UTC', dims: ['campaign'], source: 'rollup_campaign_daily' },
+      { timeZone: 'UTC', dims: ['campaign'], source: 'rollup_campaign_local_daily' },
       { timeZone: 'Europe/Berlin', dims: ['campaign'], source: 'rollup_campaign_hourly' },
       { timeZone: 'Europe/Berlin', dims: ['country'], source: 'rollup_audience_hourly' },
       { timeZone: 'Europe/Berlin', dims: ['campaign', 'country'], source: 'events' },
@@ -102,13 +102,13 @@ describe('duckdb analytics store', () => {
             ...(s.invalid ? { invalid: { reason: 'test' } } : {}),
           }),
         );
-        const store = await createDuckDbAnalytics({ path: ':memory:', threads: 1 });
+        const store = await createDuckDbAnalytics({ path: ':memory:', threads: 1, rebuildZonesOnReport: false });
         try {
           for (let i = 0; i < events.length; i += batchSize) await store.ingest(events.slice(i, i + batchSize));
           for (const { timeZone, dims, source } of cases) {
             const q = query({ timeZone, from: '2026-10-30', to: '2026-11-07', dimensions: [...dims, 'day'] });
             const full = { ...q, metrics: ['requests', 'impressions', 'clicks', 'spend'] as const };
-            expect(store.sourceOf({ ...full, metrics: [...full.metrics] })).toBe(source);
+            expect(await store.sourceOf({ ...full, metrics: [...full.metrics] })).toBe(source);
             const result = await store.report({ ...full, metrics: [...full.metrics] });
             expect(result.rows).toEqual(modelRows(events, timeZone, dims));
           }

@@ -17,9 +17,10 @@ import { clearStaging, commitStaged, stageEvents } from './duckdb-ingest.js';
 import { type ReportSource, reportRowsSql, reportTotalsSql } from './duckdb-report-sql.js';
 import { openRollups } from './duckdb-rollup-upkeep.js';
 import { ROLLUPS } from './duckdb-rollups.js';
-import { SCHEMA_SQL } from './duckdb-schema.js';
+import { decodedStagingSql, EVENT_COLUMNS, SCHEMA_SQL } from './duckdb-schema.js';
 import { chooseSource, reportRange } from './duckdb-source.js';
 import { sumsOf } from './duckdb-sums.js';
+import { type RebuildSource, zoneOf } from './duckdb-zone-rollups.js';
 
 export interface DuckDbAnalyticsOptions {
   /** A database file (its directory is created), or `:memory:`. */
@@ -28,13 +29,39 @@ export interface DuckDbAnalyticsOptions {
   threads?: number;
   /** DuckDB's memory limit, e.g. '4GB'; default DuckDB's own (80% of RAM). */
   memoryLimit?: string;
+  /**
+   * When a report asks in a zone other than its organization's rollup zone,
+   * rebuild that organization's local-day rollups in the asked zone in the
+   * background (default true: the server always asks in the organization's
+   * zone, so a report in a new zone means the organization changed it).
+   */
+  rebuildZonesOnReport?: boolean;
+  /** Called with the error of a background zone rebuild (the next report in that zone tries again). */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 export interface DuckDbAnalytics extends AnalyticsStore {
   /** Rows in the events table and in each rollup; for tests and benchmarks. */
   tableSizes(): Promise<{ events: number; rollups: Record<string, number> }>;
-  /** The table a report reads (a rollup, or `events`); for tests and benchmarks. */
-  sourceOf(query: ReportQuery): string;
+  /** The table a report reads now (a rollup, or `events`); for tests and benchmarks. */
+  sourceOf(query: ReportQuery): Promise<string>;
+  /**
+   * Makes `timeZone` the organization's rollup zone and rebuilds its local-day
+   * rollups in it (what a report in a new zone starts in the background);
+   * answers where each rollup's days came from (an hourly rollup or `events`).
+   */
+  useTimeZone(organizationId: string, timeZone: string): Promise<RebuildSource>;
+  /** Resolves once every ingest and rollup rebuild queued so far is done; for tests and benchmarks. */
+  idle(): Promise<void>;
+  /**
+   * Bulk loads (benchmarks): `statements` fill `events_staging` and
+   * `staging_dict` as for ingestStagedSql, and the rows go straight into
+   * `events`, decoded as ingest does — no dedupe, no rollups: call
+   * rebuildRollups after. Trusted SQL only.
+   */
+  bulkLoadStagedSql(statements: readonly string[]): Promise<number>;
+  /** Empties every rollup and refills it from the stored events (after bulk loads). */
+  rebuildRollups(): Promise<void>;
   /**
    * Bulk loads (benchmarks): `statements` fill the temporary tables
    * `events_staging` (STAGING_COLUMNS) and `staging_dict` (code, value) on the
@@ -65,6 +92,8 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
   const writer = await instance.connect();
   for (const statement of SCHEMA_SQL) await writer.run(statement);
   const rollups = await openRollups(writer);
+  const rebuildOnReport = options.rebuildZonesOnReport ?? true;
+  const pendingZones = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -88,6 +117,36 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
     }
   }
 
+  /** Runs `task` on a reader connection in one transaction: the rollup zone it reads and the rows it reads are one snapshot. */
+  async function inSnapshot<T>(task: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return withReader(async (connection) => {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        return await task(connection);
+      } finally {
+        await connection.run('COMMIT');
+      }
+    });
+  }
+
+  const useTimeZone = (organizationId: string, timeZone: string) =>
+    serialised(() => {
+      if (closed) throw new Error('the analytics store is closed');
+      return rollups.rebuildZone(organizationId, timeZone);
+    });
+
+  /** The query's source given its organization's rollup zone; a report in another zone starts that organization's rebuild. */
+  function sourceFor(query: ReportQuery, rollupZone: string, range: { startMs: number; endMs: number }): ReportSource {
+    const key = `${query.organizationId}\u0000${query.timeZone}`;
+    if (rebuildOnReport && rollupZone !== query.timeZone && !pendingZones.has(key) && !closed) {
+      pendingZones.add(key);
+      useTimeZone(query.organizationId, query.timeZone)
+        .catch((error: unknown) => options.onBackgroundError?.(error))
+        .finally(() => pendingZones.delete(key));
+    }
+    return chooseSource(query, range, rollupZone);
+  }
+
   /** Stages through `stage` (which answers how many events it was given), then commits and keeps the rollups compact; one batch at a time. */
   const ingestWith = (stage: () => Promise<number>) =>
     serialised(async () => {
@@ -106,8 +165,8 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
   async function report(query: ReportQuery): Promise<ReportResult> {
     checkReportQuery(query);
     const range = reportRange(query);
-    const source = chooseSource(query, range);
-    return withReader(async (connection) => {
+    return inSnapshot(async (connection) => {
+      const source = sourceFor(query, await zoneOf(connection, query.organizationId), range);
       const rowsSql = reportRowsSql(query, source, range);
       const rowsRead = (await connection.runAndReadAll(rowsSql.sql, rowsSql.params)).getRowObjects();
       const totalsSql = reportTotalsSql(query, source, range);
@@ -138,9 +197,17 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
   async function exportReport(query: ReportQuery, format: ReportExportFormat): Promise<AsyncIterable<Uint8Array>> {
     checkReportQuery(query);
     const range = reportRange(query);
-    const source = chooseSource(query, range);
     const connection = await openReader();
-    const body = format === 'csv' ? csvExport(connection, query, source, range) : parquetExport(connection, query, source, range);
+    let body: AsyncGenerator<Uint8Array, void>;
+    try {
+      // One snapshot from the zone read to the last row; the transaction ends with the export.
+      await connection.run('BEGIN TRANSACTION');
+      const source = sourceFor(query, await zoneOf(connection, query.organizationId), range);
+      body = format === 'csv' ? csvExport(connection, query, source, range) : parquetExport(connection, query, source, range);
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
     try {
       // Run up to the first piece now: a failing query rejects here, before any byte is sent.
       const first = await body.next();
@@ -175,7 +242,26 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
       }),
     report,
     exportReport,
-    sourceOf: (query) => chooseSource(query, reportRange(query)).table,
+    sourceOf: (query) =>
+      inSnapshot(async (connection) => chooseSource(query, reportRange(query), await zoneOf(connection, query.organizationId)).table),
+    useTimeZone,
+    idle: () => serialised(async () => undefined),
+    bulkLoadStagedSql: (statements) =>
+      serialised(async () => {
+        if (closed) throw new Error('the analytics store is closed');
+        await clearStaging(writer);
+        try {
+          for (const statement of statements) await writer.run(statement);
+          return (await writer.run(`INSERT INTO events ${decodedStagingSql(EVENT_COLUMNS.map(([column]) => column))}`)).rowsChanged;
+        } finally {
+          await clearStaging(writer);
+        }
+      }),
+    rebuildRollups: () =>
+      serialised(() => {
+        if (closed) throw new Error('the analytics store is closed');
+        return rollups.rebuildAll();
+      }),
     async ping() {
       await withReader((connection) => connection.run('SELECT 1'));
     },

@@ -2,7 +2,7 @@ import type { ReportDimension, ReportFilterField, ReportMetric, ReportQuery } fr
 import { MAX_REPORT_LIMIT } from '@adplatform/ports';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { RollupDef } from './duckdb-rollups.js';
-import { ROLLUP_SUM_COLUMNS } from './duckdb-rollups.js';
+import { ROLLUP_SUM_COLUMNS, timeKeyOf } from './duckdb-rollups.js';
 import { COUNTED_EVENTS } from './duckdb-schema.js';
 
 /**
@@ -37,9 +37,14 @@ export const FILTER_COLUMNS: Record<ReportFilterField, string> = {
 
 const SUM_NAMES = ['s_req', 's_imp', 's_view', 's_clk', 's_conv', 's_cost', 's_rev'] as const;
 
-/** Where a report reads from: a rollup, or raw events in 15-minute buckets (for what no rollup answers). */
+/**
+ * Where a report reads from: a local-day rollup (`localDay`: its rows are
+ * already local days of the query's zone), an hourly rollup, or raw events
+ * in 15-minute buckets (for what no rollup answers).
+ */
 export interface ReportSource {
   table: string;
+  localDay: boolean;
   timeColumn: string;
   bucket: string;
   /** The width of a bucket, ms: the buckets of a range are generated, each converted to local time once. */
@@ -52,8 +57,9 @@ const typeCount = (type: string) => `count(*) FILTER (WHERE type = '${type}')`;
 
 export const rollupSource = (def: RollupDef): ReportSource => ({
   table: def.table,
-  timeColumn: 'bucket_ms',
-  bucket: 'bucket_ms',
+  localDay: def.grain === 'localDay',
+  timeColumn: timeKeyOf(def),
+  bucket: timeKeyOf(def),
   stepMs: def.grain === 'hour' ? 3_600_000 : 86_400_000,
   sums: ROLLUP_SUM_COLUMNS.map((c) => `sum(${c})`),
   where: '',
@@ -69,6 +75,7 @@ export function columnsOf(query: ReportQuery): Set<string> {
 
 export const EVENTS_SOURCE: ReportSource = {
   table: 'events',
+  localDay: false,
   timeColumn: 'at_ms',
   bucket: 'at_ms - ((at_ms % 900000) + 900000) % 900000',
   stepMs: 900_000,
@@ -100,14 +107,17 @@ export interface BuiltSql {
 
 function innerSql(query: ReportQuery, source: ReportSource, dims: readonly ReportDimension[], params: Record<string, DuckDBValue>) {
   const select: string[] = [];
-  const local = dims.includes('day') || dims.includes('hour');
-  if (dims.includes('day')) select.push('b.local_day');
+  const local = !source.localDay && (dims.includes('day') || dims.includes('hour'));
+  if (dims.includes('day')) select.push(source.localDay ? "strftime(local_day, '%Y-%m-%d') AS local_day" : 'b.local_day');
   if (dims.includes('hour')) select.push('b.local_hour');
   for (const dim of dims) if (dim !== 'day' && dim !== 'hour') select.push(DIMENSION_COLUMNS[dim]);
   source.sums.forEach((sum, i) => {
     select.push(`${sum} AS ${SUM_NAMES[i]}`);
   });
-  let where = `organization_id = $org AND ${source.timeColumn} >= $start AND ${source.timeColumn} < $end${source.where}`;
+  const time = source.localDay
+    ? 'local_day >= $from_day::DATE AND local_day <= $to_day::DATE'
+    : `${source.timeColumn} >= $start AND ${source.timeColumn} < $end`;
+  let where = `organization_id = $org AND ${time}${source.where}`;
   for (const [field, values] of Object.entries(query.filters ?? {})) {
     const column = FILTER_COLUMNS[field as ReportFilterField];
     if (!values || values.length === 0) {
@@ -142,7 +152,8 @@ const LOCAL_BUCKETS = `SELECT b_ms,
     strftime(timezone($tz, to_timestamp(b_ms / 1000)), '%Y-%m-%dT%H:00') AS local_hour
   FROM range($bucket_start::BIGINT, $end::BIGINT, $bucket_step::BIGINT) r(b_ms)`;
 
-function baseParams(query: ReportQuery, range: { startMs: number; endMs: number }): Record<string, DuckDBValue> {
+function baseParams(query: ReportQuery, source: ReportSource, range: { startMs: number; endMs: number }): Record<string, DuckDBValue> {
+  if (source.localDay) return { org: query.organizationId, from_day: query.from, to_day: query.to };
   return { org: query.organizationId, start: BigInt(range.startMs), end: BigInt(range.endMs) };
 }
 
@@ -152,9 +163,9 @@ function baseParams(query: ReportQuery, range: { startMs: number; endMs: number 
  * the page. Not paged (an export): every row, unless the query sets a limit.
  */
 export function reportRowsSql(query: ReportQuery, source: ReportSource, range: { startMs: number; endMs: number }, paged = true): BuiltSql {
-  const params = baseParams(query, range);
+  const params = baseParams(query, source, range);
   const dims = query.dimensions;
-  if (dims.includes('day') || dims.includes('hour')) {
+  if (!source.localDay && (dims.includes('day') || dims.includes('hour'))) {
     params.tz = query.timeZone;
     params.bucket_start = BigInt(range.startMs - (((range.startMs % source.stepMs) + source.stepMs) % source.stepMs));
     params.bucket_step = BigInt(source.stepMs);
@@ -218,7 +229,7 @@ export function reportExportSql(query: ReportQuery, source: ReportSource, range:
 
 /** The sums over the whole query. */
 export function reportTotalsSql(query: ReportQuery, source: ReportSource, range: { startMs: number; endMs: number }): BuiltSql {
-  const params = baseParams(query, range);
+  const params = baseParams(query, source, range);
   const inner = innerSql(query, source, [], params);
   return { sql: `SELECT ${outerSums} FROM (${inner})`, params };
 }

@@ -75,12 +75,7 @@ export const STAGING_SQL = [
   'CREATE OR REPLACE TEMP TABLE staging_dict (code INTEGER NOT NULL, value VARCHAR NOT NULL)',
 ];
 
-export const SCHEMA_SQL = [
-  `CREATE TABLE IF NOT EXISTS events (${EVENT_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`,
-  ...STAGING_SQL,
-  // The first slice's rollup (all 11 dimensions, hourly) is replaced by the narrower ones; it is derived data.
-  'DROP TABLE IF EXISTS rollup_hourly',
-];
+export const SCHEMA_SQL = [`CREATE TABLE IF NOT EXISTS events (${EVENT_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`, ...STAGING_SQL];
 
 /** The event types a metric counts; other types count only through their money. */
 export const MEASURED_TYPES = ['request', 'impression', 'viewable', 'click', 'conversion'] as const;

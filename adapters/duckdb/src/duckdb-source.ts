@@ -1,6 +1,6 @@
 import type { ReportQuery } from '@adplatform/ports';
 import { columnsOf, EVENTS_SOURCE, type ReportSource, rollupSource } from './duckdb-report-sql.js';
-import { chooseRollup } from './duckdb-rollups.js';
+import { chooseRollup, HOUR_MS } from './duckdb-rollups.js';
 import { hasOffsetsMultipleOf, zonedDayStartMs } from './time-zones.js';
 
 /** The instants a query's local dates span: [start of `from`, start of the day after `to`). */
@@ -10,14 +10,15 @@ export function reportRange(query: ReportQuery): { startMs: number; endMs: numbe
 }
 
 /**
- * The coarsest source that answers exactly: a daily rollup (UTC days) when the
- * zone is at UTC throughout the range and no `hour` is asked; an hourly rollup
- * when the zone's offset is whole hours throughout; raw events otherwise, or
- * when no rollup keeps every column the query groups or filters by.
+ * The coarsest source that answers exactly: a local-day rollup when the
+ * query's zone is the organization's rollup zone (`rollupZone`) and no `hour`
+ * is asked; an hourly rollup when the zone's offset is whole hours, changing
+ * on whole hours, throughout the range; raw events otherwise, or when no
+ * rollup keeps every column the query groups or filters by.
  */
-export function chooseSource(query: ReportQuery, range: { startMs: number; endMs: number }): ReportSource {
-  const hour = hasOffsetsMultipleOf(query.timeZone, range.startMs, range.endMs, 3_600_000);
-  const day = !query.dimensions.includes('hour') && hasOffsetsMultipleOf(query.timeZone, range.startMs, range.endMs, 86_400_000);
-  const def = hour || day ? chooseRollup(columnsOf(query), { hour, day }) : undefined;
+export function chooseSource(query: ReportQuery, range: { startMs: number; endMs: number }, rollupZone: string): ReportSource {
+  const localDay = !query.dimensions.includes('hour') && rollupZone === query.timeZone;
+  const hour = hasOffsetsMultipleOf(query.timeZone, range.startMs, range.endMs, HOUR_MS);
+  const def = chooseRollup(columnsOf(query), { hour, localDay });
   return def ? rollupSource(def) : EVENTS_SOURCE;
 }

@@ -29,15 +29,40 @@ export function zonedDayStartMs(date: string, timeZone: string): number {
   return asUtc - second;
 }
 
+/** The first instant in (beforeMs, afterMs] at which the zone's offset differs from its offset at `beforeMs`. */
+function transitionBetween(timeZone: string, beforeMs: number, afterMs: number): number {
+  const before = offsetMsAt(timeZone, beforeMs);
+  let [low, high] = [beforeMs, afterMs];
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (offsetMsAt(timeZone, middle) === before) low = middle;
+    else high = middle;
+  }
+  return high;
+}
+
 /**
- * Whether the zone's offset is a multiple of `unitMs` throughout [startMs,
- * endMs): an hour (then UTC hours are local hours) or a day (only offset 0:
- * then UTC days are local days). Sampled every 6 hours and at the end: no zone
- * changes its offset twice within 6 hours.
+ * Whether, throughout [startMs, endMs), the zone's offset is a multiple of
+ * `unitMs` and changes only at multiples of `unitMs` (epoch-aligned): then
+ * every UTC bucket of that width lies in one local bucket of that width, e.g.
+ * a UTC hour in one local hour (and one local day). Sampled every 6 hours (no
+ * zone changes its offset twice within 6 hours); a change between samples is
+ * found to the millisecond by bisection.
  */
 export function hasOffsetsMultipleOf(timeZone: string, startMs: number, endMs: number, unitMs: number): boolean {
-  for (let atMs = startMs; atMs < endMs + 86_400_000; atMs += 6 * 3_600_000) {
-    if (offsetMsAt(timeZone, Math.min(atMs, endMs - 1)) % unitMs !== 0) return false;
+  const stepMs = 6 * 3_600_000;
+  let previousMs = startMs;
+  let previous = offsetMsAt(timeZone, startMs);
+  if (previous % unitMs !== 0) return false;
+  for (let atMs = startMs + stepMs; previousMs < endMs - 1; atMs += stepMs) {
+    const sampleMs = Math.min(atMs, endMs - 1);
+    const offset = offsetMsAt(timeZone, sampleMs);
+    if (offset !== previous) {
+      if (offset % unitMs !== 0) return false;
+      const changeMs = transitionBetween(timeZone, previousMs, sampleMs);
+      if (((changeMs % unitMs) + unitMs) % unitMs !== 0) return false;
+    }
+    [previousMs, previous] = [sampleMs, offset];
   }
   return true;
 }
