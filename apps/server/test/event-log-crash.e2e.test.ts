@@ -1,9 +1,7 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
 import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import { systemClock } from '@adplatform/domain';
@@ -11,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackingEventId } from '../src/delivery/tracking/tracking-events.js';
 import { createTrackingSigner, type TrackingFacts } from '../src/delivery/tracking/tracking-signer.js';
 import { createAnalyticsConsumer } from '../src/pipeline/analytics-consumer.js';
+import { buildCli, CLI_TEST_TIMEOUT_MS, startCli, stopAllCli } from './cli-server.helpers.js';
 
 /**
  * Issue 5's reliability promise: `kill -9` the real server while impressions
@@ -21,44 +20,20 @@ import { createAnalyticsConsumer } from '../src/pipeline/analytics-consumer.js';
  * committed; the restarted one reads it again and the store's dedupe keeps one).
  */
 const ORGANIZATION = randomUUID();
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const cli = path.join(root, 'apps/cli/dist/adplatform.mjs');
 const secret = 'kill-nine-test-tracking-secret-0123456789';
 const signer = createTrackingSigner({ secret, ttlMs: 86_400_000, clock: systemClock });
 let dataDir = '';
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(root, 'tooling/build.mjs'), '--quiet'], { cwd: root });
+  buildCli();
   dataDir = await mkdtemp(path.join(tmpdir(), 'adp-crash-'));
-});
+}, CLI_TEST_TIMEOUT_MS);
 afterAll(async () => {
+  await stopAllCli();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-function start(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, 'serve'], {
-    cwd: root,
-    env: { ...process.env, ADPLATFORM_PORT: '0', ADPLATFORM_DATA_DIR: dataDir, ADPLATFORM_TRACKING_SECRET: secret },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"[^\n]*AdPlatform is listening/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()));
+const start = () => startCli({ env: { ADPLATFORM_DATA_DIR: dataDir, ADPLATFORM_TRACKING_SECRET: secret } });
 
 function impression(): { token: string; eventId: string } {
   const facts: TrackingFacts = {
@@ -98,15 +73,15 @@ async function stream(url: string, producers: number, acknowledged: string[]): P
 }
 
 describe('event log durability under kill -9', () => {
-  it('keeps every acknowledged impression after the server is killed mid-stream and restarted', async () => {
+  it('keeps every acknowledged impression after the server is killed mid-stream and restarted', {
+    timeout: 2 * CLI_TEST_TIMEOUT_MS,
+  }, async () => {
     const first = await start();
     const acknowledged: string[] = [];
     const streaming = stream(first.url, 32, acknowledged);
     // Kill once the stream is well under way, at an arbitrary moment of it.
     while (acknowledged.length < 2_000) await new Promise((resolve) => setTimeout(resolve, 20));
-    const gone = exited(first.child);
-    first.child.kill('SIGKILL');
-    await gone;
+    await first.stop('SIGKILL');
     await streaming;
     const ackedAtKill = acknowledged.length;
 
@@ -114,9 +89,7 @@ describe('event log durability under kill -9', () => {
     const second = await start();
     const after = impression();
     expect((await fetch(`${second.url}/t/imp?t=${after.token}&r=204`)).status).toBe(204);
-    const stopped = exited(second.child);
-    second.child.kill('SIGTERM');
-    await stopped;
+    await second.stop();
 
     const log = await createLocalEventLog({ dir: path.join(dataDir, 'events') });
     const logged = new Set<string>();
@@ -155,5 +128,5 @@ describe('event log durability under kill -9', () => {
       await analytics.close();
       await log.close();
     }
-  }, 180_000);
+  });
 });
