@@ -84,20 +84,20 @@ export const EVENTS_SOURCE: ReportSource = {
 };
 
 const METRIC_ORDER: Record<ReportMetric, string> = {
-  requests: 'sum(s_req)',
-  impressions: 'sum(s_imp)',
-  fillRate: 'sum(s_imp)::DOUBLE / nullif(sum(s_req), 0)',
-  viewableImpressions: 'sum(s_view)',
-  viewableRate: 'sum(s_view)::DOUBLE / nullif(sum(s_imp), 0)',
-  clicks: 'sum(s_clk)',
-  ctr: 'sum(s_clk)::DOUBLE / nullif(sum(s_imp), 0)',
-  conversions: 'sum(s_conv)',
-  conversionRate: 'sum(s_conv)::DOUBLE / nullif(sum(s_clk), 0)',
-  spend: 'sum(s_cost)',
-  revenue: 'sum(s_rev)',
-  ecpm: 'sum(s_cost)::DOUBLE * 1000 / nullif(sum(s_imp), 0)',
-  ecpc: 'sum(s_cost)::DOUBLE / nullif(sum(s_clk), 0)',
-  cpa: 'sum(s_cost)::DOUBLE / nullif(sum(s_conv), 0)',
+  requests: 's_req',
+  impressions: 's_imp',
+  fillRate: 's_imp::DOUBLE / nullif(s_req, 0)',
+  viewableImpressions: 's_view',
+  viewableRate: 's_view::DOUBLE / nullif(s_imp, 0)',
+  clicks: 's_clk',
+  ctr: 's_clk::DOUBLE / nullif(s_imp, 0)',
+  conversions: 's_conv',
+  conversionRate: 's_conv::DOUBLE / nullif(s_clk, 0)',
+  spend: 's_cost',
+  revenue: 's_rev',
+  ecpm: 's_cost::DOUBLE * 1000 / nullif(s_imp, 0)',
+  ecpc: 's_cost::DOUBLE / nullif(s_clk, 0)',
+  cpa: 's_cost::DOUBLE / nullif(s_conv, 0)',
 };
 
 export interface BuiltSql {
@@ -108,7 +108,7 @@ export interface BuiltSql {
 function innerSql(query: ReportQuery, source: ReportSource, dims: readonly ReportDimension[], params: Record<string, DuckDBValue>) {
   const select: string[] = [];
   const local = !source.localDay && (dims.includes('day') || dims.includes('hour'));
-  if (dims.includes('day')) select.push(source.localDay ? "strftime(local_day, '%Y-%m-%d') AS local_day" : 'b.local_day');
+  if (dims.includes('day')) select.push(source.localDay ? 'local_day' : 'b.local_day');
   if (dims.includes('hour')) select.push('b.local_hour');
   for (const dim of dims) if (dim !== 'day' && dim !== 'hour') select.push(DIMENSION_COLUMNS[dim]);
   source.sums.forEach((sum, i) => {
@@ -135,9 +135,11 @@ function innerSql(query: ReportQuery, source: ReportSource, dims: readonly Repor
 }
 
 const outerSums = SUM_NAMES.map((name) => `coalesce(sum(${name}), 0)::HUGEINT AS ${name}`).join(', ');
+/** The inner query's one row per group, its sums as HUGEINT (a sum over no money is NULL: 0). */
+const groupSums = SUM_NAMES.map((name) => `coalesce(${name}, 0)::HUGEINT AS ${name}`).join(', ');
 
-function dimensionExpression(dim: ReportDimension): string {
-  if (dim === 'day') return 'local_day';
+function dimensionExpression(dim: ReportDimension, source: ReportSource): string {
+  if (dim === 'day') return source.localDay ? "strftime(local_day, '%Y-%m-%d')" : 'local_day';
   if (dim === 'hour') return 'local_hour';
   return DIMENSION_COLUMNS[dim];
 }
@@ -171,8 +173,7 @@ export function reportRowsSql(query: ReportQuery, source: ReportSource, range: {
     params.bucket_step = BigInt(source.stepMs);
   }
   const inner = innerSql(query, source, dims, params);
-  const select = dims.map((dim) => `${dimensionExpression(dim)} AS "${dim}"`);
-  const groupBy = dims.length > 0 ? ` GROUP BY ${dims.map((_, i) => i + 1).join(', ')}` : '';
+  const select = dims.map((dim) => `${dimensionExpression(dim, source)} AS "${dim}"`);
   const order = [
     ...(query.sort ?? []).map((s) => {
       const expr = (dims as readonly string[]).includes(s.by) ? `"${s.by}"` : METRIC_ORDER[s.by as ReportMetric];
@@ -190,10 +191,11 @@ export function reportRowsSql(query: ReportQuery, source: ReportSource, range: {
     page += ' OFFSET $offset';
   }
   const local = params.tz !== undefined;
-  const columns = [...select, outerSums, ...(paged ? ['count(*) OVER () AS total_rows'] : [])];
+  // The inner query groups by exactly the dimensions: one row per group, so no second aggregation.
+  const columns = [...select, groupSums, ...(paged ? ['count(*) OVER () AS total_rows'] : [])];
   const sql = `WITH ${local ? `buckets AS (${LOCAL_BUCKETS}), ` : ''}grouped AS (${inner})
     SELECT ${columns.join(', ')}
-    FROM grouped${groupBy} HAVING count(*) > 0
+    FROM grouped
     ${order.length > 0 ? `ORDER BY ${order.join(', ')}` : ''}${page}`;
   return { sql, params };
 }
