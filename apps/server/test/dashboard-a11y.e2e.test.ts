@@ -1,10 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, startCli, stopAllCli } from './cli-server.helpers.js';
 
 /**
  * Issue 7's accessibility bar on the main dashboard pages, in headless Chromium against the real
@@ -12,47 +11,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * name on every input, Tab reaching the navigation with a visible focus indicator, and no
  * horizontal scroll at 360 px.
  */
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 
-let server: ChildProcess | undefined;
 let url = '';
 let dataDir = '';
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(root, 'tooling/build.mjs'), '--quiet'], { cwd: root, stdio: 'pipe' });
+  buildCli();
   dataDir = await mkdtemp(path.join(tmpdir(), 'adp-dashboard-a11y-'));
-  const child = spawn(process.execPath, [path.join(root, 'apps/cli/dist/adplatform.mjs'), 'serve'], {
-    cwd: root,
-    env: { ...process.env, ADPLATFORM_PORT: '0', ADPLATFORM_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"[^\n]*AdPlatform is listening/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
+  url = (await startCli({ env: { ADPLATFORM_DATA_DIR: dataDir } })).url;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server?.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await stopAllCli();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -1,11 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, repoRoot, startCli, stopAllCli } from './cli-server.helpers.js';
 
 /**
  * The dashboard as a new user drives it: the real CLI on a free port with a
@@ -14,51 +13,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * approval, placement, activation, the placement's live preview showing the
  * ad, and its impression in a report. Screenshots land in docs/screenshots/.
  */
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const shots = path.join(root, 'docs/screenshots');
+const shots = path.join(repoRoot, 'docs/screenshots');
 const DESKTOP_CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
-let server: ChildProcess | undefined;
 let url = '';
 let dataDir = '';
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  // What `npm start` runs: the server bundle and the dashboard, rebuilt from the current sources when changed.
-  execFileSync(process.execPath, [path.join(root, 'tooling/build.mjs'), '--quiet'], { cwd: root, stdio: 'pipe' });
+  buildCli();
   dataDir = await mkdtemp(path.join(tmpdir(), 'adp-dashboard-e2e-'));
-  const child = spawn(process.execPath, [path.join(root, 'apps/cli/dist/adplatform.mjs'), 'serve'], {
-    cwd: root,
-    env: { ...process.env, ADPLATFORM_PORT: '0', ADPLATFORM_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"[^\n]*AdPlatform is listening/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
+  url = (await startCli({ env: { ADPLATFORM_DATA_DIR: dataDir } })).url;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   await mkdir(shots, { recursive: true });
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server?.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await stopAllCli();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 

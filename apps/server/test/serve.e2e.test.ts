@@ -1,51 +1,22 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, CLI_TEST_TIMEOUT_MS, cliPath, repoRoot, spawnCli, startCli, stopAllCli } from './cli-server.helpers.js';
 
 /**
  * The quick start as a user runs it: the real CLI in its own process, on a
  * free port, on a fresh data directory — embedded PGlite, then PostgreSQL.
  */
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const cli = path.join(root, 'apps/cli/dist/adplatform.mjs');
 const cleanups: (() => Promise<void>)[] = [];
-beforeAll(() => {
-  // What `npm start` runs: the bundle, rebuilt from the current sources.
-  execFileSync(process.execPath, [path.join(root, 'tooling/build.mjs'), '--quiet'], { cwd: root });
-});
+// What `npm start` runs: the bundle, rebuilt from the current sources.
+beforeAll(buildCli, CLI_TEST_TIMEOUT_MS);
 afterAll(async () => {
+  await stopAllCli();
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [cli, 'serve'], {
-    cwd: root,
-    env: { ...process.env, ADPLATFORM_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    // Generous under a loaded test run; the idle start time is measured in docs/benchmarks.md.
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"[^\n]*AdPlatform is listening/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => output });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
-
-const stopped = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 async function walkThrough(url: string, credentials: { email: string; password: string }) {
   expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -71,20 +42,20 @@ async function walkThrough(url: string, credentials: { email: string; password: 
 }
 
 describe('adplatform serve', () => {
-  it('starts on embedded PGlite, writes initial-admin.json, serves the API, and stops cleanly on SIGTERM', async () => {
+  it('starts on embedded PGlite, writes initial-admin.json, serves the API, and stops cleanly on SIGTERM', {
+    timeout: CLI_TEST_TIMEOUT_MS,
+  }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'adp-e2e-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const server = await start({ ADPLATFORM_DATA_DIR: dataDir });
+    const server = await startCli({ env: { ADPLATFORM_DATA_DIR: dataDir } });
     const admin = JSON.parse(await readFile(path.join(dataDir, 'initial-admin.json'), 'utf8'));
     expect(server.output()).not.toContain(admin.password);
     await walkThrough(server.url, admin);
-    const exit = stopped(server.child);
-    server.child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.output()).toContain('shutting down');
   });
 
-  it('starts on PostgreSQL when DATABASE_URL is set', async () => {
+  it('starts on PostgreSQL when DATABASE_URL is set', { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     const name = `adplatform_e2e_${Date.now()}`;
     const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
     await admin.connect();
@@ -96,25 +67,25 @@ describe('adplatform serve', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'adp-e2e-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const credentials = { email: 'ops@example.com', password: 'e2e-operator-password' };
-    const server = await start({
-      ADPLATFORM_DATA_DIR: dataDir,
-      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
-      ADPLATFORM_ADMIN_EMAIL: credentials.email,
-      ADPLATFORM_ADMIN_PASSWORD: credentials.password,
+    const server = await startCli({
+      env: {
+        ADPLATFORM_DATA_DIR: dataDir,
+        DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
+        ADPLATFORM_ADMIN_EMAIL: credentials.email,
+        ADPLATFORM_ADMIN_PASSWORD: credentials.password,
+      },
     });
     await walkThrough(server.url, credentials);
     const readyz = (await (await fetch(`${server.url}/readyz`)).json()) as { checks: { metadata: { kind: string } } };
     expect(readyz.checks.metadata.kind).toBe('postgres');
-    const exit = stopped(server.child);
-    server.child.kill('SIGINT');
-    expect(await exit).toBe(0);
+    expect(await server.stop('SIGINT')).toBe(0);
   });
 
-  it('adplatform migrate applies the schema to a fresh data directory and exits', async () => {
+  it('adplatform migrate applies the schema to a fresh data directory and exits', { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'adp-e2e-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const output = execFileSync(process.execPath, [cli, 'migrate'], {
-      cwd: root,
+    const output = execFileSync(process.execPath, [cliPath, 'migrate'], {
+      cwd: repoRoot,
       env: { ...process.env, ADPLATFORM_DATA_DIR: dataDir },
       encoding: 'utf8',
     });
@@ -125,18 +96,10 @@ describe('adplatform serve', () => {
     await store.close();
   });
 
-  it('refuses to start on bad configuration, naming every bad variable', async () => {
-    const child = spawn(process.execPath, [cli, 'serve'], {
-      cwd: root,
-      env: { ...process.env, ADPLATFORM_PORT: 'eighty', DATABASE_URL: 'mysql://x' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    expect(await stopped(child)).toBe(78);
-    expect(stderr).toContain('ADPLATFORM_PORT');
-    expect(stderr).toContain('DATABASE_URL');
+  it('refuses to start on bad configuration, naming every bad variable', { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
+    const cli = spawnCli(['serve'], { ADPLATFORM_PORT: 'eighty', DATABASE_URL: 'mysql://x' });
+    expect(await cli.exited).toBe(78);
+    expect(cli.stderr()).toContain('ADPLATFORM_PORT');
+    expect(cli.stderr()).toContain('DATABASE_URL');
   });
 });
