@@ -1,27 +1,24 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PLACEMENTS } from '../src/demo/demo-plan.js';
+import { buildCli, CLI_TEST_TIMEOUT_MS, startCli, stopAllCli } from './cli-server.helpers.js';
 
 /**
  * `npm run demo` as a newcomer runs it: the real CLI with `serve --demo` on a
  * free port and a fresh data directory, signed in with initial-admin.json.
  */
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const cli = path.join(root, 'apps/cli/dist/adplatform.mjs');
-const SLOW = 240_000;
+// Each test starts the CLI, and the first one twice.
+const SLOW = 2 * CLI_TEST_TIMEOUT_MS;
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
 
 const cleanups: (() => Promise<unknown>)[] = [];
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, 'tooling/build.mjs'), '--quiet'], { cwd: root });
-});
+beforeAll(buildCli, CLI_TEST_TIMEOUT_MS);
 afterAll(async () => {
+  await stopAllCli();
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
@@ -31,41 +28,7 @@ async function freshDataDir(): Promise<string> {
   return dir;
 }
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  stop: () => Promise<number | null>;
-}
-
-function start(args: string[], env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [cli, 'serve', ...args], {
-    cwd: root,
-    env: { ...process.env, ADPLATFORM_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const stop = () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    return exited;
-  };
-  cleanups.push(stop);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"[^\n]*AdPlatform is listening/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => output, stop });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
+const start = (args: string[], env: Record<string, string>) => startCli({ args, env });
 
 /** Signs in with the credentials the server wrote, as the README tells a newcomer to. */
 async function signIn(url: string, dataDir: string): Promise<Record<string, string>> {
