@@ -9,12 +9,7 @@ export interface Column<T> {
   class?: string;
 }
 
-/**
- * A searchable, filterable, paged table of one collection. The first column
- * links to the item when `href` is given. `empty` says what to do when there
- * is nothing yet (and is not shown when a filter hides everything).
- */
-export function ResourceList<T extends { id: string; name?: string }>(props: {
+export interface ResourceListProps<T> {
   path: string;
   label: string;
   columns: Column<T>[];
@@ -24,7 +19,14 @@ export function ResourceList<T extends { id: string; name?: string }>(props: {
   empty: JSX.Element;
   /** false for collections without search and sort (users). */
   searchable?: boolean;
-}) {
+}
+
+/**
+ * A searchable, filterable, paged table of one collection. The first column
+ * links to the item when `href` is given. `empty` says what to do when there
+ * is nothing yet (and is not shown when a filter hides everything).
+ */
+export function ResourceList<T extends { id: string; name?: string }>(props: ResourceListProps<T>) {
   const [search, setSearch] = createSignal('');
   const [status, setStatus] = createSignal('');
   const [cursors, setCursors] = createSignal<string[]>([]);

@@ -1,9 +1,8 @@
 import { useNavigate, useParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { MoneyInput, type MoneyValue, moneyValue } from '../components/money-input.js';
-import { ResourceList } from '../components/resource-list.js';
-import { StatusActions } from '../components/status-actions.js';
-import { ErrorBox, FormError, Loading, PageHeader, SelectField, StatusBadge, TextField } from '../components/ui.js';
+import { ChildResources, ResourceDetail } from '../components/resource-detail.js';
+import { FormError, SelectField, StatusBadge, TextField } from '../components/ui.js';
 import { api } from '../lib/api.js';
 import { createSubmit, fieldError } from '../lib/forms.js';
 import { formatMoney, microsToJson } from '../lib/money.js';
@@ -104,76 +103,53 @@ export default function CampaignPage() {
     () => '/api/v1/advertisers',
     () => campaign.data?.advertiserId ?? '',
   );
-  const [creating, setCreating] = createSignal(false);
   const currency = () => advertiser.data?.currency ?? '';
   return (
-    <Show when={!campaign.isError} fallback={<ErrorBox error={campaign.error} />}>
-      <Show when={campaign.data} fallback={<Loading />}>
-        {(c) => (
-          <>
-            <PageHeader
-              title={c().name}
-              crumbs={[
-                { href: '/advertisers', label: 'Advertisers' },
-                { href: `/advertisers/${c().advertiserId}`, label: advertiser.data?.name ?? 'Advertiser' },
-              ]}
-            >
-              <StatusBadge status={c().status} />
-              <Show when={can('advertiserWrite')}>
-                <StatusActions
-                  path={`/api/v1/campaigns/${c().id}`}
-                  status={c().status}
-                  targets={['active', 'paused', 'archived']}
-                  invalidate={['/api/v1/campaigns']}
-                />
-              </Show>
-            </PageHeader>
-            <div class="row">
-              <h2>Line items</h2>
-              <Show when={can('advertiserWrite')}>
-                <button type="button" onClick={() => setCreating(!creating())} aria-expanded={creating()}>
-                  New line item
-                </button>
-              </Show>
-            </div>
-            <Show when={creating()}>
-              <NewLineItemForm campaign={c()} currency={currency()} onCreated={(l) => navigate(`/line-items/${l.id}`)} />
-            </Show>
-            <ResourceList<LineItem>
-              path="/api/v1/line-items"
-              label="Line items"
-              statuses={FLIGHT_STATUSES}
-              filters={() => ({ campaignId: c().id })}
-              href={(l) => `/line-items/${l.id}`}
-              columns={[
-                { label: 'Name', render: (l) => l.name },
-                { label: 'Status', render: (l) => <StatusBadge status={l.status} /> },
-                { label: 'Priority', render: (l) => l.priority },
-                {
-                  label: 'Bid',
-                  class: 'num',
-                  render: (l) => `${formatMoney(l.pricing.bidMicros, currency())} ${l.pricing.model.toUpperCase()}`,
-                },
-                { label: 'Creatives', class: 'num', render: (l) => l.creatives.length },
-              ]}
-              empty={
-                <p>
-                  <strong>No line items yet</strong> — create one: a line item sets the price, priority and creatives that deliver.{' '}
-                  <Show when={can('advertiserWrite')}>
-                    <button type="button" class="link" onClick={() => setCreating(true)}>
-                      Create a line item
-                    </button>
-                  </Show>
-                </p>
-              }
-            />
-            <Show when={advertiser.data}>
-              <CampaignSettings campaign={c()} currency={currency()} />
-            </Show>
-            <TargetingSection path={`/api/v1/campaigns/${c().id}`} value={c().targeting} invalidate={['/api/v1/campaigns']} />
-          </>
-        )}
-      </Show>
-    </Show>
+    <ResourceDetail<Campaign>
+      path="/api/v1/campaigns"
+      id={params.id ?? ''}
+      crumbs={(c) => [
+        { href: '/advertisers', label: 'Advertisers' },
+        { href: `/advertisers/${c.advertiserId}`, label: advertiser.data?.name ?? 'Advertiser' },
+      ]}
+      statusWrite="advertiserWrite"
+    >
+      {(c) => (
+        <>
+          <ChildResources<LineItem>
+            heading="Line items"
+            newLabel="New line item"
+            createLabel="Create a line item"
+            canCreate={can('advertiserWrite')}
+            form={<NewLineItemForm campaign={c()} currency={currency()} onCreated={(l) => navigate(`/line-items/${l.id}`)} />}
+            path="/api/v1/line-items"
+            label="Line items"
+            statuses={FLIGHT_STATUSES}
+            filters={() => ({ campaignId: c().id })}
+            href={(l) => `/line-items/${l.id}`}
+            columns={[
+              { label: 'Name', render: (l) => l.name },
+              { label: 'Status', render: (l) => <StatusBadge status={l.status} /> },
+              { label: 'Priority', render: (l) => l.priority },
+              {
+                label: 'Bid',
+                class: 'num',
+                render: (l) => `${formatMoney(l.pricing.bidMicros, currency())} ${l.pricing.model.toUpperCase()}`,
+              },
+              { label: 'Creatives', class: 'num', render: (l) => l.creatives.length },
+            ]}
+            empty={
+              <>
+                <strong>No line items yet</strong> — create one: a line item sets the price, priority and creatives that deliver.
+              </>
+            }
+          />
+          <Show when={advertiser.data}>
+            <CampaignSettings campaign={c()} currency={currency()} />
+          </Show>
+          <TargetingSection path={`/api/v1/campaigns/${c().id}`} value={c().targeting} invalidate={['/api/v1/campaigns']} />
+        </>
+      )}
+    </ResourceDetail>
   );
 }

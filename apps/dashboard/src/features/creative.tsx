@@ -1,9 +1,10 @@
 import { A, useParams } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
-import { ErrorBox, FormError, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.js';
+import { ResourceDetail } from '../components/resource-detail.js';
+import { FormError, StatusBadge, TextField } from '../components/ui.js';
 import { api } from '../lib/api.js';
 import { createSubmit, fieldError } from '../lib/forms.js';
-import { usePage, useResource } from '../lib/resources.js';
+import { usePage } from '../lib/resources.js';
 import { can } from '../lib/session.js';
 import type { Creative, LineItem } from '../lib/types.js';
 
@@ -107,36 +108,27 @@ function UsedBy(props: { creativeId: string }) {
 
 export default function CreativePage() {
   const params = useParams();
-  const creative = useResource<Creative>(
-    () => '/api/v1/creatives',
-    () => params.id ?? '',
-  );
   return (
-    <Show when={!creative.isError} fallback={<ErrorBox error={creative.error} />}>
-      <Show when={creative.data} fallback={<Loading />}>
-        {(c) => (
-          <>
-            <PageHeader title={c().name} crumbs={[{ href: '/creatives', label: 'Creatives' }]}>
-              <StatusBadge status={c().status} />
-            </PageHeader>
-            <Show when={c().status === 'rejected' && c().rejectionReason}>
-              <p class="banner danger">Rejected: {c().rejectionReason}</p>
-            </Show>
-            <section class="card stack" aria-label="Preview">
-              <h2>Preview at real size</h2>
-              <p class="muted">
-                {c().format}
-                {c().width ? ` · ${c().width} × ${c().height} px` : ''} · clicks go to <a href={c().clickUrl}>{c().clickUrl}</a>
-              </p>
-              <Preview creative={c()} />
-            </section>
-            <Show when={can('operationsWrite')}>
-              <Review creative={c()} />
-            </Show>
-            <UsedBy creativeId={c().id} />
-          </>
-        )}
-      </Show>
-    </Show>
+    <ResourceDetail<Creative> path="/api/v1/creatives" id={params.id ?? ''} crumbs={() => [{ href: '/creatives', label: 'Creatives' }]}>
+      {(c) => (
+        <>
+          <Show when={c().status === 'rejected' && c().rejectionReason}>
+            <p class="banner danger">Rejected: {c().rejectionReason}</p>
+          </Show>
+          <section class="card stack" aria-label="Preview">
+            <h2>Preview at real size</h2>
+            <p class="muted">
+              {c().format}
+              {c().width ? ` · ${c().width} × ${c().height} px` : ''} · clicks go to <a href={c().clickUrl}>{c().clickUrl}</a>
+            </p>
+            <Preview creative={c()} />
+          </section>
+          <Show when={can('operationsWrite')}>
+            <Review creative={c()} />
+          </Show>
+          <UsedBy creativeId={c().id} />
+        </>
+      )}
+    </ResourceDetail>
   );
 }

@@ -2,8 +2,8 @@ import { A, useParams } from '@solidjs/router';
 import { useQuery } from '@tanstack/solid-query';
 import { createSignal, For, Show } from 'solid-js';
 import { MoneyInput, type MoneyValue, moneyValue } from '../components/money-input.js';
-import { StatusActions } from '../components/status-actions.js';
-import { ErrorBox, FormError, Loading, PageHeader, ProgressBar, SelectField, StatusBadge } from '../components/ui.js';
+import { ResourceDetail } from '../components/resource-detail.js';
+import { FormError, ProgressBar, SelectField, StatusBadge } from '../components/ui.js';
 import { api } from '../lib/api.js';
 import { isoDay } from '../lib/dates.js';
 import { createSubmit, fieldError } from '../lib/forms.js';
@@ -198,39 +198,28 @@ export default function LineItemPage() {
   );
   const currency = () => advertiser.data?.currency ?? '';
   return (
-    <Show when={!item.isError} fallback={<ErrorBox error={item.error} />}>
-      <Show when={item.data} fallback={<Loading />}>
-        {(l) => (
-          <>
-            <PageHeader
-              title={l().name}
-              crumbs={[
-                { href: `/advertisers/${l().advertiserId}`, label: advertiser.data?.name ?? 'Advertiser' },
-                { href: `/campaigns/${l().campaignId}`, label: campaign.data?.name ?? 'Campaign' },
-              ]}
-            >
-              <StatusBadge status={l().status} />
-              <Show when={can('advertiserWrite')}>
-                <StatusActions
-                  path={`/api/v1/line-items/${l().id}`}
-                  status={l().status}
-                  targets={['active', 'paused', 'archived']}
-                  invalidate={['/api/v1/line-items']}
-                />
-              </Show>
-            </PageHeader>
-            <Show when={campaign.data?.status === 'draft' && l().status === 'active'}>
-              <p class="banner warn">The campaign is still a draft: activate it too, or this line item does not deliver.</p>
-            </Show>
-            <Creatives item={l()} />
-            <Show when={campaign.data}>{(c) => <Pacing item={l()} campaign={c()} currency={currency()} />}</Show>
-            <Show when={advertiser.data}>
-              <Settings item={l()} currency={currency()} />
-            </Show>
-            <TargetingSection path={`/api/v1/line-items/${l().id}`} value={l().targeting} invalidate={['/api/v1/line-items']} />
-          </>
-        )}
-      </Show>
-    </Show>
+    <ResourceDetail<LineItem>
+      path="/api/v1/line-items"
+      id={params.id ?? ''}
+      crumbs={(l) => [
+        { href: `/advertisers/${l.advertiserId}`, label: advertiser.data?.name ?? 'Advertiser' },
+        { href: `/campaigns/${l.campaignId}`, label: campaign.data?.name ?? 'Campaign' },
+      ]}
+      statusWrite="advertiserWrite"
+    >
+      {(l) => (
+        <>
+          <Show when={campaign.data?.status === 'draft' && l().status === 'active'}>
+            <p class="banner warn">The campaign is still a draft: activate it too, or this line item does not deliver.</p>
+          </Show>
+          <Creatives item={l()} />
+          <Show when={campaign.data}>{(c) => <Pacing item={l()} campaign={c()} currency={currency()} />}</Show>
+          <Show when={advertiser.data}>
+            <Settings item={l()} currency={currency()} />
+          </Show>
+          <TargetingSection path={`/api/v1/line-items/${l().id}`} value={l().targeting} invalidate={['/api/v1/line-items']} />
+        </>
+      )}
+    </ResourceDetail>
   );
 }

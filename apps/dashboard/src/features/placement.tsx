@@ -1,10 +1,8 @@
 import { useParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
-import { StatusActions } from '../components/status-actions.js';
-import { CopyButton, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui.js';
+import { ResourceDetail } from '../components/resource-detail.js';
+import { CopyButton } from '../components/ui.js';
 import { formatMoney } from '../lib/money.js';
-import { useResource } from '../lib/resources.js';
-import { can } from '../lib/session.js';
 import type { Placement } from '../lib/types.js';
 
 export function adTagSnippet(origin: string, placementId: string): string {
@@ -13,99 +11,84 @@ export function adTagSnippet(origin: string, placementId: string): string {
 
 export default function PlacementPage() {
   const params = useParams();
-  const placement = useResource<Placement>(
-    () => '/api/v1/placements',
-    () => params.id ?? '',
-  );
   const [previewKey, setPreviewKey] = createSignal(0);
   const [showPreview, setShowPreview] = createSignal(false);
   const origin = location.origin;
   return (
-    <Show when={!placement.isError} fallback={<ErrorBox error={placement.error} />}>
-      <Show when={placement.data} fallback={<Loading />}>
-        {(p) => {
-          const size = () => p().sizes[0] ?? { width: 300, height: 250 };
-          const iframe = () =>
-            `<iframe src="${origin}/v1/ad/${p().id}" width="${size().width}" height="${size().height}" style="border:0" scrolling="no" title="Advertisement"></iframe>`;
-          return (
-            <>
-              <PageHeader
-                title={p().name}
-                crumbs={[
-                  { href: '/publishers', label: 'Publishers' },
-                  { href: `/sites/${p().siteId}`, label: 'Site' },
-                ]}
-              >
-                <StatusBadge status={p().status} />
-                <Show when={can('publisherWrite')}>
-                  <StatusActions
-                    path={`/api/v1/placements/${p().id}`}
-                    status={p().status}
-                    targets={['active', 'paused', 'archived']}
-                    invalidate={['/api/v1/placements']}
-                  />
-                </Show>
-              </PageHeader>
+    <ResourceDetail<Placement>
+      path="/api/v1/placements"
+      id={params.id ?? ''}
+      crumbs={(p) => [
+        { href: '/publishers', label: 'Publishers' },
+        { href: `/sites/${p.siteId}`, label: 'Site' },
+      ]}
+      statusWrite="publisherWrite"
+    >
+      {(p) => {
+        const size = () => p().sizes[0] ?? { width: 300, height: 250 };
+        const iframe = () =>
+          `<iframe src="${origin}/v1/ad/${p().id}" width="${size().width}" height="${size().height}" style="border:0" scrolling="no" title="Advertisement"></iframe>`;
+        return (
+          <>
+            <p class="muted">
+              Formats {p().formats.join(', ')} · sizes{' '}
+              {p()
+                .sizes.map((z) => `${z.width}×${z.height}`)
+                .join(', ') || 'any'}{' '}
+              · floor {formatMoney(p().floorMicros)} CPM
+            </p>
+            <section class="card stack" aria-label="Ad tag">
+              <h2>Ad tag</h2>
+              <p>Put this where the ad should appear (the script once per page):</p>
+              <pre class="code">
+                <code>{adTagSnippet(origin, p().id)}</code>
+              </pre>
+              <div>
+                <CopyButton text={adTagSnippet(origin, p().id)} label="Copy ad tag" />
+              </div>
+              <p>Or, where scripts cannot run, an iframe:</p>
+              <pre class="code">
+                <code>{iframe()}</code>
+              </pre>
+              <div>
+                <CopyButton text={iframe()} label="Copy iframe tag" />
+              </div>
+            </section>
+            <section class="card stack" aria-label="Live preview">
+              <h2>Live preview</h2>
               <p class="muted">
-                Formats {p().formats.join(', ')} · sizes{' '}
-                {p()
-                  .sizes.map((z) => `${z.width}×${z.height}`)
-                  .join(', ') || 'any'}{' '}
-                · floor {formatMoney(p().floorMicros)} CPM
+                What this placement would serve right now, from the live delivery index. A preview is a real ad request: its impression is
+                counted.
               </p>
-              <section class="card stack" aria-label="Ad tag">
-                <h2>Ad tag</h2>
-                <p>Put this where the ad should appear (the script once per page):</p>
-                <pre class="code">
-                  <code>{adTagSnippet(origin, p().id)}</code>
-                </pre>
-                <div>
-                  <CopyButton text={adTagSnippet(origin, p().id)} label="Copy ad tag" />
-                </div>
-                <p>Or, where scripts cannot run, an iframe:</p>
-                <pre class="code">
-                  <code>{iframe()}</code>
-                </pre>
-                <div>
-                  <CopyButton text={iframe()} label="Copy iframe tag" />
-                </div>
-              </section>
-              <section class="card stack" aria-label="Live preview">
-                <h2>Live preview</h2>
-                <p class="muted">
-                  What this placement would serve right now, from the live delivery index. A preview is a real ad request: its impression is
-                  counted.
-                </p>
-                <div class="inline">
-                  <button
-                    type="button"
-                    onClick={() => {
-                      setShowPreview(true);
-                      setPreviewKey(previewKey() + 1);
-                    }}
-                  >
-                    {showPreview() ? 'Reload preview' : 'Show preview'}
-                  </button>
-                </div>
-                <Show when={showPreview()}>
-                  <Show when={previewKey()} keyed>
-                    {(key) => (
-                      <iframe
-                        class="preview real-size"
-                        title="Live preview of the placement"
-                        data-load={key}
-                        src={`/v1/ad/${p().id}`}
-                        width={size().width}
-                        height={size().height}
-                      />
-                    )}
-                  </Show>
+              <div class="inline">
+                <button
+                  type="button"
+                  onClick={() => {
+                    setShowPreview(true);
+                    setPreviewKey(previewKey() + 1);
+                  }}
+                >
+                  {showPreview() ? 'Reload preview' : 'Show preview'}
+                </button>
+              </div>
+              <Show when={showPreview()}>
+                <Show when={previewKey()} keyed>
+                  {(key) => (
+                    <iframe
+                      class="preview real-size"
+                      title="Live preview of the placement"
+                      data-load={key}
+                      src={`/v1/ad/${p().id}`}
+                      width={size().width}
+                      height={size().height}
+                    />
+                  )}
                 </Show>
-              </section>
-            </>
-          );
-        }}
-      </Show>
-    </Show>
+              </Show>
+            </section>
+          </>
+        );
+      }}
+    </ResourceDetail>
   );
 }

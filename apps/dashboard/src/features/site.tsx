@@ -1,13 +1,12 @@
 import { useNavigate, useParams } from '@solidjs/router';
-import { createSignal, Show } from 'solid-js';
+import { createSignal } from 'solid-js';
 import { MoneyInput, type MoneyValue, moneyValue } from '../components/money-input.js';
-import { ResourceList } from '../components/resource-list.js';
+import { ChildResources, ResourceDetail } from '../components/resource-detail.js';
 import { CheckGroup, TagInput } from '../components/tag-input.js';
-import { ErrorBox, FormError, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.js';
+import { FormError, StatusBadge, TextField } from '../components/ui.js';
 import { api } from '../lib/api.js';
 import { createSubmit, errorUnder, fieldError } from '../lib/forms.js';
 import { formatMoney, microsToJson } from '../lib/money.js';
-import { useResource } from '../lib/resources.js';
 import { can } from '../lib/session.js';
 import { ACCOUNT_STATUSES, type Placement, type Site } from '../lib/types.js';
 
@@ -80,66 +79,46 @@ function NewPlacementForm(props: { siteId: string; onCreated: (p: Placement) => 
 export default function SitePage() {
   const params = useParams();
   const navigate = useNavigate();
-  const site = useResource<Site>(
-    () => '/api/v1/sites',
-    () => params.id ?? '',
-  );
-  const [creating, setCreating] = createSignal(false);
   return (
-    <Show when={!site.isError} fallback={<ErrorBox error={site.error} />}>
-      <Show when={site.data} fallback={<Loading />}>
-        {(s) => (
-          <>
-            <PageHeader
-              title={s().name}
-              crumbs={[
-                { href: '/publishers', label: 'Publishers' },
-                { href: `/publishers/${s().publisherId}`, label: 'Publisher' },
-              ]}
-            >
-              <StatusBadge status={s().status} />
-            </PageHeader>
-            <p class="muted">
-              {s().type} · {s().domain ?? s().bundleId ?? 'no domain'}
-            </p>
-            <div class="row">
-              <h2>Placements</h2>
-              <Show when={can('publisherWrite')}>
-                <button type="button" onClick={() => setCreating(!creating())} aria-expanded={creating()}>
-                  New placement
-                </button>
-              </Show>
-            </div>
-            <Show when={creating()}>
-              <NewPlacementForm siteId={s().id} onCreated={(p) => navigate(`/placements/${p.id}`)} />
-            </Show>
-            <ResourceList<Placement>
-              path="/api/v1/placements"
-              label="Placements"
-              statuses={ACCOUNT_STATUSES}
-              filters={() => ({ siteId: s().id })}
-              href={(p) => `/placements/${p.id}`}
-              columns={[
-                { label: 'Name', render: (p) => p.name },
-                { label: 'Status', render: (p) => <StatusBadge status={p.status} /> },
-                { label: 'Formats', render: (p) => p.formats.join(', ') },
-                { label: 'Sizes', render: (p) => p.sizes.map((z) => `${z.width}×${z.height}`).join(', ') || 'any' },
-                { label: 'Floor', class: 'num', render: (p) => formatMoney(p.floorMicros) },
-              ]}
-              empty={
-                <p>
-                  <strong>No placements yet</strong> — a placement is one ad slot on a page; create one to get its ad tag.{' '}
-                  <Show when={can('publisherWrite')}>
-                    <button type="button" class="link" onClick={() => setCreating(true)}>
-                      Create a placement
-                    </button>
-                  </Show>
-                </p>
-              }
-            />
-          </>
-        )}
-      </Show>
-    </Show>
+    <ResourceDetail<Site>
+      path="/api/v1/sites"
+      id={params.id ?? ''}
+      crumbs={(s) => [
+        { href: '/publishers', label: 'Publishers' },
+        { href: `/publishers/${s.publisherId}`, label: 'Publisher' },
+      ]}
+    >
+      {(s) => (
+        <>
+          <p class="muted">
+            {s().type} · {s().domain ?? s().bundleId ?? 'no domain'}
+          </p>
+          <ChildResources<Placement>
+            heading="Placements"
+            newLabel="New placement"
+            createLabel="Create a placement"
+            canCreate={can('publisherWrite')}
+            form={<NewPlacementForm siteId={s().id} onCreated={(p) => navigate(`/placements/${p.id}`)} />}
+            path="/api/v1/placements"
+            label="Placements"
+            statuses={ACCOUNT_STATUSES}
+            filters={() => ({ siteId: s().id })}
+            href={(p) => `/placements/${p.id}`}
+            columns={[
+              { label: 'Name', render: (p) => p.name },
+              { label: 'Status', render: (p) => <StatusBadge status={p.status} /> },
+              { label: 'Formats', render: (p) => p.formats.join(', ') },
+              { label: 'Sizes', render: (p) => p.sizes.map((z) => `${z.width}×${z.height}`).join(', ') || 'any' },
+              { label: 'Floor', class: 'num', render: (p) => formatMoney(p.floorMicros) },
+            ]}
+            empty={
+              <>
+                <strong>No placements yet</strong> — a placement is one ad slot on a page; create one to get its ad tag.
+              </>
+            }
+          />
+        </>
+      )}
+    </ResourceDetail>
   );
 }
