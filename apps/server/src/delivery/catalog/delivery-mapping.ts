@@ -2,16 +2,20 @@ import {
   type DeliveryBudget,
   type DeliveryCap,
   type DeliveryCreative,
+  type DeliveryFloorRule,
   type DeliveryLineItem,
   type DeliveryPlacement,
   tierRank,
 } from '@adplatform/decision-core';
 import type { Resource } from '@adplatform/domain';
+import type { AdvertiserData } from '../../modules/advertisers/advertisers.schemas.js';
 import type { CampaignData } from '../../modules/campaigns/campaigns.schemas.js';
 import type { FrequencyCap } from '../../modules/campaigns/delivery.schemas.js';
 import type { CreativeData } from '../../modules/creatives/creatives.schemas.js';
 import type { LineItemData } from '../../modules/line-items/line-items.schemas.js';
+import type { FloorRule } from '../../modules/placements/floor-rules.schemas.js';
 import type { PlacementData } from '../../modules/placements/placements.schemas.js';
+import type { PublisherData } from '../../modules/publishers/publishers.schemas.js';
 import type { SiteData } from '../../modules/sites/sites.schemas.js';
 
 /**
@@ -54,6 +58,7 @@ export function toDeliveryCreative(creative: Resource<CreativeData>, weight: num
     height: creative.data.height,
     weight,
     experimentId,
+    categories: creative.data.categories?.length ? creative.data.categories : undefined,
   };
 }
 
@@ -62,10 +67,12 @@ export interface LineItemSources {
   campaign: Resource<CampaignData>;
   /** Approved creatives by id (others are left out of rotation). */
   creatives: ReadonlyMap<string, Resource<CreativeData>>;
+  /** The campaign's advertiser: its domains are the line item's (`badv`, `adomain`). */
+  advertiser?: Resource<Pick<AdvertiserData, 'domains'>> | undefined;
 }
 
 /** Undefined when nothing of it can deliver (no approved creative attached). */
-export function toDeliveryLineItem({ lineItem, campaign, creatives }: LineItemSources): DeliveryLineItem | undefined {
+export function toDeliveryLineItem({ lineItem, campaign, creatives, advertiser }: LineItemSources): DeliveryLineItem | undefined {
   const li = lineItem.data;
   const attached = li.creatives.flatMap((attachment) => {
     const creative = creatives.get(attachment.creativeId);
@@ -91,14 +98,39 @@ export function toDeliveryLineItem({ lineItem, campaign, creatives }: LineItemSo
       startMs: ms(li.startsAt) ?? Date.parse(c.startsAt),
       endMs: ms(li.endsAt) ?? ms(c.endsAt),
     },
+    advertiserDomains: advertiser?.data.domains?.length ? advertiser.data.domains : undefined,
   };
+}
+
+/** `300x250` strings as sizes (the API validated them; anything else is dropped rather than matched wrongly). */
+const sizesOf = (sizes: readonly string[]) =>
+  sizes.flatMap((size) => {
+    const [width, height] = size.split('x').map(Number);
+    return width && height ? [{ width, height }] : [];
+  });
+
+/** The API's rules in the core's shape, each labelled with where it is stored (`placement.floorRules[1]`). */
+export function toDeliveryFloorRules(rules: readonly FloorRule[] | undefined, owner: 'placement' | 'publisher'): DeliveryFloorRule[] {
+  return (rules ?? []).map((rule, i) => ({
+    countries: rule.country,
+    deviceTypes: rule.deviceType,
+    sizes: rule.size === undefined ? undefined : sizesOf(rule.size),
+    floorMicros: rule.floorMicros,
+    label: `${owner}.floorRules[${i}]`,
+  }));
 }
 
 export function toDeliveryPlacement(
   organizationId: string,
   placement: Resource<PlacementData>,
   site: Resource<SiteData>,
+  publisher?: Resource<Pick<PublisherData, 'floorRules'>> | undefined,
 ): DeliveryPlacement {
+  // The placement's own rules first, then its publisher's: of equally specific rules the placement's wins.
+  const floorRules = [
+    ...toDeliveryFloorRules(placement.data.floorRules, 'placement'),
+    ...toDeliveryFloorRules(publisher?.data.floorRules, 'publisher'),
+  ];
   return {
     id: placement.id,
     organizationId,
@@ -109,5 +141,6 @@ export function toDeliveryPlacement(
     floorMicros: placement.data.floorMicros,
     domain: site.data.domain ?? site.data.bundleId,
     categories: site.data.categories,
+    floorRules: floorRules.length > 0 ? floorRules : undefined,
   };
 }

@@ -1,10 +1,12 @@
 import type { DeliveryLineItem } from '@adplatform/decision-core';
 import type { Resource, ResourceKind } from '@adplatform/domain';
 import type { MetadataStore, ResourceFilter, ResourceStore } from '@adplatform/ports';
+import type { AdvertiserData } from '../../modules/advertisers/advertisers.schemas.js';
 import type { CampaignData } from '../../modules/campaigns/campaigns.schemas.js';
 import type { CreativeData } from '../../modules/creatives/creatives.schemas.js';
 import type { LineItemData } from '../../modules/line-items/line-items.schemas.js';
 import type { PlacementData } from '../../modules/placements/placements.schemas.js';
+import type { PublisherData } from '../../modules/publishers/publishers.schemas.js';
 import type { SiteData } from '../../modules/sites/sites.schemas.js';
 import { toDeliveryLineItem, toDeliveryPlacement } from './delivery-mapping.js';
 import type { CatalogPlacement } from './load-organization.js';
@@ -126,16 +128,17 @@ export class OrganizationResources {
   deliveryLineItem(lineItemId: string): DeliveryLineItem | undefined {
     const lineItem = this.lineItems.get(lineItemId);
     const campaign = lineItem?.parentId == null ? undefined : this.campaigns.get(lineItem.parentId);
-    if (lineItem === undefined || campaign === undefined || !this.advertisers.has(campaign.parentId ?? '')) {
+    const advertiser = this.advertisers.get(campaign?.parentId ?? '') as Resource<AdvertiserData> | undefined;
+    if (lineItem === undefined || campaign === undefined || advertiser === undefined) {
       this.mapped.delete(lineItemId);
       return undefined;
     }
-    // What the mapping reads, by version: the line item, its campaign, each attached creative (or its absence).
+    // What the mapping reads, by version: the line item, its campaign and advertiser (domains), each attached creative (or its absence).
     const creatives = lineItem.data.creatives.map((a) => `${a.creativeId}:${this.creatives.get(a.creativeId)?.version ?? '-'}`);
-    const sources = `${lineItem.version}|${campaign.id}:${campaign.version}|${creatives.join(',')}`;
+    const sources = `${lineItem.version}|${campaign.id}:${campaign.version}|${advertiser.id}:${advertiser.version}|${creatives.join(',')}`;
     const known = this.mapped.get(lineItemId);
     if (known?.sources === sources) return known.item;
-    const item = toDeliveryLineItem({ lineItem, campaign, creatives: this.creatives });
+    const item = toDeliveryLineItem({ lineItem, campaign, creatives: this.creatives, advertiser });
     this.mapped.set(lineItemId, { sources, item });
     return item;
   }
@@ -145,8 +148,12 @@ export class OrganizationResources {
     const placements = new Map<string, CatalogPlacement>();
     for (const placement of this.placements.values()) {
       const site = placement.parentId === null ? undefined : this.sites.get(placement.parentId);
-      if (site === undefined || !this.publishers.has(site.parentId ?? '')) continue;
-      placements.set(placement.id, { ...toDeliveryPlacement(this.organizationId, placement, site), fallback: placement.data.fallback });
+      const publisher = this.publishers.get(site?.parentId ?? '') as Resource<PublisherData> | undefined;
+      if (site === undefined || publisher === undefined) continue;
+      placements.set(placement.id, {
+        ...toDeliveryPlacement(this.organizationId, placement, site, publisher),
+        fallback: placement.data.fallback,
+      });
     }
     return placements;
   }

@@ -16,9 +16,18 @@ const Contact = Type.Object(
   { additionalProperties: false },
 );
 
+const Domains = Type.Array(Type.String({ minLength: 3, maxLength: 253 }), {
+  maxItems: 20,
+  uniqueItems: true,
+  description:
+    'The advertiser’s domains (`brand.example`), stored in lower case: sent as `adomain` on our bids, and matched against a request’s `badv`.',
+});
+
 export interface AdvertiserData {
   currency: string;
   contact: { name?: string | undefined; email?: string | undefined; phone?: string | undefined };
+  /** Lower case host names (OpenRTB `adomain`). Absent: none. */
+  domains?: string[] | undefined;
 }
 
 export const AdvertiserView = Type.Object({
@@ -26,17 +35,29 @@ export const AdvertiserView = Type.Object({
   status: Type.Enum([...ADVERTISER_STATUSES]),
   currency: Type.String(),
   contact: Contact,
+  domains: Type.Optional(Type.Array(Type.String())),
 });
 
 export type AdvertiserView = Static<typeof AdvertiserView>;
 export type AdvertiserStatus = (typeof ADVERTISER_STATUSES)[number];
 
 export const CreateAdvertiserBody = Type.Object(
-  { name: Name, currency: Currency, contact: Type.Optional(Contact), status: Type.Optional(Type.Enum(['active', 'paused'])) },
+  {
+    name: Name,
+    currency: Currency,
+    contact: Type.Optional(Contact),
+    domains: Type.Optional(Domains),
+    status: Type.Optional(Type.Enum(['active', 'paused'])),
+  },
   { additionalProperties: false },
 );
 
 export const UpdateAdvertiserBody = Type.Object(
-  { name: Type.Optional(Name), contact: Type.Optional(Contact), status: Type.Optional(Type.Enum([...ADVERTISER_STATUSES])) },
+  {
+    name: Type.Optional(Name),
+    contact: Type.Optional(Contact),
+    domains: Type.Optional(Domains),
+    status: Type.Optional(Type.Enum([...ADVERTISER_STATUSES])),
+  },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -2,6 +2,7 @@ import type { Page } from '@adplatform/domain';
 import { invalidField, type Resource } from '@adplatform/domain';
 import type { ResourceFilter, ResourceListRequest } from '@adplatform/ports';
 import type { RequestContext } from '../audit/audit-recorder.js';
+import { normalizeDomain } from '../publishers/domain-name.js';
 import { ResourceService, type ResourceServiceDeps } from '../resources/resource.service.js';
 import type { AdvertiserData, AdvertiserStatus, AdvertiserView } from './advertisers.schemas.js';
 
@@ -18,6 +19,15 @@ const toView = (r: Resource<AdvertiserData>): AdvertiserView => ({
 // ISO 4217 codes as the runtime's ICU knows them.
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
+/** Host names in lower case, each checked (`body.domains[i]`) and distinct once folded; undefined for none. */
+function domainsOf(domains: readonly string[] | undefined): string[] | undefined {
+  if (domains === undefined || domains.length === 0) return undefined;
+  const normalized = domains.map((domain, i) => normalizeDomain(domain, `body.domains[${i}]`));
+  const repeated = normalized.findIndex((domain, i) => normalized.indexOf(domain) !== i);
+  if (repeated >= 0) throw invalidField(`body.domains[${repeated}]`, 'repeats another domain (domains are compared in lower case)');
+  return normalized;
+}
+
 /** Advertisers: who pays. Their currency is fixed at creation; budgets and bids below them use it. */
 export class AdvertisersService {
   readonly resources: ResourceService<AdvertiserData, AdvertiserView>;
@@ -28,15 +38,22 @@ export class AdvertisersService {
 
   create(
     ctx: RequestContext,
-    input: { name: string; currency: string; contact?: AdvertiserData['contact'] | undefined; status?: string | undefined },
+    input: {
+      name: string;
+      currency: string;
+      contact?: AdvertiserData['contact'] | undefined;
+      domains?: string[] | undefined;
+      status?: string | undefined;
+    },
   ): Promise<AdvertiserView> {
     if (!CURRENCIES.has(input.currency)) throw invalidField('body.currency', 'is not an ISO 4217 currency code');
+    const domains = domainsOf(input.domains);
     return this.resources.create(ctx, async () => ({
       parentId: null,
       scopeId: null,
       name: input.name,
       status: input.status ?? 'active',
-      data: { currency: input.currency, contact: input.contact ?? {} },
+      data: { currency: input.currency, contact: input.contact ?? {}, ...(domains ? { domains } : {}) },
     }));
   }
 
@@ -51,13 +68,26 @@ export class AdvertisersService {
   update(
     ctx: RequestContext,
     id: string,
-    input: { name?: string | undefined; contact?: AdvertiserData['contact'] | undefined; status?: string | undefined },
+    input: {
+      name?: string | undefined;
+      contact?: AdvertiserData['contact'] | undefined;
+      domains?: string[] | undefined;
+      status?: string | undefined;
+    },
   ): Promise<AdvertiserView> {
-    return this.resources.update(ctx, id, (current) => ({
-      ...(input.name ? { name: input.name } : {}),
-      ...(input.status ? { status: input.status } : {}),
-      ...(input.contact ? { data: { ...current.data, contact: input.contact } } : {}),
-    }));
+    const domains = domainsOf(input.domains);
+    return this.resources.update(ctx, id, (current) => {
+      if (!input.contact && input.domains === undefined) {
+        return { ...(input.name ? { name: input.name } : {}), ...(input.status ? { status: input.status } : {}) };
+      }
+      const data: AdvertiserData = { ...current.data, ...(input.contact ? { contact: input.contact } : {}) };
+      // An empty list removes the domains.
+      if (input.domains !== undefined) {
+        if (domains) data.domains = domains;
+        else delete data.domains;
+      }
+      return { ...(input.name ? { name: input.name } : {}), ...(input.status ? { status: input.status } : {}), data };
+    });
   }
 
   archive(ctx: RequestContext, id: string): Promise<AdvertiserView> {

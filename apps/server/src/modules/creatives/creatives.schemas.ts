@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ListQuery, Name, ResourceFields } from '../resources/resource.schemas.js';
+import { Category } from '../targeting/targeting.schemas.js';
 
 /** A creative's `status` is its review status (the campaigns module reads it: only `approved` creatives deliver). */
 export const CREATIVE_STATUSES = ['pending', 'approved', 'rejected', 'archived'] as const;
@@ -20,6 +21,13 @@ export const ClickUrl = HttpUrl('The landing page a click goes to (http or https
 export const ImpressionTrackers = Type.Array(HttpsUrl('A third-party pixel requested on every impression.'), {
   maxItems: MAX_IMPRESSION_TRACKERS,
   description: `Up to ${MAX_IMPRESSION_TRACKERS} https URLs.`,
+});
+
+export const Categories = Type.Array(Category, {
+  maxItems: 20,
+  uniqueItems: true,
+  description:
+    'IAB content categories of the ad (IAB Content Taxonomy 1.0, as OpenRTB `cat`: `IAB8-5`): sent as `cat` on our bids; a request whose `bcat` lists one (or its parent, `IAB8`) does not get this creative.',
 });
 
 export const Html = Type.String({
@@ -86,6 +94,7 @@ export const CreativeView = Type.Object({
   html: Type.Optional(Type.String()),
   native: Type.Optional(NativeAssets),
   video: Type.Optional(VideoAssets),
+  categories: Type.Optional(Type.Array(Type.String())),
   lineItemIds: Type.Optional(Type.Array(Type.String(), { description: 'Line items that rotate it (single reads only).' })),
 });
 export type CreativeView = Static<typeof CreativeView>;
@@ -102,6 +111,8 @@ export interface CreativeData {
   html?: string | undefined;
   native?: Static<typeof NativeAssets> | undefined;
   video?: Static<typeof VideoAssets> | undefined;
+  /** IAB content categories (`IAB8-5`). Absent: none declared. */
+  categories?: string[] | undefined;
 }
 
 const common = {
@@ -111,6 +122,7 @@ const common = {
   height: Type.Optional(Dimension('Height (required for html; optional for native and video)')),
   clickUrl: ClickUrl,
   impressionTrackers: Type.Optional(ImpressionTrackers),
+  categories: Type.Optional(Categories),
 };
 
 export const CreateCreativeJsonBody = Type.Object(
@@ -135,6 +147,7 @@ export const UpdateCreativeBody = Type.Object(
     html: Type.Optional(Html),
     native: Type.Optional(NativeAssets),
     video: Type.Optional(VideoAssets),
+    categories: Type.Optional(Categories),
   },
   {
     additionalProperties: false,

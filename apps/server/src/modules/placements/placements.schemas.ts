@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ListQuery, Micros, Name, ResourceFields } from '../resources/resource.schemas.js';
+import { type FloorRule, FloorRules } from './floor-rules.schemas.js';
 
 export const PLACEMENT_STATUSES = ['active', 'paused', 'archived'] as const;
 export const AD_FORMATS = ['image', 'html', 'native', 'video'] as const;
@@ -42,6 +43,8 @@ export interface PlacementData {
   sizes: PlacementSize[];
   floorMicros: number;
   fallback: PlacementFallback;
+  /** Floors by country, device type and size, before the publisher's (docs/openrtb.md, Floors). Absent: none of its own. */
+  floorRules?: FloorRule[] | undefined;
 }
 
 export const PlacementView = Type.Object({
@@ -53,6 +56,7 @@ export const PlacementView = Type.Object({
   sizes: Type.Array(Size),
   floorMicros: Type.Integer(),
   fallback: Fallback,
+  floorRules: Type.Optional(FloorRules),
 });
 export type PlacementView = Static<typeof PlacementView>;
 
@@ -63,6 +67,7 @@ export const CreatePlacementBody = Type.Object(
     formats: Formats,
     sizes: Type.Optional(Sizes),
     floorMicros: Type.Optional(FloorMicros),
+    floorRules: Type.Optional(FloorRules),
     fallback: Type.Optional(Fallback),
     status: Type.Optional(Type.Enum(['active', 'paused'])),
   },
@@ -77,6 +82,7 @@ export const UpdatePlacementBody = Type.Object(
     formats: Type.Optional(Formats),
     sizes: Type.Optional(Sizes),
     floorMicros: Type.Optional(FloorMicros),
+    floorRules: Type.Optional(FloorRules),
     fallback: Type.Optional(Fallback),
     status: Type.Optional(Type.Enum([...PLACEMENT_STATUSES])),
   },

@@ -3,6 +3,7 @@ import type { MetadataTx, ResourceFilter, ResourceListRequest } from '@adplatfor
 import type { RequestContext } from '../audit/audit-recorder.js';
 import { requireParent } from '../publishers/require-parent.js';
 import { ResourceService, type ResourceServiceDeps } from '../resources/resource.service.js';
+import { checkFloorRules, type FloorRule } from './floor-rules.schemas.js';
 import { checkFallback, checkSizes } from './placement-rules.js';
 import type { CreatePlacementBody, PlacementData, PlacementView, UpdatePlacementBody } from './placements.schemas.js';
 
@@ -38,7 +39,7 @@ export class PlacementsService {
         scopeId: site.scopeId,
         name: input.name,
         status: input.status ?? 'active',
-        data: { ...shape, floorMicros: input.floorMicros ?? 0, fallback },
+        data: { ...shape, floorMicros: input.floorMicros ?? 0, fallback, ...floorRulesOf(input.floorRules) },
       };
     });
   }
@@ -70,6 +71,12 @@ export class PlacementsService {
     const reshaped = input.formats !== undefined || input.sizes !== undefined;
     const fallbackInput = input.fallback ?? (reshaped ? current.fallback : undefined);
     const fallback = fallbackInput ? await checkFallback(tx, ctx.principal.organizationId, fallbackInput, shape) : current.fallback;
-    return { ...shape, floorMicros: input.floorMicros ?? current.floorMicros, fallback };
+    const floorRules = input.floorRules === undefined ? current.floorRules : input.floorRules;
+    return { ...shape, floorMicros: input.floorMicros ?? current.floorMicros, fallback, ...floorRulesOf(floorRules) };
   }
+}
+
+/** Stored only when there are some: an empty list and no list mean the same (none of its own). */
+function floorRulesOf(rules: FloorRule[] | undefined): { floorRules?: FloorRule[] } {
+  return rules === undefined || rules.length === 0 ? {} : { floorRules: checkFloorRules(rules, 'body.floorRules') };
 }

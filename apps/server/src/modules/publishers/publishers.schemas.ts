@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { type FloorRule, FloorRules } from '../placements/floor-rules.schemas.js';
 import { Name, ResourceFields } from '../resources/resource.schemas.js';
 
 export const PUBLISHER_STATUSES = ['active', 'paused', 'archived'] as const;
@@ -23,6 +24,8 @@ export interface PublisherData {
   contact: { name?: string | undefined; email?: string | undefined; phone?: string | undefined };
   sellerType?: (typeof SELLER_TYPES)[number] | undefined;
   domain?: string | undefined;
+  /** Floors by country, device type and size for all its placements, after each placement's own (docs/openrtb.md, Floors). */
+  floorRules?: FloorRule[] | undefined;
 }
 
 export const PublisherView = Type.Object({
@@ -31,6 +34,7 @@ export const PublisherView = Type.Object({
   contact: Contact,
   sellerType: Type.Optional(SellerType),
   domain: Type.Optional(Type.String()),
+  floorRules: Type.Optional(FloorRules),
 });
 
 export type PublisherView = Static<typeof PublisherView>;
@@ -41,6 +45,7 @@ export const CreatePublisherBody = Type.Object(
     contact: Type.Optional(Contact),
     sellerType: Type.Optional(SellerType),
     domain: Type.Optional(Domain),
+    floorRules: Type.Optional(FloorRules),
     status: Type.Optional(Type.Enum(['active', 'paused'])),
   },
   { additionalProperties: false },
@@ -53,6 +58,7 @@ export const UpdatePublisherBody = Type.Object(
     contact: Type.Optional(Contact),
     sellerType: Type.Optional(Type.Union([SellerType, Type.Null()], { description: 'null removes it.' })),
     domain: Type.Optional(Type.Union([Domain, Type.Null()], { description: 'null removes it.' })),
+    floorRules: Type.Optional(FloorRules),
     status: Type.Optional(Type.Enum([...PUBLISHER_STATUSES])),
   },
   { additionalProperties: false, minProperties: 1 },

@@ -1,6 +1,7 @@
 import type { Page, Resource } from '@adplatform/domain';
 import type { ResourceFilter, ResourceListRequest } from '@adplatform/ports';
 import type { RequestContext } from '../audit/audit-recorder.js';
+import { checkFloorRules } from '../placements/floor-rules.schemas.js';
 import { ResourceService, type ResourceServiceDeps } from '../resources/resource.service.js';
 import { normalizeDomain } from './domain-name.js';
 import type { CreatePublisherBody, PublisherData, PublisherView, UpdatePublisherBody } from './publishers.schemas.js';
@@ -27,6 +28,7 @@ export class PublishersService {
     const data: PublisherData = { contact: input.contact ?? {} };
     if (input.sellerType) data.sellerType = input.sellerType;
     if (input.domain) data.domain = normalizeDomain(input.domain, 'body.domain');
+    if (input.floorRules && input.floorRules.length > 0) data.floorRules = checkFloorRules(input.floorRules, 'body.floorRules');
     return this.resources.create(ctx, async () => ({
       parentId: null,
       scopeId: null,
@@ -53,6 +55,9 @@ export class PublishersService {
       else if (input.sellerType) data.sellerType = input.sellerType;
       if (domain === null) delete data.domain;
       else if (domain) data.domain = domain;
+      // An empty list removes the rules.
+      if (input.floorRules?.length === 0) delete data.floorRules;
+      else if (input.floorRules) data.floorRules = checkFloorRules(input.floorRules, 'body.floorRules');
       return {
         ...(input.name ? { name: input.name } : {}),
         ...(input.status ? { status: input.status } : {}),

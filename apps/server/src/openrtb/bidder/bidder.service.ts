@@ -76,6 +76,9 @@ export class BidderService {
           segments: this.deps.delivery.contexts.segmentsFor(snapshot.organizationId, userKey),
         },
         userKey,
+        // The calling exchange's blocklists hold for our campaigns: advertiser domains (badv) and creative categories (bcat).
+        blockedDomains: request.badv,
+        blockedCategories: request.bcat,
       },
       deliveryStateFor(frequency, this.deps.delivery.spend, this.deps.delivery.allowances),
       { random: this.deps.random ?? Math.random, auction: 'first' },
@@ -123,6 +126,11 @@ export class BidderService {
     };
     if (ad.width) bid.w = ad.width;
     if (ad.height) bid.h = ad.height;
+    // OpenRTB: adomain for the exchange's blocking checks, cat (Bid.cat, not in the model's type yet) likewise.
+    const domains = selection.lineItem.advertiserDomains;
+    if (domains && domains.length > 0) bid.adomain = [...domains];
+    const categories = selection.creative.categories;
+    if (categories && categories.length > 0) (bid as Bid & { cat?: string[] }).cat = [...categories];
     return bid;
   }
 }

@@ -1,4 +1,10 @@
-import { type DecisionResult, type ExternalBid, SECOND_PRICE_INCREMENT_MICROS } from '@adplatform/decision-core';
+import {
+  type DecisionResult,
+  type DeliveryIndex,
+  type ExternalBid,
+  resolveFloor,
+  SECOND_PRICE_INCREMENT_MICROS,
+} from '@adplatform/decision-core';
 import { newId } from '@adplatform/domain';
 import type { DeliveryEvent } from '@adplatform/ports';
 import type { NonBid } from '../demand/demand-types.js';
@@ -10,7 +16,10 @@ export interface AuctionFacts {
   request: BidRequest;
   organizationId: string;
   sold: readonly MatchedImp[];
+  /** Per imp: the higher of the placement's floor and `imp.bidfloor`. */
   floors: ReadonlyMap<string, number>;
+  /** The snapshot's index, for the floor rules that applied to an imp without a winner. */
+  index?: DeliveryIndex | undefined;
   result: DecisionResult;
   wins: readonly WinningBid[];
   nonBids: readonly NonBid[];
@@ -34,6 +43,7 @@ export function auctionEvents(facts: AuctionFacts): DeliveryEvent[] {
     const selections = facts.result.slots[imp.id] ?? [];
     const winner = winsByImp.get(imp.id);
     const selection = selections[0];
+    const floor = floorApplied(facts, imp.id, placement.id, selection);
     const event: DeliveryEvent = {
       id: newId(),
       type: 'decision',
@@ -49,7 +59,8 @@ export function auctionEvents(facts: AuctionFacts): DeliveryEvent[] {
         auctionType: facts.request.at === 1 ? 'first' : 'second',
         secondPriceIncrementMicros: facts.request.at === 1 ? undefined : SECOND_PRICE_INCREMENT_MICROS,
         currency: facts.currency,
-        floorMicros: String(facts.floors.get(imp.id) ?? 0),
+        floorMicros: String(floor.floorMicros),
+        floorRule: floor.rule === undefined ? null : { rule: floor.rule, floorMicros: String(floor.ruleFloorMicros ?? 0) },
         test: facts.request.test === 1,
         bids: bidsOf(facts, imp.id),
         nonBids: facts.nonBids.filter((n) => n.impId === undefined || n.impId === imp.id),
@@ -76,6 +87,26 @@ export function auctionEvents(facts: AuctionFacts): DeliveryEvent[] {
     }
     return event;
   });
+}
+
+/**
+ * The floor the imp was sold under: the winner's own (placement, `imp.bidfloor` and the floor rule of the request's
+ * country, device type and the ad's size, whichever is highest); without a winner, that of an ad of no listed size.
+ */
+function floorApplied(
+  facts: AuctionFacts,
+  impId: string,
+  placementId: string,
+  selection: DecisionResult['slots'][string][number] | undefined,
+): { floorMicros: number; rule: string | undefined; ruleFloorMicros: number | undefined } {
+  const impFloor = facts.floors.get(impId) ?? 0;
+  const query = { placementId, country: facts.country, deviceType: facts.deviceType, slotFloorMicros: impFloor };
+  if (selection !== undefined) {
+    const size = selection.creative ?? selection.external;
+    const resolved = facts.index && resolveFloor(facts.index, { ...query, width: size?.width, height: size?.height });
+    return { floorMicros: selection.floorMicros, rule: selection.floorRule, ruleFloorMicros: resolved?.ruleFloorMicros };
+  }
+  return (facts.index && resolveFloor(facts.index, query)) ?? { floorMicros: impFloor, rule: undefined, ruleFloorMicros: undefined };
 }
 
 /** The outside bids that entered the auction for the imp (those screened out are non-bids), and how they fared. */

@@ -1,4 +1,4 @@
-import { type DecisionResult, type DecisionSlot, decide, type Selection } from '@adplatform/decision-core';
+import { type DecisionResult, type DecisionSlot, decide, resolveFloor, type Selection } from '@adplatform/decision-core';
 import type { Clock } from '@adplatform/domain';
 import type { CounterStore, DeliveryEvent, EventLog } from '@adplatform/ports';
 import type { OrganizationSnapshot } from '../../delivery/catalog/load-organization.js';
@@ -6,12 +6,12 @@ import { deliveryStateFor } from '../../delivery/decisions/decision-state.js';
 import type { Delivery } from '../../delivery/delivery.js';
 import type { TrackingSigner } from '../../delivery/tracking/tracking-signer.js';
 import type { CurrencyRates } from '../demand/currency-rates.js';
-import type { DemandFanout, DemandPartnerTarget, FanoutOutcome } from '../demand/demand-types.js';
+import type { DemandFanout, DemandPartnerTarget, FanoutOutcome, PartnerBid } from '../demand/demand-types.js';
 import type { NoticeNotifier } from '../demand/notice-notifier.js';
 import { scaleMicros } from '../demand/rational.js';
 import { isObject, own } from '../model/json-checks.js';
 import { normalizeRequest } from '../model/normalize-request.js';
-import type { BidRequest, BidResponse } from '../model/openrtb-types.js';
+import type { Bid, BidRequest, BidResponse } from '../model/openrtb-types.js';
 import { type PriceGranularity, parsePriceGranularity } from '../model/price-granularity.js';
 import { appendSchainNode } from '../supply-chain/schain.js';
 import { auctionEvents } from './auction-events.js';
@@ -46,6 +46,9 @@ export interface ExchangeDeps {
   random?: () => number;
   log?: { error(obj: unknown, msg: string): void } | undefined;
 }
+
+/** A winning bid, with the creative's categories for a direct one. */
+type DirectOrOutsideWin = WinningBid & { readonly cat?: readonly string[] | undefined };
 
 /** 204 when nothing bids (OpenRTB's no-bid answer, which Prebid.js reads as no bids), else the response. */
 export type AuctionAnswer = { status: 204 } | { status: 200; body: BidResponse };
@@ -89,11 +92,38 @@ export class ExchangeService {
     const frequencyPromise = userKey === undefined ? undefined : this.deps.counters.frequencyOf(userKey, nowMs);
     const outside = await this.collect(request, { organizationId: snapshot.organizationId, sold, receivedAtMs, caller });
     const frequency = await frequencyPromise;
-    const screened = screenOutsideBids(outside.bids, request, floors, dealFloorsOf(request.imp, this.currency, this.deps.rates));
     const stated = statedContext(request);
     const first = sold[0]?.placement;
-    // The imp's floor (the higher of the placement's and imp.bidfloor) is the slot's floor inside decide(): a candidate
-    // under it is passed over for the next one, and second price clears at no less.
+    const context = {
+      ...extracted.context,
+      ...stated,
+      domain: stated.domain ?? extracted.context.domain ?? first?.domain,
+      categories: stated.categories ?? first?.categories,
+      segments: this.deps.delivery.contexts.segmentsFor(snapshot.organizationId, userKey),
+    };
+    // An outside bid meets the floor decide() holds it to: the imp's, raised by the floor rule of the request's country and
+    // device type and the bid's size. Refused here, it is a non-bid "below floor" rather than a silent loser.
+    const placementOfImp = new Map(sold.map((m) => [m.imp.id, m.placement.id]));
+    const sizedFloor = (bid: PartnerBid): number =>
+      resolveFloor(snapshot.index, {
+        placementId: placementOfImp.get(bid.impId) ?? '',
+        country: context.country,
+        deviceType: context.deviceType,
+        slotFloorMicros: floors.get(bid.impId),
+        width: bid.w,
+        height: bid.h,
+      })?.floorMicros ??
+      floors.get(bid.impId) ??
+      0;
+    const screened = screenOutsideBids(
+      outside.bids,
+      request,
+      floors,
+      dealFloorsOf(request.imp, this.currency, this.deps.rates),
+      sizedFloor,
+    );
+    // The imp's floor (the higher of the placement's and imp.bidfloor) is the slot's floor inside decide(), raised there by the
+    // placement's floor rules per ad size: a candidate under it is passed over for the next one, and second price clears at no less.
     const slots: DecisionSlot[] = sold.map(({ imp, placement }) => ({
       slotId: imp.id,
       placementId: placement.id,
@@ -105,15 +135,12 @@ export class ExchangeService {
       {
         nowMs,
         slots,
-        context: {
-          ...extracted.context,
-          ...stated,
-          domain: stated.domain ?? extracted.context.domain ?? first?.domain,
-          categories: stated.categories ?? first?.categories,
-          segments: this.deps.delivery.contexts.segmentsFor(snapshot.organizationId, userKey),
-        },
+        context,
         userKey,
         externalBids: screened.external,
+        // Our own line items and creatives answer to the request's blocklists too (their advertiser domains and IAB categories).
+        blockedDomains: request.badv,
+        blockedCategories: request.bcat,
       },
       deliveryStateFor(frequency, this.deps.delivery.spend, this.deps.delivery.allowances),
       { random: this.random, auction: request.at === 1 ? 'first' : 'second' },
@@ -131,37 +158,41 @@ export class ExchangeService {
         organizationId: snapshot.organizationId,
         sold,
         floors,
+        index: snapshot.index,
         result,
         wins,
         nonBids: [...outside.nonBids, ...screened.nonBids],
         external: screened.external,
         nowMs,
         currency: this.currency,
-        country: extracted.context.country,
-        deviceType: extracted.context.deviceType,
+        country: context.country,
+        deviceType: context.deviceType,
       }),
     );
     if (wins.length === 0) return NO_BID;
     const converted = this.convertPrices(wins, responseCurrency);
     return {
       status: 200,
-      body: buildBidResponse(converted, {
-        requestId: request.id,
-        currency: responseCurrency,
-        seat: ADPLATFORM_BIDDER,
-        granularity: targetingGranularity(request),
-        ext:
-          match.unmatched.length > 0
-            ? {
-                warnings: {
-                  [ADPLATFORM_BIDDER]: match.unmatched.map((id) => ({
-                    code: 10_001,
-                    message: `imp ${id} names no placement of this publisher`,
-                  })),
-                },
-              }
-            : undefined,
-      }),
+      body: withCategories(
+        buildBidResponse(converted, {
+          requestId: request.id,
+          currency: responseCurrency,
+          seat: ADPLATFORM_BIDDER,
+          granularity: targetingGranularity(request),
+          ext:
+            match.unmatched.length > 0
+              ? {
+                  warnings: {
+                    [ADPLATFORM_BIDDER]: match.unmatched.map((id) => ({
+                      code: 10_001,
+                      message: `imp ${id} names no placement of this publisher`,
+                    })),
+                  },
+                }
+              : undefined,
+        }),
+        wins,
+      ),
     };
   }
 
@@ -211,8 +242,8 @@ export class ExchangeService {
       screened: ReturnType<typeof screenOutsideBids>;
       notices: NoticeContext;
     },
-  ): WinningBid[] {
-    const wins: WinningBid[] = [];
+  ): DirectOrOutsideWin[] {
+    const wins: DirectOrOutsideWin[] = [];
     for (const { imp, placement } of sold) {
       const selection: Selection | undefined = result.slots[imp.id]?.[0];
       if (!selection) continue;
@@ -250,6 +281,9 @@ export class ExchangeService {
         priceMicros: selection.priceMicros,
         media: ad.format === 'video' ? 'video' : ad.format === 'native' ? 'native' : 'banner',
         adm: admOf(ad),
+        // OpenRTB: the buyer's domains for the caller's own blocking checks, and the creative's categories (`cat`, below).
+        adomain: selection.lineItem.advertiserDomains,
+        cat: selection.creative.categories,
         crid: ad.creativeId,
         cid: ad.campaignId,
         w: ad.width ?? undefined,
@@ -270,6 +304,23 @@ export class ExchangeService {
   private logAuction(events: DeliveryEvent[]): void {
     this.auctionLog.add(events);
   }
+}
+
+/**
+ * Our direct bids carry their creative's IAB categories as `cat` (OpenRTB), which the response writer does not know of:
+ * set here on the written bids, by bid id.
+ */
+function withCategories(response: BidResponse, wins: readonly DirectOrOutsideWin[]): BidResponse {
+  const categories = new Map<string, string[]>();
+  for (const win of wins) if (win.cat && win.cat.length > 0) categories.set(win.bidId, [...win.cat]);
+  if (categories.size === 0) return response;
+  for (const seat of response.seatbid ?? [])
+    for (const bid of seat.bid) {
+      const cat = categories.get(bid.id);
+      // OpenRTB 2.6 Bid.cat; the model's Bid type does not list it yet.
+      if (cat) (bid as Bid & { cat?: string[] }).cat = cat;
+    }
+  return response;
 }
 
 function targetingGranularity(request: BidRequest): PriceGranularity | undefined {

@@ -47,14 +47,16 @@ export interface ScreenedBids {
  * The outside bids that may enter the auction: for an imp we sell, from a buyer seat the request allows
  * (in `wseat` when it is not empty, not in `bseat`; a deal bid's seat also in its deal's `wseat`), from an
  * advertiser the request does not block (`badv`), at or above the imp's floor (or the deal's floor for a
- * deal bid). The others become non-bids. Floors are CPM micros of the exchange currency, per imp id.
- * Seats are compared exactly (they are the buyer's ids).
+ * deal bid). The others become non-bids. Floors are CPM micros of the exchange currency, per imp id;
+ * `sizedFloor`, when given, is a bid's own floor (the imp's raised by a floor rule for its size, country and
+ * device), which a bid must also meet. Seats are compared exactly (they are the buyer's ids).
  */
 export function screenOutsideBids(
   bids: readonly PartnerBid[],
   request: BidRequest,
   floors: ReadonlyMap<string, number>,
   dealFloors: ReadonlyMap<string, number>,
+  sizedFloor?: (bid: PartnerBid) => number,
 ): ScreenedBids {
   const blocked = new Set((request.badv ?? []).map((d) => d.toLowerCase()));
   const allowedSeats = request.wseat && request.wseat.length > 0 ? new Set(request.wseat) : undefined;
@@ -82,7 +84,7 @@ export function screenOutsideBids(
     else if (bid.adomain?.some((d) => blocked.has(d.toLowerCase()))) refuse(bid, NON_BID.blockedAdvertiser);
     else if (dealKey !== undefined && bid.priceMicros < (dealFloors.get(dealKey) ?? 0)) {
       refuse(bid, NON_BID.belowDealFloor);
-    } else if (bid.priceMicros < floor) refuse(bid, NON_BID.belowFloor);
+    } else if (bid.priceMicros < floor || (sizedFloor !== undefined && bid.priceMicros < sizedFloor(bid))) refuse(bid, NON_BID.belowFloor);
     else {
       const id = `${bid.partnerId}:${bid.bidId}`;
       partnerBids.set(id, bid);
