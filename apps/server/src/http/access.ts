@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import type { AuthService } from '../modules/auth/auth.service.js';
 import { csrfTokenFor, safeEqual } from '../modules/auth/tokens.js';
 import { enforceRateLimit } from './rate-limit.js';
+import { assertScopeAllowsRoute } from './scoped-access.js';
 
 /**
  * Every route declares who may call it in `config.access`; a route without a
@@ -133,6 +134,7 @@ function authorize(request: FastifyRequest, access: Exclude<Access, { public: tr
   if (access.roles !== 'any' && !access.roles.includes(principal.role)) {
     throw new AppError('FORBIDDEN', `The ${principal.role} role may not do this`);
   }
+  assertScopeAllowsRoute(principal, request.routeOptions.url);
 }
 
 export const access = fp(accessPlugin, { name: 'adplatform-access', dependencies: ['@fastify/cookie'] });

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { DateTime, NullableDateTime, RoleSchema } from '../../http/common.schemas.js';
+import { ScopeFields } from '../users/users.schemas.js';
 
 const KeyKind = Type.Enum(['api', 'ingest'], {
   description:
@@ -11,6 +12,7 @@ export const ApiKeyView = Type.Object({
   name: Type.String(),
   role: RoleSchema,
   kind: Type.Optional(KeyKind),
+  ...ScopeFields,
   prefix: Type.String({ description: 'The public start of the key, to tell keys apart.' }),
   createdAt: DateTime,
   lastUsedAt: NullableDateTime,
@@ -29,6 +31,9 @@ export const CreateApiKeyBody = Type.Object(
     role: Type.Optional(RoleSchema),
     /** Default `api`. */
     kind: Type.Optional(KeyKind),
+    /** Fixed at issue, like the role: to change a key's limit, issue a new key and revoke the old one. */
+    advertiserIds: Type.Optional(ScopeFields.advertiserIds),
+    publisherIds: Type.Optional(ScopeFields.publisherIds),
   },
   { additionalProperties: false },
 );

@@ -12,8 +12,17 @@ import {
 } from '@adplatform/domain';
 import type { MetadataStore } from '@adplatform/ports';
 import { type RequestContext, recordAudit } from '../audit/audit-recorder.js';
+import { checkScopeForRole, checkScopeIds } from '../auth/access-scope.js';
 import { generateApiKey, safeEqual, sha256Hex } from '../auth/tokens.js';
 import { type ApiKeyKind, generateIngestKey, ingestKeyPrefixOf, kindOfKey } from './ingest-keys.js';
+
+export interface NewApiKeyInput {
+  name: string;
+  role?: Role;
+  kind?: ApiKeyKind;
+  advertiserIds?: string[];
+  publisherIds?: string[];
+}
 
 export type ApiKeyWithKind = ApiKey & { kind: ApiKeyKind };
 const withKind = (apiKey: ApiKey): ApiKeyWithKind => ({ ...apiKey, kind: kindOfKey(apiKey) });
@@ -25,8 +34,15 @@ const TOUCH_INTERVAL_MS = 60_000;
 export class ApiKeysService {
   constructor(private readonly deps: { store: MetadataStore; clock: Clock }) {}
 
-  async create(ctx: RequestContext, input: { name: string; role?: Role; kind?: ApiKeyKind }): Promise<ApiKeyWithKind & { key: string }> {
+  async create(ctx: RequestContext, input: NewApiKeyInput): Promise<ApiKeyWithKind & { key: string }> {
     const role = roleOfNewKey(input);
+    const lists = { advertiserIds: input.advertiserIds ?? [], publisherIds: input.publisherIds ?? [] };
+    if (input.kind === 'ingest') {
+      for (const side of ['advertiserIds', 'publisherIds'] as const) {
+        if (lists[side].length) throw invalidField(`body.${side}`, 'must be omitted for ingest keys (they read nothing)');
+      }
+    }
+    checkScopeForRole(role, lists, { role: true, lists: true });
     if (!canGrantRole(ctx.principal.role, role)) {
       throw new AppError('FORBIDDEN', `The ${ctx.principal.role} role may not issue ${role} keys`, {
         issues: [{ path: 'body.role', message: `may not be granted by ${ctx.principal.role}` }],
@@ -35,10 +51,12 @@ export class ApiKeysService {
     const { key, prefix } = input.kind === 'ingest' ? generateIngestKey() : generateApiKey();
     const now = this.deps.clock.now();
     const created = await this.deps.store.transaction(async (tx) => {
+      await checkScopeIds(tx, ctx.principal.organizationId, lists);
       const apiKey = await tx.apiKeys.create(ctx.principal.organizationId, {
         id: newId(),
         name: input.name,
         role,
+        ...lists,
         prefix,
         secretHash: sha256Hex(key),
         createdBy: ctx.principal.kind === 'user' ? ctx.principal.id : null,

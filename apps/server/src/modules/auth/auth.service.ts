@@ -1,6 +1,7 @@
 import { type ApiKey, AppError, type Clock, newId, type Organization, type Principal, type User } from '@adplatform/domain';
 import type { MetadataStore, RateLimiter } from '@adplatform/ports';
 import { recordAudit } from '../audit/audit-recorder.js';
+import { scopeFieldsOf } from './access-scope.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import { apiKeyPrefixOf, csrfTokenFor, randomToken, safeEqual, sha256Hex } from './tokens.js';
 
@@ -107,7 +108,14 @@ export class AuthService {
       // Bookkeeping must not slow or fail the request it describes.
       store.apiKeys.touch(apiKey.id, now).catch(() => undefined);
     }
-    return { kind: 'api_key', id: apiKey.id, organizationId: apiKey.organizationId, role: apiKey.role, isPlatformAdmin: false };
+    return {
+      kind: 'api_key',
+      id: apiKey.id,
+      organizationId: apiKey.organizationId,
+      role: apiKey.role,
+      isPlatformAdmin: false,
+      ...scopeFieldsOf(apiKey),
+    };
   }
 
   async logout(principal: Principal, requestId: string): Promise<void> {
@@ -201,6 +209,7 @@ export function toPrincipal(user: User, sessionId?: string): Principal {
     organizationId: user.organizationId,
     role: user.role,
     isPlatformAdmin: user.isPlatformAdmin,
+    ...scopeFieldsOf(user),
   };
   if (sessionId) principal.sessionId = sessionId;
   return principal;

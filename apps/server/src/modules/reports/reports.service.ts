@@ -8,6 +8,7 @@ import {
   type ReportQuery,
 } from '@adplatform/ports';
 import type { RequestContext } from '../audit/audit-recorder.js';
+import { scopeReportQuery } from './report-scope.js';
 import { DEFAULT_JSON_LIMIT, type ReportBody } from './reports.schemas.js';
 
 export interface ReportFile {
@@ -16,7 +17,11 @@ export interface ReportFile {
   body: AsyncIterable<Uint8Array>;
 }
 
-/** Reports over the organization's events; the query always carries the caller's organization (tenancy). */
+/**
+ * Reports over the organization's events; the query always carries the caller's
+ * organization (tenancy) and, for a caller limited to some advertisers or
+ * publishers, their ids (ADR 0017). JSON and exports go through `prepare` alike.
+ */
 export class ReportsService {
   constructor(private readonly deps: { store: MetadataStore; analytics: AnalyticsStore | undefined }) {}
 
@@ -48,6 +53,7 @@ export class ReportsService {
       if (!issue) throw error;
       throw invalidField(`body.${issue.path.replace(/\/(\d+)/g, '[$1]').replaceAll('/', '.')}`, issue.message);
     }
-    return { analytics, query, timeZone };
+    // After validation, so an unknown field is still a 400; a caller's limit narrows a valid query or refuses it (403).
+    return { analytics, query: scopeReportQuery(ctx.principal, body, query), timeZone };
   }
 }

@@ -1,6 +1,26 @@
 import { type Clock, newId, notFound, type Page, type Resource, type ResourceKind } from '@adplatform/domain';
 import type { ChangeBus, MetadataStore, MetadataTx, ResourceFilter, ResourceListRequest, ResourceStore } from '@adplatform/ports';
 import { type RequestContext, recordAudit } from '../audit/audit-recorder.js';
+import { type AccessScope, accessScopeOf, outsideScope, type ScopeSide } from '../auth/access-scope.js';
+
+/** Which side of the market each kind belongs to, for callers limited to some advertisers or publishers (ADR 0017). */
+const SIDE_OF: Partial<Record<ResourceKind, ScopeSide>> = {
+  advertiser: 'advertiser',
+  campaign: 'advertiser',
+  line_item: 'advertiser',
+  creative: 'advertiser',
+  publisher: 'publisher',
+  site: 'publisher',
+  placement: 'publisher',
+};
+/** The body field naming a new resource's parent, for a refusal when the parent is outside the caller's limit. */
+const PARENT_PATH: Partial<Record<ResourceKind, string>> = {
+  campaign: 'body.advertiserId',
+  line_item: 'body.campaignId',
+  creative: 'body.advertiserId',
+  site: 'body.publisherId',
+  placement: 'body.siteId',
+};
 
 export interface ResourceServiceDeps {
   store: MetadataStore;
@@ -46,8 +66,15 @@ export class ResourceService<D, V> {
 
   async create(ctx: RequestContext, prepare: (tx: MetadataTx) => Promise<ResourceDraft<D>>): Promise<V> {
     const now = this.deps.clock.now();
+    const scope = this.scopeOf(ctx);
+    if (scope && (this.kind === 'advertiser' || this.kind === 'publisher')) {
+      throw outsideScope('body', `a credential limited to some ${scope.side}s cannot create ${this.label}s`);
+    }
     const created = await this.deps.store.transaction(async (tx) => {
       const draft = await prepare(tx);
+      if (scope && !(draft.scopeId && scope.ids.has(draft.scopeId))) {
+        throw outsideScope(PARENT_PATH[this.kind] ?? 'body', `is outside the ${scope.side}s this credential may use`);
+      }
       const resource = await this.storeOf(tx).create(ctx.principal.organizationId, { id: newId(), createdAt: now, ...draft });
       await recordAudit(
         tx,
@@ -63,7 +90,8 @@ export class ResourceService<D, V> {
 
   async getResource(ctx: RequestContext, id: string, tx?: MetadataTx): Promise<Resource<D>> {
     const resource = await this.storeOf(tx).get(ctx.principal.organizationId, id);
-    if (!resource) throw notFound(this.label);
+    // Outside the caller's limit reads exactly like missing: a limited caller learns nothing of other advertisers.
+    if (!resource || !this.isVisible(ctx, resource)) throw notFound(this.label);
     return resource;
   }
 
@@ -72,7 +100,13 @@ export class ResourceService<D, V> {
   }
 
   async list(ctx: RequestContext, filter: ResourceFilter, page: ResourceListRequest): Promise<Page<V>> {
-    const result = await this.storeOf().list(ctx.principal.organizationId, filter, page);
+    const scope = this.scopeOf(ctx);
+    const scoped: ResourceFilter = !scope
+      ? filter
+      : this.kind === scope.side
+        ? { ...filter, ids: [...scope.ids] }
+        : { ...filter, scopeIds: [...scope.ids] };
+    const result = await this.storeOf().list(ctx.principal.organizationId, scoped, page);
     return { items: result.items.map(this.toView), nextCursor: result.nextCursor };
   }
 
@@ -110,6 +144,24 @@ export class ResourceService<D, V> {
     });
     this.publish(updated, 'updated');
     return this.toView(updated);
+  }
+
+  /**
+   * The caller's limit as it applies to this kind: undefined when unlimited.
+   * A kind of the other side, or of neither (segments, demand partners),
+   * gets an empty limit: a limited caller sees none of it.
+   */
+  private scopeOf(ctx: RequestContext): AccessScope | undefined {
+    const scope = accessScopeOf(ctx.principal);
+    if (!scope) return undefined;
+    return SIDE_OF[this.kind] === scope.side ? scope : { side: scope.side, ids: new Set() };
+  }
+
+  private isVisible(ctx: RequestContext, resource: Resource<D>): boolean {
+    const scope = this.scopeOf(ctx);
+    if (!scope) return true;
+    const owner = this.kind === 'advertiser' || this.kind === 'publisher' ? resource.id : resource.scopeId;
+    return owner !== null && scope.ids.has(owner);
   }
 
   private publish(resource: Resource<D>, op: 'created' | 'updated'): void {

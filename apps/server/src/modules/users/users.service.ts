@@ -1,6 +1,7 @@
 import { AppError, type Clock, canGrantRole, newId, notFound, type Page, type PageRequest, type Role, type User } from '@adplatform/domain';
 import type { MetadataStore } from '@adplatform/ports';
 import { type RequestContext, recordAudit } from '../audit/audit-recorder.js';
+import { checkScopeForRole, checkScopeIds } from '../auth/access-scope.js';
 import { hashPassword } from '../auth/password.js';
 import { randomToken, sha256Hex } from '../auth/tokens.js';
 
@@ -11,12 +12,16 @@ export interface CreateUserInput {
   name?: string | undefined;
   role: Role;
   password?: string | undefined;
+  advertiserIds?: string[] | undefined;
+  publisherIds?: string[] | undefined;
 }
 
 export interface UpdateUserInput {
   role?: Role | undefined;
   status?: 'active' | 'deactivated' | undefined;
   name?: string | null | undefined;
+  advertiserIds?: string[] | undefined;
+  publisherIds?: string[] | undefined;
 }
 
 /** Users of one organization: invite or create, list, change role, deactivate. */
@@ -35,10 +40,13 @@ export class UsersService {
 
   async create(ctx: RequestContext, input: CreateUserInput): Promise<{ user: User; invitation?: { token: string; expiresAt: Date } }> {
     assertMayGrant(ctx, input.role);
+    const lists = { advertiserIds: input.advertiserIds ?? [], publisherIds: input.publisherIds ?? [] };
+    checkScopeForRole(input.role, lists, { role: true, lists: true });
     const now = this.deps.clock.now();
     const invitation = input.password ? undefined : { token: randomToken(), expiresAt: new Date(now.getTime() + INVITE_TTL_MS) };
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const user = await this.deps.store.transaction(async (tx) => {
+      await checkScopeIds(tx, ctx.principal.organizationId, lists);
       const created = await tx.users.create(ctx.principal.organizationId, {
         id: newId(),
         email: input.email.trim().toLowerCase(),
@@ -46,6 +54,7 @@ export class UsersService {
         role: input.role,
         status: invitation ? 'invited' : 'active',
         isPlatformAdmin: false,
+        ...lists,
         passwordHash,
         inviteTokenHash: invitation ? sha256Hex(invitation.token) : null,
         inviteExpiresAt: invitation?.expiresAt ?? null,
@@ -65,6 +74,13 @@ export class UsersService {
       if (!before) throw notFound('user');
       if (before.role === 'owner' && ctx.principal.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner may change an owner');
       if (input.role) assertMayGrant(ctx, input.role);
+      const listsGiven = input.advertiserIds !== undefined || input.publisherIds !== undefined;
+      checkScopeForRole(
+        input.role ?? before.role,
+        { advertiserIds: input.advertiserIds ?? before.advertiserIds, publisherIds: input.publisherIds ?? before.publisherIds },
+        { role: input.role !== undefined, lists: listsGiven },
+      );
+      await checkScopeIds(tx, orgId, input);
       if (input.status === 'active' && before.status === 'invited') {
         throw new AppError('CONFLICT', 'An invited user becomes active by accepting the invitation', {
           issues: [{ path: 'body.status', message: 'cannot activate an invited user' }],
@@ -77,7 +93,14 @@ export class UsersService {
           issues: [{ path: input.role ? 'body.role' : 'body.status', message: 'would remove the last owner' }],
         });
       }
-      const after = await tx.users.update(orgId, id, { role: input.role, status: input.status, name: input.name, updatedAt: now });
+      const after = await tx.users.update(orgId, id, {
+        role: input.role,
+        status: input.status,
+        name: input.name,
+        advertiserIds: input.advertiserIds,
+        publisherIds: input.publisherIds,
+        updatedAt: now,
+      });
       if (!after) throw notFound('user');
       if (input.status === 'deactivated') await tx.sessions.deleteForUser(orgId, id);
       await recordAudit(tx, ctx, { action: 'user.update', resourceType: 'user', resourceId: id, before, after }, now);
