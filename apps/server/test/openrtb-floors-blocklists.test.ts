@@ -1,0 +1,210 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
+import { createMemoryChangeBus, createMemoryCounterStore, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
+import { createTestPgliteStore } from '@adplatform/adapter-sql/testing';
+import { createManualClock } from '@adplatform/domain';
+import type { DeliveryEvent } from '@adplatform/ports';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppDeps, buildApp } from '../src/app.js';
+import { ensureOperator } from '../src/bootstrap.js';
+import type { DemandFanout } from '../src/openrtb/demand/demand-types.js';
+import { get, patch, post } from './campaigns.helpers.js';
+import { activeLineItem } from './delivery.helpers.js';
+import { expectProblem, type Harness, login, OPERATOR, type Session, TEST_TRACKING_SECRET } from './harness.js';
+
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const NO_DEMAND: DemandFanout = { collect: async () => ({ bids: [], nonBids: [] }), close: async () => {} };
+
+async function exchangeHarness(): Promise<Harness> {
+  const store = await createTestPgliteStore();
+  const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
+  const blobsDir = await mkdtemp(path.join(tmpdir(), 'adp-floors-'));
+  const deps: AppDeps = {
+    store,
+    blobs: createFsBlobStore({ dir: blobsDir }),
+    bus: createMemoryChangeBus(),
+    clock,
+    rateLimiter: createMemoryRateLimiter({ perSecond: 10_000, burst: 10_000, clock }),
+    loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
+    eventLog: createMemoryEventLog(),
+    counters: createMemoryCounterStore(),
+  };
+  const openrtb = { fanout: NO_DEMAND, partnersOf: () => [], random: () => 0.5 };
+  const app = await buildApp(deps, { tracking: { secret: TEST_TRACKING_SECRET }, openrtb });
+  await ensureOperator({ store, clock, dataDir: '/nonexistent', admin: OPERATOR, log: { info: () => undefined } });
+  return {
+    app,
+    deps,
+    store,
+    clock,
+    events: [],
+    close: async () => {
+      await app.close();
+      await store.close();
+      await rm(blobsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('floor rules and blocklists: API, snapshot and exchange', () => {
+  let h: Harness;
+  let owner: Session;
+  let ids: Awaited<ReturnType<typeof activeLineItem>>;
+  let publisherId: string;
+
+  beforeAll(async () => {
+    h = await exchangeHarness();
+    owner = await login(h.app, OPERATOR.email, OPERATOR.password);
+    // A price-priority line item at 2.50 CPM for mobile, in the US and Germany (no frequency cap: the same user asks many
+    // times), on a 300x250 placement floored at 0.50.
+    ids = await activeLineItem(h, owner, {
+      campaign: {
+        startsAt: '2026-11-01T00:00:00Z',
+        endsAt: '2027-01-01T00:00:00Z',
+        targeting: { geo: { countries: ['US', 'DE'] } },
+        frequencyCaps: [],
+      },
+      lineItem: { priority: 'price' },
+    });
+    publisherId = (await get(h, owner, `/api/v1/placements/${ids.placementId}`)).json().publisherId;
+  }, 120_000);
+  afterAll(async () => h.close());
+
+  const settled = async () => {
+    await h.app.delivery.catalog.settle();
+    await h.app.delivery.allowances.settle();
+  };
+  let auctions = 0;
+  const auction = (extra: object = {}, country = 'USA') =>
+    h.app.inject({
+      method: 'POST',
+      url: '/openrtb2/auction',
+      headers: { 'content-type': 'application/json', origin: 'https://news.example' },
+      payload: {
+        id: `auction-${++auctions}`,
+        imp: [{ id: 'imp-1', tagid: ids.placementId, banner: { format: [{ w: 300, h: 250 }] } }],
+        site: { page: 'https://news.example/today', domain: 'news.example' },
+        device: { ip: '8.8.8.8', ua: IPHONE, devicetype: 4, geo: { country } },
+        tmax: 500,
+        ...extra,
+      },
+    });
+  const logged = async (auctionId: string): Promise<DeliveryEvent | undefined> => {
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const { events } = await h.deps.eventLog.read(0, 10_000);
+    return events.find((e) => e.type === 'decision' && e.data?.kind === 'openrtb-auction' && e.data.auctionId === auctionId);
+  };
+
+  it('refuses malformed floor rules, advertiser domains and creative categories with 400 naming the field', async () => {
+    const placement = `/api/v1/placements/${ids.placementId}`;
+    const bad = async (url: string, payload: object, fieldPath: string) => {
+      const problem = expectProblem(await patch(h, owner, url, payload), 400, 'VALIDATION_FAILED');
+      expect(problem.errors.map((e: { path: string }) => e.path)).toContain(fieldPath);
+    };
+    const rule = { floorMicros: 1_000_000 };
+    await bad(placement, { floorRules: [rule, { ...rule, size: ['300by250'] }] }, 'body.floorRules[1].size[0]');
+    await bad(placement, { floorRules: [{ ...rule, size: ['20000x90'] }] }, 'body.floorRules[0].size[0]');
+    await bad(placement, { floorRules: [{ ...rule, country: ['de'] }] }, 'body.floorRules[0].country[0]');
+    await bad(placement, { floorRules: [{ ...rule, deviceType: ['phone'] }] }, 'body.floorRules[0].deviceType[0]');
+    await bad(placement, { floorRules: [{ floorMicros: 1.5 }] }, 'body.floorRules[0].floorMicros');
+    await bad(placement, { floorRules: [{ floorMicros: '1500000' }] }, 'body.floorRules[0].floorMicros');
+    await bad(placement, { floorRules: [{ ...rule, city: ['Berlin'] }] }, 'body.floorRules[0].city');
+    await bad(`/api/v1/publishers/${publisherId}`, { floorRules: [{ ...rule, country: [] }] }, 'body.floorRules[0].country');
+    await bad(`/api/v1/advertisers/${ids.advertiserId}`, { domains: ['shoes.example', 'http://x/'] }, 'body.domains[1]');
+    await bad(`/api/v1/advertisers/${ids.advertiserId}`, { domains: ['Shoes.example', 'shoes.EXAMPLE'] }, 'body.domains[1]');
+    await bad(`/api/v1/creatives/${ids.creativeId}`, { categories: ['Food'] }, 'body.categories[0]');
+  });
+
+  it('a floor rule for DE raises the floor of a DE request and not of a US one, and the auction log names it', async () => {
+    const saved = await patch(h, owner, `/api/v1/placements/${ids.placementId}`, {
+      floorRules: [{ country: ['DE'], floorMicros: 2_000_000 }],
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().floorRules).toEqual([{ country: ['DE'], floorMicros: 2_000_000 }]);
+    await settled();
+
+    const us = await auction({}, 'USA');
+    expect(us.statusCode, us.body).toBe(200);
+    // A lone price-tier bidder pays the floor + 1 cent: the placement's 0.50 in the US ...
+    expect(us.json().seatbid[0].bid[0].price).toBe(0.51);
+    expect((await logged(us.json().id))?.data).toMatchObject({ floorMicros: '500000', floorRule: null });
+
+    // ... the rule's 2.00 in Germany.
+    const de = await auction({}, 'DEU');
+    expect(de.statusCode, de.body).toBe(200);
+    expect(de.json().seatbid[0].bid[0].price).toBe(2.01);
+    expect((await logged(de.json().id))?.data).toMatchObject({
+      floorMicros: '2000000',
+      floorRule: { rule: 'placement.floorRules[0]', floorMicros: '2000000' },
+    });
+
+    // A publisher rule for mobile at 3.00 applies to all its placements, after the placement's own (equally specific rules:
+    // the placement's wins), so DE stays at 2.00 and the US, where only the publisher's matches, is over the 2.50 bid.
+    const publisher = await patch(h, owner, `/api/v1/publishers/${publisherId}`, {
+      floorRules: [{ deviceType: ['mobile'], floorMicros: 3_000_000 }],
+    });
+    expect(publisher.statusCode, publisher.body).toBe(200);
+    await settled();
+    expect((await auction({}, 'DEU')).json().seatbid[0].bid[0].price).toBe(2.01);
+    const floored = await auction({}, 'USA');
+    expect(floored.statusCode).toBe(204);
+    expect((await logged(`auction-${auctions}`))?.data).toMatchObject({
+      floorMicros: '3000000',
+      floorRule: { rule: 'publisher.floorRules[0]' },
+      winner: null,
+    });
+    // Empty lists remove the rules.
+    await patch(h, owner, `/api/v1/publishers/${publisherId}`, { floorRules: [] });
+    const cleared = await patch(h, owner, `/api/v1/placements/${ids.placementId}`, { floorRules: [] });
+    expect(cleared.json().floorRules).toBeUndefined();
+    await settled();
+    expect((await auction({}, 'DEU')).json().seatbid[0].bid[0].price).toBe(0.51);
+  }, 120_000);
+
+  it('badv naming our line item’s advertiser domain, or bcat its creative’s category, removes it from the auction', async () => {
+    const advertiser = await patch(h, owner, `/api/v1/advertisers/${ids.advertiserId}`, { domains: ['Shoes.example'] });
+    expect(advertiser.statusCode, advertiser.body).toBe(200);
+    expect(advertiser.json().domains).toEqual(['shoes.example']);
+    // Categories are reviewed content: the creative goes back to pending until approved again.
+    const creative = await patch(h, owner, `/api/v1/creatives/${ids.creativeId}`, { categories: ['IAB8-5'] });
+    expect(creative.json()).toMatchObject({ status: 'pending', categories: ['IAB8-5'] });
+    expect((await post(h, owner, `/api/v1/creatives/${ids.creativeId}/approve`, {})).statusCode).toBe(200);
+    await settled();
+
+    const open = await auction({ badv: ['other.example'], bcat: ['IAB25'] });
+    expect(open.statusCode, open.body).toBe(200);
+    // OpenRTB: our bid says who the advertiser is and what the ad is about, for the caller's own checks.
+    expect(open.json().seatbid[0].bid[0]).toMatchObject({ adomain: ['shoes.example'], cat: ['IAB8-5'], crid: ids.creativeId });
+
+    expect((await auction({ badv: ['SHOES.example'] })).statusCode).toBe(204);
+    expect((await auction({ bcat: ['IAB8-5'] })).statusCode).toBe(204);
+    // A parent category blocks its subcategories.
+    expect((await auction({ bcat: ['IAB8'] })).statusCode).toBe(204);
+    expect((await logged(`auction-${auctions}`))?.data).toMatchObject({ winner: null });
+  }, 120_000);
+
+  it('the bidder endpoint honours badv too and carries adomain on its bids', async () => {
+    const bid = (extra: object) =>
+      h.app.inject({
+        method: 'POST',
+        url: `/openrtb2/bid?placement=${ids.placementId}`,
+        headers: { 'content-type': 'application/json' },
+        payload: {
+          id: `bid-${++auctions}`,
+          imp: [{ id: '1', banner: { w: 300, h: 250 } }],
+          site: { page: 'https://news.example/today' },
+          device: { ip: '8.8.8.8', ua: IPHONE, devicetype: 4 },
+          tmax: 5_000,
+          ...extra,
+        },
+      });
+    const answered = await bid({});
+    expect(answered.statusCode, answered.body).toBe(200);
+    expect(answered.json().seatbid[0].bid[0]).toMatchObject({ adomain: ['shoes.example'], cat: ['IAB8-5'] });
+    expect((await bid({ badv: ['shoes.example'] })).statusCode).toBe(204);
+    expect((await bid({ bcat: ['IAB8'] })).statusCode).toBe(204);
+  }, 120_000);
+});
