@@ -102,7 +102,7 @@ describe('floor rules and blocklists: API, snapshot and exchange', () => {
     const placement = `/api/v1/placements/${ids.placementId}`;
     const bad = async (url: string, payload: object, fieldPath: string) => {
       const problem = expectProblem(await patch(h, owner, url, payload), 400, 'VALIDATION_FAILED');
-      expect(problem.errors.map((e: { path: string }) => e.path)).toContain(fieldPath);
+      expect((problem.errors as { path: string }[]).map((e) => e.path)).toContain(fieldPath);
     };
     const rule = { floorMicros: 1_000_000 };
     await bad(placement, { floorRules: [rule, { ...rule, size: ['300by250'] }] }, 'body.floorRules[1].size[0]');
