@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { REPORT_DIMENSIONS, REPORT_METRICS } from '@adplatform/ports';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,8 +164,12 @@ describe('dashboard end to end (headless Chromium)', () => {
       .toBe(true);
     await shoot(page, 'placement');
 
-    // The impression reaches the report.
+    // The impression reaches the report. The form offers exactly the server's dimensions and metrics, read from /openapi.json.
     await page.getByRole('link', { name: 'Reports' }).click();
+    const choices = (legend: string) => page.locator('fieldset', { has: page.locator('legend', { hasText: legend }) }).locator('label');
+    await choices('Group by').first().waitFor();
+    expect(await choices('Group by').allTextContents()).toEqual([...REPORT_DIMENSIONS]);
+    expect(await choices('Metrics').allTextContents()).toEqual([...REPORT_METRICS]);
     await expect
       .poll(
         async () => {

@@ -1,43 +1,14 @@
 import { createSignal, For, Show } from 'solid-js';
 import { TimeChart } from '../components/chart.js';
 import { CheckGroup } from '../components/tag-input.js';
-import { FormError, PageHeader, TextField } from '../components/ui.js';
+import { ErrorBox, FormError, Loading, PageHeader, TextField } from '../components/ui.js';
 import { api } from '../lib/api.js';
 import { isoDay } from '../lib/dates.js';
 import { createSubmit, errorUnder } from '../lib/forms.js';
 import { formatMicros } from '../lib/money.js';
+import { useReportFields } from '../lib/report-fields.js';
 
-const DIMENSIONS = [
-  'day',
-  'hour',
-  'advertiser',
-  'campaign',
-  'lineItem',
-  'creative',
-  'publisher',
-  'site',
-  'placement',
-  'country',
-  'deviceType',
-  'os',
-  'browser',
-];
-const METRICS = [
-  'requests',
-  'impressions',
-  'fillRate',
-  'viewableImpressions',
-  'viewableRate',
-  'clicks',
-  'ctr',
-  'conversions',
-  'conversionRate',
-  'spend',
-  'revenue',
-  'ecpm',
-  'ecpc',
-  'cpa',
-];
+// Which metrics are money or rates is how they are shown; which exist is the server's to say (lib/report-fields.ts).
 const MONEY = new Set(['spend', 'revenue', 'ecpm', 'ecpc', 'cpa']);
 const RATES = new Set(['fillRate', 'viewableRate', 'ctr', 'conversionRate']);
 
@@ -72,6 +43,7 @@ export default function Reports() {
   const [dimensions, setDimensions] = createSignal<string[]>(['day']);
   const [metrics, setMetrics] = createSignal<string[]>(['impressions', 'clicks', 'ctr', 'spend']);
   const [answer, setAnswer] = createSignal<Answer | null>(null);
+  const fields = useReportFields();
   const form = createSubmit(
     () => api.post<Answer>('/api/v1/reports', { dimensions: dimensions(), metrics: metrics(), from: from(), to: to(), limit: 1000 }),
     { onDone: setAnswer },
@@ -104,35 +76,41 @@ export default function Reports() {
   return (
     <>
       <PageHeader title="Reports" />
-      <form class="card stack" onSubmit={form.submit} novalidate aria-label="Report">
-        <FormError error={form.error()} />
-        <div class="grid2">
-          <TextField label="From" type="date" value={from()} onValue={setFrom} error={form.errors()['from']} />
-          <TextField label="To" type="date" value={to()} onValue={setTo} error={form.errors()['to']} />
-        </div>
-        <CheckGroup
-          legend="Group by"
-          options={DIMENSIONS.map((d) => ({ value: d, label: d }))}
-          values={dimensions()}
-          onChange={setDimensions}
-          error={errorUnder(form.errors(), 'dimensions')}
-        />
-        <CheckGroup
-          legend="Metrics"
-          options={METRICS.map((m) => ({ value: m, label: m }))}
-          values={metrics()}
-          onChange={setMetrics}
-          error={errorUnder(form.errors(), 'metrics')}
-        />
-        <div class="inline">
-          <button type="submit" disabled={form.busy()}>
-            Run report
-          </button>
-          <button type="button" class="secondary" disabled={!answer()} onClick={download}>
-            Export CSV
-          </button>
-        </div>
-      </form>
+      <Show when={!fields.isError} fallback={<ErrorBox error={fields.error} retry={() => fields.refetch()} />}>
+        <Show when={fields.data} fallback={<Loading />}>
+          {(f) => (
+            <form class="card stack" onSubmit={form.submit} novalidate aria-label="Report">
+              <FormError error={form.error()} />
+              <div class="grid2">
+                <TextField label="From" type="date" value={from()} onValue={setFrom} error={form.errors()['from']} />
+                <TextField label="To" type="date" value={to()} onValue={setTo} error={form.errors()['to']} />
+              </div>
+              <CheckGroup
+                legend="Group by"
+                options={f().dimensions.map((d) => ({ value: d, label: d }))}
+                values={dimensions()}
+                onChange={setDimensions}
+                error={errorUnder(form.errors(), 'dimensions')}
+              />
+              <CheckGroup
+                legend="Metrics"
+                options={f().metrics.map((m) => ({ value: m, label: m }))}
+                values={metrics()}
+                onChange={setMetrics}
+                error={errorUnder(form.errors(), 'metrics')}
+              />
+              <div class="inline">
+                <button type="submit" disabled={form.busy()}>
+                  Run report
+                </button>
+                <button type="button" class="secondary" disabled={!answer()} onClick={download}>
+                  Export CSV
+                </button>
+              </div>
+            </form>
+          )}
+        </Show>
+      </Show>
       <Show when={answer()}>
         {(a) => (
           <section class="card stack" aria-label="Report results">
@@ -156,7 +134,7 @@ export default function Reports() {
                     <tr>
                       <For each={columns()}>
                         {(c) => (
-                          <th scope="col" class={METRICS.includes(c) ? 'num' : ''}>
+                          <th scope="col" class={metrics().includes(c) ? 'num' : ''}>
                             {c}
                           </th>
                         )}
@@ -167,7 +145,7 @@ export default function Reports() {
                     <For each={a().rows}>
                       {(row) => (
                         <tr>
-                          <For each={columns()}>{(c) => <td class={METRICS.includes(c) ? 'num' : ''}>{formatCell(c, row[c])}</td>}</For>
+                          <For each={columns()}>{(c) => <td class={metrics().includes(c) ? 'num' : ''}>{formatCell(c, row[c])}</td>}</For>
                         </tr>
                       )}
                     </For>
@@ -176,8 +154,8 @@ export default function Reports() {
                     <tr>
                       <For each={columns()}>
                         {(c, i) => (
-                          <td class={METRICS.includes(c) ? 'num' : ''}>
-                            {METRICS.includes(c) ? formatCell(c, a().totals[c]) : i() === 0 ? 'Total' : ''}
+                          <td class={metrics().includes(c) ? 'num' : ''}>
+                            {metrics().includes(c) ? formatCell(c, a().totals[c]) : i() === 0 ? 'Total' : ''}
                           </td>
                         )}
                       </For>
