@@ -3,7 +3,8 @@ import { ROLES, type Role } from '@adplatform/domain';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../src/http/access.js';
-import type { TenantFixture } from './fixtures/tenant-fixture.js';
+import { isOpenToLimitedCallers } from '../src/http/scoped-access.js';
+import { createVia, type TenantFixture } from './fixtures/tenant-fixture.js';
 import { bearer, createHarness, createKey, createOrganization, type Harness, login, OPERATOR } from './harness.js';
 
 /**
@@ -23,6 +24,8 @@ let ids: Record<string, string> = {};
 const crossTenant: TenantFixture['routes'] = {};
 const keysA = new Map<Role, string>();
 const keysB = new Map<Role, string>();
+/** Keys of tenant A limited to one advertiser or publisher of their own (ADR 0017), with the ids they may see. */
+const limitedKeys: { name: string; role: Role; id: string; key: string; own: string }[] = [];
 
 beforeAll(async () => {
   h = await createHarness();
@@ -39,6 +42,18 @@ beforeAll(async () => {
     Object.assign(crossTenant, fixture.routes);
     ids = { ...ids, ...(await fixture.setup(h.app, operator.headers)) };
   }
+  const limited = async (name: string, role: Role, list: 'advertiserIds' | 'publisherIds', id: string) => {
+    const payload = { name, role, [list]: [id] };
+    const response = await h.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: operator.headers, payload });
+    expect(response.statusCode, response.body).toBe(201);
+    limitedKeys.push({ name, role, id: response.json().id, key: response.json().key, own: id });
+  };
+  const advertiser = await createVia(h.app, operator.headers, '/api/v1/advertisers', { name: 'Limited Co', currency: 'USD' });
+  const publisher = await createVia(h.app, operator.headers, '/api/v1/publishers', { name: 'Limited Press' });
+  await limited('analyst limited to an advertiser', 'analyst', 'advertiserIds', advertiser);
+  await limited('advertiser limited to an advertiser', 'advertiser', 'advertiserIds', advertiser);
+  await limited('analyst limited to a publisher', 'analyst', 'publisherIds', publisher);
+  await limited('publisher limited to a publisher', 'publisher', 'publisherIds', publisher);
 });
 
 afterAll(() => h.close());
@@ -130,5 +145,41 @@ describe('authorization matrix over every registered route', () => {
       );
       expect(leaked, list.url).toEqual([]);
     }
+  });
+
+  it('closes organization-wide routes to limited keys, and scoped routes show them nothing outside their limit', async () => {
+    let checked = 0;
+    for (const limited of limitedKeys) {
+      const headers = bearer(limited.key);
+      for (const route of routes) {
+        const policy = route.access as Policy;
+        if (policy.platformAdmin || (policy.roles !== 'any' && !policy.roles.includes(limited.role))) continue;
+        const label = `${limited.name} on ${route.method} ${route.url}`;
+        if (!isOpenToLimitedCallers(route.url)) {
+          expect((await request(route, headers, true)).statusCode, label).toBe(403);
+          checked++;
+          continue;
+        }
+        // Tenant A's fixtures all lie outside the key's limit: they read as missing, and stay unchanged.
+        if (route.url.includes(':') && !route.url.startsWith('/api/v1/organizations/')) {
+          const response = await request(route, headers, true);
+          expect(response.statusCode, `${label}: ${response.body}`).toBe(404);
+          checked++;
+        } else if (route.method === 'GET' && !route.url.includes(':') && route.url !== '/api/v1/me') {
+          const page = await h.app.inject({ method: 'GET', url: `${route.url}?limit=200`, headers });
+          expect(page.statusCode, label).toBe(200);
+          const seen = (page.json().items as { id: string }[]).map((item) => item.id);
+          expect(
+            seen.filter((id) => id !== limited.own),
+            label,
+          ).toEqual([]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(limitedKeys.length * 10);
+    const audit = (await h.app.inject({ method: 'GET', url: '/api/v1/audit-log?limit=200', headers: bearer(keysA.get('owner')!) })).json();
+    const changedByLimited = audit.items.filter((e: { actorId: string | null }) => limitedKeys.some((k) => k.id === e.actorId));
+    expect(changedByLimited).toEqual([]);
   });
 });
