@@ -64,6 +64,14 @@ describe('dashboard end to end (headless Chromium)', () => {
     await advertiserForm.getByLabel('Currency').fill('USD');
     await advertiserForm.getByRole('button', { name: 'Create advertiser' }).click();
     await page.getByRole('heading', { name: 'Acme Shoes' }).waitFor();
+    // Its domains (OpenRTB adomain), typed in any case, saved in lower case.
+    const domains = page.getByRole('textbox', { name: 'Domains' });
+    await domains.fill('Acme-Shoes.Example');
+    await domains.press('Enter');
+    await page.getByRole('button', { name: 'Save domains' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await page.reload();
+    await page.getByRole('list', { name: 'Domains: chosen' }).getByText('acme-shoes.example').waitFor();
 
     // Campaign, activated.
     await page.getByRole('button', { name: 'New campaign' }).first().click();
@@ -119,6 +127,13 @@ describe('dashboard end to end (headless Chromium)', () => {
         { timeout: 10_000 },
       )
       .toBe('300x300');
+    // Its IAB content category (OpenRTB cat), before the review.
+    const categories = page.getByRole('textbox', { name: 'Categories' });
+    await categories.fill('iab8-5');
+    await categories.press('Enter');
+    await page.getByRole('button', { name: 'Save categories' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await page.getByRole('list', { name: 'Categories: chosen' }).getByText('IAB8-5').waitFor();
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.locator('.page-header .badge', { hasText: 'approved' }).waitFor();
     await shoot(page, 'creative');

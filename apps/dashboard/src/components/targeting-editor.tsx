@@ -1,4 +1,5 @@
 import { createSignal, For, Show } from 'solid-js';
+import { type Accept, acceptCategory, acceptDomain, pattern } from '../lib/accept.js';
 import {
   BROWSER_NAMES,
   countryName,
@@ -17,22 +18,9 @@ export interface Choice {
   name: string;
 }
 
-type Accept = (text: string) => { value: string } | { error: string };
-const pattern =
-  (re: RegExp, transform: (s: string) => string, message: string): Accept =>
-  (text) => {
-    const value = transform(text);
-    return re.test(value) ? { value } : { error: message };
-  };
 const acceptLanguage = pattern(/^[a-z]{2}$/, (s) => s.toLowerCase(), 'Use a two-letter language code such as en or es');
 const acceptRegion = pattern(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, (s) => s.toUpperCase(), 'Use a region code such as US-CA or CA-QC');
 const acceptMetro = pattern(/^[0-9]{3}$/, (s) => s, 'Use a three-digit metro code such as 501');
-const acceptCategory = pattern(/^IAB[0-9]{1,2}(-[0-9]{1,2})?$/, (s) => s.toUpperCase(), 'Use an IAB category such as IAB25 or IAB1-2');
-const acceptDomain = pattern(
-  /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i,
-  (s) => s.toLowerCase().replace(/^www\./, ''),
-  'Use a domain such as news.example',
-);
 const acceptText: Accept = (text) => (text.length <= 100 ? { value: text } : { error: 'At most 100 characters' });
 
 let countryList: { code: string; name: string }[] | undefined;

@@ -1,6 +1,8 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { ChildResources, ResourceDetail } from '../components/resource-detail.js';
+import { TagListForm } from '../components/tag-list-form.js';
 import { FormError, StatusBadge, shortDate } from '../components/ui.js';
+import { acceptDomain } from '../lib/accept.js';
 import { api } from '../lib/api.js';
 import { createSubmit, fieldError } from '../lib/forms.js';
 import { formatMoney } from '../lib/money.js';
@@ -70,6 +72,18 @@ export default function AdvertiserPage() {
                 <strong>No campaigns yet</strong> — create one: it holds the flight dates, budget and targeting of its line items.
               </>
             }
+          />
+          <TagListForm
+            title="Domains"
+            label="Domains"
+            hint="The advertiser's own domains (brand.example): sent with every bid as adomain, so an exchange or publisher that blocks them (badv) gets none of its ads."
+            path={`/api/v1/advertisers/${a().id}`}
+            field="domains"
+            values={a().domains}
+            accept={acceptDomain}
+            placeholder="brand.example"
+            invalidate={['/api/v1/advertisers']}
+            canWrite={can('advertiserWrite')}
           />
         </>
       )}

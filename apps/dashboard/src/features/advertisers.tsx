@@ -1,9 +1,11 @@
 import { useNavigate } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { ResourceList } from '../components/resource-list.js';
+import { TagInput } from '../components/tag-input.js';
 import { FormError, PageHeader, StatusBadge, shortDate, TextField } from '../components/ui.js';
+import { acceptDomain } from '../lib/accept.js';
 import { api } from '../lib/api.js';
-import { createSubmit } from '../lib/forms.js';
+import { createSubmit, errorUnder } from '../lib/forms.js';
 import { can } from '../lib/session.js';
 import { ACCOUNT_STATUSES, type Advertiser } from '../lib/types.js';
 
@@ -11,12 +13,14 @@ export function NewAdvertiserForm(props: { onCreated: (a: Advertiser) => void })
   const [name, setName] = createSignal('');
   const [currency, setCurrency] = createSignal('USD');
   const [email, setEmail] = createSignal('');
+  const [domains, setDomains] = createSignal<string[]>([]);
   const form = createSubmit(
     () =>
       api.post<Advertiser>('/api/v1/advertisers', {
         name: name().trim(),
         currency: currency().trim().toUpperCase(),
         ...(email().trim() ? { contact: { email: email().trim() } } : {}),
+        ...(domains().length > 0 ? { domains: domains() } : {}),
       }),
     { invalidate: ['/api/v1/advertisers'], onDone: props.onCreated },
   );
@@ -42,6 +46,14 @@ export function NewAdvertiserForm(props: { onCreated: (a: Advertiser) => void })
           error={form.errors()['contact.email']}
         />
       </div>
+      <TagInput
+        label="Domains (optional)"
+        values={domains()}
+        onChange={setDomains}
+        accept={acceptDomain}
+        placeholder="brand.example"
+        error={errorUnder(form.errors(), 'domains')}
+      />
       <div>
         <button type="submit" disabled={form.busy()}>
           Create advertiser

@@ -1,7 +1,9 @@
 import { A, useParams } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { ResourceDetail } from '../components/resource-detail.js';
+import { TagListForm } from '../components/tag-list-form.js';
 import { FormError, StatusBadge, TextField } from '../components/ui.js';
+import { acceptCategory } from '../lib/accept.js';
 import { api } from '../lib/api.js';
 import { createSubmit, fieldError } from '../lib/forms.js';
 import { usePage } from '../lib/resources.js';
@@ -123,6 +125,18 @@ export default function CreativePage() {
             </p>
             <Preview creative={c()} />
           </section>
+          <TagListForm
+            title="Content categories"
+            label="Categories"
+            hint="What the ad is about, as IAB categories (IAB8-5): sent with every bid as cat, so a request that blocks one of them, or its parent (bcat), does not get this creative. Changing them sends it back to review."
+            path={`/api/v1/creatives/${c().id}`}
+            field="categories"
+            values={c().categories}
+            accept={acceptCategory}
+            placeholder="IAB8-5"
+            invalidate={['/api/v1/creatives']}
+            canWrite={can('advertiserWrite')}
+          />
           <Show when={can('operationsWrite')}>
             <Review creative={c()} />
           </Show>

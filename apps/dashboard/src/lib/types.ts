@@ -15,6 +15,8 @@ export interface Advertiser extends Resource {
   status: 'active' | 'paused' | 'archived';
   currency: string;
   contact: { name?: string; email?: string; phone?: string };
+  /** Lower-case host names, sent as OpenRTB `adomain`. */
+  domains?: string[];
 }
 export interface FrequencyCap {
   count: number;
@@ -66,6 +68,8 @@ export interface Creative extends Resource {
   html?: string;
   native?: { title: string; imageUrl: string; sponsor: string; callToAction?: string };
   video?: { durationSeconds: number; vastTagUrl?: string };
+  /** IAB content categories, sent as OpenRTB `cat`. */
+  categories?: string[];
   lineItemIds?: string[];
 }
 export interface Publisher extends Resource {
