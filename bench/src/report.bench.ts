@@ -1,7 +1,7 @@
 // Reports over a large analytics store (issue 5: campaign × day over 30 days at 100 M events, p50 < 1 s).
-// 1. Load: --events events generated inside DuckDB (SQL over range(), hashed dimensions; the same events as
-//    report-workload's makeEvents) into the adapter's staging tables and decoded into `events` by
-//    bulkLoadStagedSql, --load-batch a call; no dedupe, no rollups (100 M through ingest would take hours).
+// 1. Load: --events events generated inside DuckDB (SQL over range(), hashed dimensions: report-load.ts)
+//    straight into the adapter's `events` table by bulkLoadSql, --load-batch a statement; no dedupe, no
+//    rollups (100 M through ingest, at 10–50 k events/s on this machine, would take hours).
 // 2. Rollups: rebuildRollups() refills every rollup from the events with the adapter's own SQL (timed).
 // 3. Reports through the port's report(): campaign × day over the 30 days for the organization in UTC (its
 //    rollup zone: the local-day rollup), in Europe/Berlin before its rebuild (hourly rollup) and after
@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
 import type { ReportQuery, ReportResult } from '@adplatform/ports';
 import { fixed, machineFacts, markdownTable, median, printFacts } from './report.js';
-import { makeEvents, ORG, stagedEventsSql } from './report-workload.js';
+import { eventsInsertSql } from './report-load.js';
+import { makeEvents, ORG } from './report-workload.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,7 +66,7 @@ const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
 let loadMs = 0;
 for (let from = 0; from < TOTAL; from += LOAD_BATCH) {
   const count = Math.min(LOAD_BATCH, TOTAL - from);
-  const [inserted, ms] = await timed(() => store.bulkLoadStagedSql(stagedEventsSql(from, count, TOTAL)));
+  const [inserted, ms] = await timed(() => store.bulkLoadSql([eventsInsertSql(from, count, TOTAL)]));
   loadMs += ms;
   if (inserted !== count) throw new Error(`expected ${count} loaded, got ${inserted}`);
   console.error(`  ${(from + count).toLocaleString('en-US')} events loaded (${seconds(loadMs)})`);
@@ -148,7 +149,7 @@ console.log(
     [
       ['events', TOTAL.toLocaleString('en-US')],
       [
-        `bulk load through bulkLoadStagedSql (batches of ${LOAD_BATCH.toLocaleString('en-US')})`,
+        `bulk load through bulkLoadSql (SQL-generated, batches of ${LOAD_BATCH.toLocaleString('en-US')})`,
         `${seconds(loadMs)} (${Math.round(TOTAL / (loadMs / 1000)).toLocaleString('en-US')} events/s)`,
       ],
       ['every rollup built from the events (rebuildRollups)', seconds(rollupMs)],

@@ -17,7 +17,7 @@ import { clearStaging, commitStaged, stageEvents } from './duckdb-ingest.js';
 import { type ReportSource, reportRowsSql, reportTotalsSql } from './duckdb-report-sql.js';
 import { openRollups } from './duckdb-rollup-upkeep.js';
 import { ROLLUPS } from './duckdb-rollups.js';
-import { decodedStagingSql, EVENT_COLUMNS, SCHEMA_SQL } from './duckdb-schema.js';
+import { SCHEMA_SQL } from './duckdb-schema.js';
 import { chooseSource, reportRange } from './duckdb-source.js';
 import { sumsOf } from './duckdb-sums.js';
 import { type RebuildSource, zoneOf } from './duckdb-zone-rollups.js';
@@ -54,12 +54,11 @@ export interface DuckDbAnalytics extends AnalyticsStore {
   /** Resolves once every ingest and rollup rebuild queued so far is done; for tests and benchmarks. */
   idle(): Promise<void>;
   /**
-   * Bulk loads (benchmarks): `statements` fill `events_staging` and
-   * `staging_dict` as for ingestStagedSql, and the rows go straight into
-   * `events`, decoded as ingest does — no dedupe, no rollups: call
-   * rebuildRollups after. Trusted SQL only.
+   * Bulk loads (benchmarks): `statements` insert into `events` directly, in
+   * one transaction on the writer connection; no dedupe, no rollups (call
+   * rebuildRollups after). Answers the rows inserted. Trusted SQL only.
    */
-  bulkLoadStagedSql(statements: readonly string[]): Promise<number>;
+  bulkLoadSql(statements: readonly string[]): Promise<number>;
   /** Empties every rollup and refills it from the stored events (after bulk loads). */
   rebuildRollups(): Promise<void>;
   /**
@@ -246,15 +245,18 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
       inSnapshot(async (connection) => chooseSource(query, reportRange(query), await zoneOf(connection, query.organizationId)).table),
     useTimeZone,
     idle: () => serialised(async () => undefined),
-    bulkLoadStagedSql: (statements) =>
+    bulkLoadSql: (statements) =>
       serialised(async () => {
         if (closed) throw new Error('the analytics store is closed');
-        await clearStaging(writer);
+        await writer.run('BEGIN TRANSACTION');
         try {
-          for (const statement of statements) await writer.run(statement);
-          return (await writer.run(`INSERT INTO events ${decodedStagingSql(EVENT_COLUMNS.map(([column]) => column))}`)).rowsChanged;
-        } finally {
-          await clearStaging(writer);
+          let inserted = 0;
+          for (const statement of statements) inserted += (await writer.run(statement)).rowsChanged;
+          await writer.run('COMMIT');
+          return inserted;
+        } catch (error) {
+          await writer.run('ROLLBACK');
+          throw error;
         }
       }),
     rebuildRollups: () =>

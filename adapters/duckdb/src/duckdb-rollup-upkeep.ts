@@ -1,6 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { RETIRED_ROLLUPS, ROLLUPS, rollupCompactionSql, rollupFromEventsSql, rollupTableSql } from './duckdb-rollups.js';
-import { type RebuildSource, rebuildZone, ZONES_TABLE_SQL } from './duckdb-zone-rollups.js';
+import {
+  finerHourlyOf,
+  RETIRED_ROLLUPS,
+  ROLLUPS,
+  rollupCompactionSql,
+  rollupFromEventsSql,
+  rollupFromParentSql,
+  rollupTableSql,
+} from './duckdb-rollups.js';
+import { fillLocalDays, type RebuildSource, rebuildZone, ZONES_TABLE_SQL } from './duckdb-zone-rollups.js';
 
 /** A rollup is compacted once the rows appended since its last compaction reach this many, or its compacted size if larger. */
 const MIN_APPENDED_BEFORE_COMPACTION = 100_000;
@@ -70,12 +78,24 @@ export async function openRollups(writer: DuckDBConnection) {
       return inTransaction(writer, () => rebuildZone(writer, organizationId, timeZone));
     },
 
-    /** Empties every rollup and refills it from the stored events, compacted (bulk loads). */
+    /**
+     * Empties every rollup and refills it from the stored events (bulk loads),
+     * reading the events once per hourly rollup that no finer one covers: the
+     * others are summed from a finer hourly rollup, the local days from the
+     * hourly rollups (fillLocalDays). Compacted (ordered) after.
+     */
     async rebuildAll(): Promise<void> {
+      await inTransaction(writer, async () => {
+        for (const def of ROLLUPS) await writer.run(`DELETE FROM ${def.table}`);
+        const hourly = ROLLUPS.filter((def) => def.grain === 'hour');
+        for (const def of [...hourly].sort((a, b) => b.columns.length - a.columns.length)) {
+          const parent = finerHourlyOf(def);
+          await writer.run(parent ? rollupFromParentSql(def, parent) : rollupFromEventsSql(def));
+        }
+        await fillLocalDays(writer);
+      });
       for (const def of ROLLUPS) {
-        await inTransaction(writer, () =>
-          runAll(writer, [`DELETE FROM ${def.table}`, rollupFromEventsSql(def), ...rollupCompactionSql(def)]),
-        );
+        await inTransaction(writer, () => runAll(writer, rollupCompactionSql(def)));
         sizeAfterCompaction.set(def.table, await count(writer, `SELECT count(*) FROM ${def.table}`));
         appendedSince.set(def.table, 0);
       }

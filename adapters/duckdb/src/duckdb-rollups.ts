@@ -72,8 +72,16 @@ export function rollupTableSql(def: RollupDef): string {
   return `CREATE TABLE IF NOT EXISTS ${def.table} (
     organization_id VARCHAR NOT NULL, ${time}, ${def.columns.map((c) => `${c} VARCHAR`).join(', ')},
     requests BIGINT NOT NULL, impressions BIGINT NOT NULL, viewables BIGINT NOT NULL, clicks BIGINT NOT NULL,
-    conversions BIGINT NOT NULL, cost_micros HUGEINT NOT NULL, revenue_micros HUGEINT NOT NULL)`;
+    conversions BIGINT NOT NULL, ${MONEY_COLUMNS})`;
 }
+
+/**
+ * Money sums are HUGEINT (exact past 64 bits), stored uncompressed: DuckDB
+ * 1.5 scans a bit-packed HUGEINT column ~15× slower than an uncompressed
+ * one (measured: summing 0.9 M rows, 180 ms against 11 ms), and that scan
+ * was most of a rollup read. 16 bytes a row; rollups are small.
+ */
+const MONEY_COLUMNS = ['cost_micros', 'revenue_micros'].map((c) => `${c} HUGEINT NOT NULL USING COMPRESSION uncompressed`).join(', ');
 
 /** The start of the `sizeMs` bucket holding `at_ms` (floor, also before 1970). */
 export const floorSql = (column: string, sizeMs: number) => `${column} - ((${column} % ${sizeMs}) + ${sizeMs}) % ${sizeMs}`;
@@ -146,6 +154,24 @@ export function rollupFromEventsSql(def: RollupDef, where = 'true'): string {
       FROM (SELECT DISTINCT organization_id, bucket_ms FROM quarters) q)
     SELECT organization_id, days.local_day, ${def.columns.join(', ')}, ${sums}
     FROM quarters JOIN days USING (organization_id, bucket_ms) GROUP BY ALL`;
+}
+
+/** Fills an hourly rollup from a finer one (the same hours, a superset of its columns): the same sums, fewer rows read. */
+export function rollupFromParentSql(def: RollupDef, parent: RollupDef): string {
+  const sums = ROLLUP_SUM_COLUMNS.map((c) => `sum(${c})`).join(', ');
+  return `INSERT INTO ${def.table}
+    SELECT organization_id, bucket_ms, ${def.columns.join(', ')}, ${sums} FROM ${parent.table} GROUP BY ALL`;
+}
+
+/** An hourly rollup other than `def` that keeps every column of it, to fill `def` from. */
+export function finerHourlyOf(def: RollupDef): RollupDef | undefined {
+  return ROLLUPS.find(
+    (other) =>
+      other !== def &&
+      other.grain === 'hour' &&
+      other.columns.length > def.columns.length &&
+      def.columns.every((c) => other.columns.includes(c)),
+  );
 }
 
 /** The rollup re-summed into one row per key, ordered by organization and time so zone maps prune by range. */

@@ -30,16 +30,36 @@ export async function zoneOf(connection: DuckDBConnection, organizationId: strin
   return String(read.getRows()[0]?.[0] ?? 'UTC');
 }
 
-/** Re-buckets an organization's rows of `twin` (UTC hours) into local days of `$tz`: one conversion per distinct hour. */
-function fromHourlySql(def: RollupDef, twin: RollupDef): string {
+/**
+ * Re-buckets rows of `twin` (UTC hours) into local days of `zoneSql`, one
+ * conversion per distinct hour: one organization's (`$org`, in `$tz`), or
+ * with `unzoned` every organization without a rollup zone (in UTC).
+ */
+function fromHourlySql(def: RollupDef, twin: RollupDef, unzoned = false): string {
   const sums = ROLLUP_SUM_COLUMNS.map((c) => `sum(h.${c})`).join(', ');
   const columns = def.columns.map((c) => `h.${c}`).join(', ');
+  const [which, zone] = unzoned
+    ? ['organization_id NOT IN (SELECT organization_id FROM rollup_zones)', "'UTC'"]
+    : ['organization_id = $org', '$tz'];
   return `INSERT INTO ${def.table}
     SELECT h.organization_id, d.local_day, ${columns}, ${sums}
     FROM ${twin.table} h JOIN (
-      SELECT bucket_ms, ${localDaySql('$tz', 'bucket_ms')} AS local_day
-      FROM (SELECT DISTINCT bucket_ms FROM ${twin.table} WHERE organization_id = $org)) d USING (bucket_ms)
-    WHERE h.organization_id = $org GROUP BY ALL ORDER BY d.local_day`;
+      SELECT bucket_ms, ${localDaySql(zone, 'bucket_ms')} AS local_day
+      FROM (SELECT DISTINCT bucket_ms FROM ${twin.table} WHERE ${which})) d USING (bucket_ms)
+    WHERE h.${which} GROUP BY ALL ORDER BY h.organization_id, d.local_day`;
+}
+
+/**
+ * Fills every local-day rollup (empty) from the hourly rollups (full): the
+ * organizations without a rollup zone in UTC days, each other one as
+ * `rebuildZone` does. In the writer's open transaction.
+ */
+export async function fillLocalDays(writer: DuckDBConnection): Promise<void> {
+  for (const def of LOCAL_DAY_ROLLUPS) {
+    const twin = hourlyTwinOf(def);
+    await writer.run(twin ? fromHourlySql(def, twin, true) : rollupFromEventsSql(def));
+  }
+  for (const [org, zone] of await readZones(writer)) await rebuildZone(writer, org, zone);
 }
 
 /** Where a rebuild took an organization's local days from, per local-day rollup. */
@@ -73,11 +93,10 @@ export async function rebuildZone(writer: DuckDBConnection, organizationId: stri
       twin && typeof first === 'bigint' && typeof last === 'bigint'
         ? hasOffsetsMultipleOf(timeZone, Number(first), Number(last) + HOUR_MS, HOUR_MS)
         : false;
-    if (twin && exact) {
+    if (twin && (exact || first === null || first === undefined)) {
+      // No stored hour is also nothing to re-bucket: the rebuild inserts no row.
       await writer.run(fromHourlySql(def, twin), params);
       used[def.table] = twin.table;
-    } else if (twin && first === null) {
-      used[def.table] = `${twin.table} (no rows)`;
     } else {
       await writer.run(rollupFromEventsSql(def, 'organization_id = $org'), { org: organizationId });
       used[def.table] = 'events';
