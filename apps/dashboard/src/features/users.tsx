@@ -6,6 +6,7 @@ import { createSubmit } from '../lib/forms.js';
 import { queryClient } from '../lib/query.js';
 import { usePage } from '../lib/resources.js';
 import { me, type Role } from '../lib/session.js';
+import { AccessLimitFields, createAccessLimit, describeLimit } from './access-limit.js';
 
 const ROLES: Role[] = ['owner', 'admin', 'advertiser', 'publisher', 'analyst'];
 const grantable = () => ROLES.filter((r) => me()?.role === 'owner' || r !== 'owner');
@@ -17,6 +18,8 @@ interface User {
   role: Role;
   status: string;
   lastLoginAt: string | null;
+  advertiserIds?: string[];
+  publisherIds?: string[];
 }
 interface ApiKey {
   id: string;
@@ -26,19 +29,26 @@ interface ApiKey {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  advertiserIds?: string[];
+  publisherIds?: string[];
 }
 
 function Users() {
   const [email, setEmail] = createSignal('');
   const [role, setRole] = createSignal<Role>('analyst');
   const [invite, setInvite] = createSignal<string | null>(null);
-  const form = createSubmit(() => api.post<{ invitation?: { token: string } }>('/api/v1/users', { email: email().trim(), role: role() }), {
-    invalidate: ['/api/v1/users'],
-    onDone: (r) => {
-      setEmail('');
-      setInvite(r.invitation?.token ?? null);
+  const limit = createAccessLimit(role);
+  const form = createSubmit(
+    () => api.post<{ invitation?: { token: string } }>('/api/v1/users', { email: email().trim(), role: role(), ...limit.body() }),
+    {
+      invalidate: ['/api/v1/users'],
+      onDone: (r) => {
+        setEmail('');
+        limit.reset();
+        setInvite(r.invitation?.token ?? null);
+      },
     },
-  });
+  );
   return (
     <section class="stack" aria-label="Users">
       <h2>Users</h2>
@@ -48,6 +58,7 @@ function Users() {
           <TextField label="E-mail" type="email" value={email()} onValue={setEmail} error={form.errors()['email']} />
           <SelectField label="Role" value={role()} onValue={setRole} options={grantable()} error={form.errors()['role']} />
         </div>
+        <AccessLimitFields limit={limit} role={role()} errors={form.errors()} />
         <div>
           <button type="submit" disabled={form.busy()}>
             Invite user
@@ -68,6 +79,7 @@ function Users() {
         columns={[
           { label: 'E-mail', render: (u) => u.email },
           { label: 'Role', render: (u) => u.role },
+          { label: 'Limited to', render: (u) => describeLimit(u) },
           { label: 'Status', render: (u) => <StatusBadge status={u.status} /> },
           { label: 'Last sign-in', render: (u) => shortDate(u.lastLoginAt) },
         ]}
@@ -85,10 +97,12 @@ function ApiKeys() {
     () => '/api/v1/api-keys',
     () => ({ limit: 100 }),
   );
-  const form = createSubmit(() => api.post<{ key: string }>('/api/v1/api-keys', { name: name().trim(), role: role() }), {
+  const limit = createAccessLimit(role);
+  const form = createSubmit(() => api.post<{ key: string }>('/api/v1/api-keys', { name: name().trim(), role: role(), ...limit.body() }), {
     invalidate: ['/api/v1/api-keys'],
     onDone: (r) => {
       setName('');
+      limit.reset();
       setCreated(r.key);
     },
   });
@@ -111,6 +125,8 @@ function ApiKeys() {
           <TextField label="Key name" placeholder="reporting script" value={name()} onValue={setName} error={form.errors()['name']} />
           <SelectField label="Role" value={role()} onValue={setRole} options={grantable()} error={form.errors()['role']} />
         </div>
+        <AccessLimitFields limit={limit} role={role()} errors={form.errors()} />
+        <p class="hint">A key's role and limit are fixed: to change them, create a new key and revoke this one.</p>
         <div>
           <button type="submit" disabled={form.busy()}>
             Create API key
@@ -141,6 +157,7 @@ function ApiKeys() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Role</th>
+                <th scope="col">Limited to</th>
                 <th scope="col">Prefix</th>
                 <th scope="col">Last used</th>
                 <th scope="col">State</th>
@@ -152,6 +169,7 @@ function ApiKeys() {
                   <tr>
                     <td>{k.name}</td>
                     <td>{k.role}</td>
+                    <td>{describeLimit(k)}</td>
                     <td>
                       <code>{k.prefix}</code>
                     </td>

@@ -1,0 +1,84 @@
+import { cleanup, fireEvent, render, screen, within } from '@solidjs/testing-library';
+import { QueryClient, QueryClientProvider } from '@tanstack/solid-query';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadSession } from '../lib/session.js';
+import { describeLimit } from './access-limit.js';
+import UsersPage from './users.js';
+
+const ADVERTISERS = [
+  { id: 'a1', name: 'Acme Shoes' },
+  { id: 'a2', name: 'Brightside Bank' },
+];
+const PUBLISHERS = [{ id: 'p1', name: 'Daily News' }];
+
+async function show() {
+  const posts: { url: string; body: unknown }[] = [];
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+    if (init.method === 'POST') {
+      posts.push({ url, body: JSON.parse(String(init.body)) });
+      return Response.json(url === '/api/v1/api-keys' ? { key: 'adp_secret' } : { user: {} }, { status: 201 });
+    }
+    if (url === '/api/v1/me')
+      return Response.json({ kind: 'user', role: 'owner', isPlatformAdmin: false, organization: { id: 'o', name: 'O', timezone: 'UTC' } });
+    const page = (items: unknown[]) => Response.json({ items, nextCursor: null });
+    if (url.startsWith('/api/v1/advertisers?')) return page(ADVERTISERS);
+    if (url.startsWith('/api/v1/publishers?')) return page(PUBLISHERS);
+    return page([]);
+  });
+  await loadSession();
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(() => (
+    <QueryClientProvider client={client}>
+      <UsersPage />
+    </QueryClientProvider>
+  ));
+  return posts;
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('access limits on the users page', () => {
+  it('invites an advertiser-role user limited to the advertisers ticked', async () => {
+    const posts = await show();
+    const form = within(screen.getByRole('form', { name: 'Invite a user' }));
+    fireEvent.input(form.getByLabelText('E-mail'), { target: { value: 'ann@example.com' } });
+    fireEvent.change(form.getByLabelText('Role'), { target: { value: 'advertiser' } });
+    fireEvent.click(await form.findByRole('checkbox', { name: 'Brightside Bank' }));
+    fireEvent.click(form.getByRole('button', { name: 'Invite user' }));
+    await vi.waitFor(() => expect(posts).toHaveLength(1));
+    expect(posts[0]).toEqual({ url: '/api/v1/users', body: { email: 'ann@example.com', role: 'advertiser', advertiserIds: ['a2'] } });
+  });
+
+  it('lets an analyst key be limited to publishers, dropping advertisers ticked before the switch', async () => {
+    const posts = await show();
+    const form = within(screen.getByRole('form', { name: 'New API key' }));
+    fireEvent.input(form.getByLabelText('Key name'), { target: { value: 'news reports' } });
+    fireEvent.click(await form.findByRole('checkbox', { name: 'Acme Shoes' }));
+    fireEvent.change(form.getByLabelText('Limit to'), { target: { value: 'publishers' } });
+    fireEvent.click(await form.findByRole('checkbox', { name: 'Daily News' }));
+    fireEvent.click(form.getByRole('button', { name: 'Create API key' }));
+    await vi.waitFor(() => expect(posts).toHaveLength(1));
+    expect(posts[0]).toEqual({ url: '/api/v1/api-keys', body: { name: 'news reports', role: 'analyst', publisherIds: ['p1'] } });
+  });
+
+  it('offers no limit for owners and admins, and sends none when nothing is ticked', async () => {
+    const posts = await show();
+    const form = within(screen.getByRole('form', { name: 'Invite a user' }));
+    fireEvent.change(form.getByLabelText('Role'), { target: { value: 'admin' } });
+    expect(form.queryByRole('checkbox')).toBeNull();
+    expect(form.queryByLabelText('Limit to')).toBeNull();
+    fireEvent.input(form.getByLabelText('E-mail'), { target: { value: 'bo@example.com' } });
+    fireEvent.click(form.getByRole('button', { name: 'Invite user' }));
+    await vi.waitFor(() => expect(posts).toHaveLength(1));
+    expect(posts[0]?.body).toEqual({ email: 'bo@example.com', role: 'admin' });
+  });
+
+  it('reads a limit in a list as a count of one side', () => {
+    expect(describeLimit({ advertiserIds: ['a1'] })).toBe('1 advertiser');
+    expect(describeLimit({ advertiserIds: [], publisherIds: ['p1', 'p2'] })).toBe('2 publishers');
+    expect(describeLimit({ advertiserIds: [], publisherIds: [] })).toBe('no limit');
+  });
+});
