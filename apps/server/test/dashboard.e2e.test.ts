@@ -163,6 +163,17 @@ describe('dashboard end to end (headless Chromium)', () => {
     const placementId = page.url().split('/').pop() ?? '';
     expect(await page.locator('pre.code code').first().textContent()).toContain(`data-placement="${placementId}"`);
 
+    // A floor rule for visitors in France, which this one is not: saved, and still there after a reload.
+    await page.getByRole('button', { name: 'Add a rule' }).click();
+    const ruleCountries = page.getByLabel('Countries (any when empty)');
+    await ruleCountries.fill('France');
+    await ruleCountries.press('Enter');
+    await page.getByLabel('Floor per 1,000 impressions (CPM)').fill('9');
+    await page.getByRole('button', { name: 'Save floor rules' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await page.reload();
+    await page.getByRole('list', { name: 'Countries (any when empty): chosen' }).getByText('France (FR)').waitFor();
+
     // The live preview serves the ad (the delivery index catches up within a second or so).
     await page.getByRole('button', { name: 'Show preview' }).click();
     const frame = page.frameLocator('iframe.preview');

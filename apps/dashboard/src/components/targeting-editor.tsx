@@ -1,11 +1,10 @@
 import { createSignal, For, Show } from 'solid-js';
-import { type Accept, acceptCategory, acceptDomain, pattern } from '../lib/accept.js';
+import { type Accept, acceptCategory, acceptCountry, acceptDomain, countrySuggestions, pattern } from '../lib/accept.js';
 import {
   BROWSER_NAMES,
   countryName,
   DEVICE_TYPES,
   describeTargeting,
-  knownCountries,
   OS_NAMES,
   type Targeting,
   type TargetingRules,
@@ -22,18 +21,6 @@ const acceptLanguage = pattern(/^[a-z]{2}$/, (s) => s.toLowerCase(), 'Use a two-
 const acceptRegion = pattern(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, (s) => s.toUpperCase(), 'Use a region code such as US-CA or CA-QC');
 const acceptMetro = pattern(/^[0-9]{3}$/, (s) => s, 'Use a three-digit metro code such as 501');
 const acceptText: Accept = (text) => (text.length <= 100 ? { value: text } : { error: 'At most 100 characters' });
-
-let countryList: { code: string; name: string }[] | undefined;
-const allCountries = () => {
-  countryList ??= knownCountries();
-  return countryList;
-};
-const acceptCountry: Accept = (text) => {
-  const countries = allCountries();
-  const code = /\(([A-Za-z]{2})\)$/.exec(text)?.[1] ?? text;
-  const found = countries.find((c) => c.code === code.toUpperCase() || c.name.toLowerCase() === text.toLowerCase());
-  return found ? { value: found.code } : { error: `No country is called “${text}”: pick one from the list or type its two-letter code` };
-};
 
 const options = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
 
@@ -66,7 +53,7 @@ export function TargetingEditor(props: {
   const update = (patch: Partial<Targeting>) => props.onChange({ ...t(), ...patch });
   const geo = (patch: NonNullable<TargetingRules['geo']>) => update({ geo: { ...t().geo, ...patch } });
   const names = () => Object.fromEntries([...(props.segments ?? []), ...(props.placements ?? [])].map((c) => [c.id, c.name]));
-  const [countryChoices] = createSignal(allCountries().map((c) => ({ value: c.code, label: `${c.name} (${c.code})` })));
+  const [countryChoices] = createSignal(countrySuggestions());
 
   return (
     <div class="targeting">

@@ -1,8 +1,10 @@
 import { useParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
+import { FloorRulesEditor } from '../components/floor-rules-editor.js';
 import { ResourceDetail } from '../components/resource-detail.js';
 import { CopyButton } from '../components/ui.js';
 import { formatMoney } from '../lib/money.js';
+import { can } from '../lib/session.js';
 import type { Placement } from '../lib/types.js';
 
 export function adTagSnippet(origin: string, placementId: string): string {
@@ -37,6 +39,13 @@ export default function PlacementPage() {
                 .join(', ') || 'any'}{' '}
               · floor {formatMoney(p().floorMicros)} CPM
             </p>
+            <FloorRulesEditor
+              path={`/api/v1/placements/${p().id}`}
+              rules={p().floorRules}
+              hint="Floors by country, device type and ad size. Of the rules that match a request and an ad, the one with the most conditions wins (ties: the first listed); the floor is the highest of the placement's floor, the request's own and that rule's. These come before the publisher's rules."
+              invalidate={['/api/v1/placements']}
+              canWrite={can('publisherWrite')}
+            />
             <section class="card stack" aria-label="Ad tag">
               <h2>Ad tag</h2>
               <p>Put this where the ad should appear (the script once per page):</p>

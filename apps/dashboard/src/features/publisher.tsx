@@ -1,5 +1,6 @@
 import { useNavigate, useParams } from '@solidjs/router';
 import { createSignal } from 'solid-js';
+import { FloorRulesEditor } from '../components/floor-rules-editor.js';
 import { ChildResources, ResourceDetail } from '../components/resource-detail.js';
 import { FormError, SelectField, StatusBadge, TextField } from '../components/ui.js';
 import { api } from '../lib/api.js';
@@ -56,29 +57,38 @@ export default function PublisherPage() {
       statusWrite="publisherWrite"
     >
       {(p) => (
-        <ChildResources<Site>
-          heading="Sites and apps"
-          newLabel="New site or app"
-          createLabel="Add a site"
-          canCreate={can('publisherWrite')}
-          form={<NewSiteForm publisherId={p().id} onCreated={(s) => navigate(`/sites/${s.id}`)} />}
-          path="/api/v1/sites"
-          label="Sites"
-          statuses={ACCOUNT_STATUSES}
-          filters={() => ({ publisherId: p().id })}
-          href={(s) => `/sites/${s.id}`}
-          columns={[
-            { label: 'Name', render: (s) => s.name },
-            { label: 'Status', render: (s) => <StatusBadge status={s.status} /> },
-            { label: 'Type', render: (s) => s.type },
-            { label: 'Domain or bundle', render: (s) => s.domain ?? s.bundleId ?? '—' },
-          ]}
-          empty={
-            <>
-              <strong>No sites or apps yet</strong> — add the site where the ads will show, then its placements.
-            </>
-          }
-        />
+        <>
+          <ChildResources<Site>
+            heading="Sites and apps"
+            newLabel="New site or app"
+            createLabel="Add a site"
+            canCreate={can('publisherWrite')}
+            form={<NewSiteForm publisherId={p().id} onCreated={(s) => navigate(`/sites/${s.id}`)} />}
+            path="/api/v1/sites"
+            label="Sites"
+            statuses={ACCOUNT_STATUSES}
+            filters={() => ({ publisherId: p().id })}
+            href={(s) => `/sites/${s.id}`}
+            columns={[
+              { label: 'Name', render: (s) => s.name },
+              { label: 'Status', render: (s) => <StatusBadge status={s.status} /> },
+              { label: 'Type', render: (s) => s.type },
+              { label: 'Domain or bundle', render: (s) => s.domain ?? s.bundleId ?? '—' },
+            ]}
+            empty={
+              <>
+                <strong>No sites or apps yet</strong> — add the site where the ads will show, then its placements.
+              </>
+            }
+          />
+          <FloorRulesEditor
+            path={`/api/v1/publishers/${p().id}`}
+            rules={p().floorRules}
+            hint="Floors by country, device type and ad size for every placement of this publisher, after each placement's own rules: of the rules that match, the one with the most conditions wins (ties: the first listed)."
+            invalidate={['/api/v1/publishers']}
+            canWrite={can('publisherWrite')}
+          />
+        </>
       )}
     </ResourceDetail>
   );

@@ -4,16 +4,12 @@ import { MoneyInput, type MoneyValue, moneyValue } from '../components/money-inp
 import { ChildResources, ResourceDetail } from '../components/resource-detail.js';
 import { CheckGroup, TagInput } from '../components/tag-input.js';
 import { FormError, StatusBadge, TextField } from '../components/ui.js';
+import { acceptSize } from '../lib/accept.js';
 import { api } from '../lib/api.js';
 import { createSubmit, errorUnder, fieldError } from '../lib/forms.js';
 import { formatMoney, microsToJson } from '../lib/money.js';
 import { can } from '../lib/session.js';
 import { ACCOUNT_STATUSES, type Placement, type Site } from '../lib/types.js';
-
-const acceptSize = (text: string) => {
-  const m = /^(\d{1,5})\s*[x×]\s*(\d{1,5})$/i.exec(text);
-  return m ? { value: `${Number(m[1])}x${Number(m[2])}` } : { error: 'Write a size as width x height, e.g. 300x250' };
-};
 
 function NewPlacementForm(props: { siteId: string; onCreated: (p: Placement) => void }) {
   const [name, setName] = createSignal('');

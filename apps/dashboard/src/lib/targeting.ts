@@ -121,7 +121,9 @@ export function knownCountries(): { code: string; name: string }[] {
     for (let b = 65; b <= 90; b += 1) {
       const code = String.fromCharCode(a, b);
       const name = countryName(code);
-      if (name !== code && !/^(EU|EZ|UN|QO|XA|XB|ZZ)$/.test(code)) out.push({ code, name });
+      // Retired codes (DD, UK, SU…) share their successor's name: keep only the code a locale canonicalizes to.
+      const current = new Intl.Locale(`und-${code}`).region === code;
+      if (name !== code && current && !/^(EU|EZ|UN|QO|XA|XB|ZZ)$/.test(code)) out.push({ code, name });
     }
   }
   return out.sort((x, y) => x.name.localeCompare(y.name));

@@ -77,6 +77,7 @@ export interface Publisher extends Resource {
   domain?: string;
   sellerType?: string;
   contact: { name?: string; email?: string };
+  floorRules?: FloorRule[];
 }
 export interface Site extends Resource {
   status: 'active' | 'paused' | 'archived';
@@ -94,6 +95,14 @@ export interface Placement extends Resource {
   sizes: { width: number; height: number }[];
   floorMicros: number;
   fallback: { type: 'none' | 'house' | 'passback' };
+  floorRules?: FloorRule[];
+}
+/** A floor where a request and an ad match every condition given (sizes as `300x250`). */
+export interface FloorRule {
+  country?: string[];
+  deviceType?: string[];
+  size?: string[];
+  floorMicros: number;
 }
 export interface Segment extends Resource {
   status: 'active' | 'archived';
