@@ -7,7 +7,7 @@ import { countryName, DEVICE_TYPES } from '../lib/targeting.js';
 import type { FloorRule } from '../lib/types.js';
 import { MoneyInput, type MoneyValue, moneyValue } from './money-input.js';
 import { CheckGroup, TagInput } from './tag-input.js';
-import { FormError } from './ui.js';
+import { FormError, SaveButton } from './ui.js';
 
 /** One rule as it is edited: a signal per field, so typing in one row never rebuilds another. */
 function createRow(rule?: FloorRule) {
@@ -147,14 +147,7 @@ export function FloorRulesEditor(props: {
             <button type="button" class="secondary" onClick={() => edit([...rows(), createRow()])}>
               Add a rule
             </button>
-            <button type="submit" disabled={form.busy()}>
-              Save floor rules
-            </button>
-            <Show when={saved()}>
-              <span class="muted" role="status">
-                Saved.
-              </span>
-            </Show>
+            <SaveButton label="Save floor rules" busy={form.busy()} saved={saved()} />
           </div>
         </form>
       </Show>

@@ -3,7 +3,7 @@ import type { Accept } from '../lib/accept.js';
 import { api } from '../lib/api.js';
 import { createSubmit, errorUnder } from '../lib/forms.js';
 import { TagInput } from './tag-input.js';
-import { FormError } from './ui.js';
+import { FormError, SaveButton } from './ui.js';
 
 /**
  * One list field of a resource (an advertiser's domains, a creative's
@@ -59,14 +59,7 @@ export function TagListForm(props: {
             error={errorUnder(form.errors(), props.field)}
           />
           <div class="inline">
-            <button type="submit" disabled={form.busy()}>
-              Save {props.label.toLowerCase()}
-            </button>
-            <Show when={saved()}>
-              <span class="muted" role="status">
-                Saved.
-              </span>
-            </Show>
+            <SaveButton label={`Save ${props.label.toLowerCase()}`} busy={form.busy()} saved={saved()} />
           </div>
         </form>
       </Show>

@@ -152,6 +152,22 @@ export function PageHeader(props: ParentProps<{ title: string; crumbs?: { href: 
   );
 }
 
+/** A form's submit button, with "Saved." announced beside it while the last save stands. */
+export function SaveButton(props: { label: string; busy: boolean; saved: boolean }) {
+  return (
+    <>
+      <button type="submit" disabled={props.busy}>
+        {props.label}
+      </button>
+      <Show when={props.saved}>
+        <span class="muted" role="status">
+          Saved.
+        </span>
+      </Show>
+    </>
+  );
+}
+
 export function CopyButton(props: { text: string; label?: string }) {
   const [copied, setCopied] = createSignal(false);
   const copy = async () => {
