@@ -191,6 +191,8 @@ function best(filling: Filling, winner: Contender | undefined): Contender | unde
   let top: Contender | undefined;
   for (let i = 0; i < pool.length; i++) {
     const c = pool[i]!;
+    // Caps again: an earlier pick of this request (another slot position) may have used up a campaign's cap.
+    if (c.lineItem !== undefined && !capsAllow(c.lineItem, run.state, run.pending)) continue;
     if (admits(taken, c, winner) && ranksBefore(c, top)) top = c;
   }
   const { tierRank, ecpmMicros } = run.index;
