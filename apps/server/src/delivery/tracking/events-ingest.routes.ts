@@ -43,7 +43,8 @@ export const eventsIngestRoutes: FastifyPluginAsyncTypebox<EventsIngestOptions> 
   });
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, body));
+  // As bytes: each line is decoded on its own (parseEventLines), never the whole body as one string.
+  app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
   app.addContentTypeParser('*', { bodyLimit }, (_request, _payload, done) =>
     done(
       new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the events as NDJSON: content-type application/x-ndjson', {
@@ -83,9 +84,9 @@ export const eventsIngestRoutes: FastifyPluginAsyncTypebox<EventsIngestOptions> 
     async (request, reply) => {
       const organizationId = organizationOf.get(request);
       if (organizationId === undefined) throw new AppError('UNAUTHENTICATED', 'Send an ingest key');
-      const body = request.body as string;
-      const { events, rejected } = parseEventLines(body, { organizationId, nowMs: options.clock.now().getTime() });
-      if (events.length + rejected.length > maxLines) {
+      const body = request.body as Buffer;
+      const { events, rejected, tooMany } = parseEventLines(body, { organizationId, nowMs: options.clock.now().getTime(), maxLines });
+      if (tooMany) {
         throw new AppError('VALIDATION_FAILED', `A batch holds at most ${maxLines} events`, {
           issues: [{ path: 'body', message: `has more than ${maxLines} lines` }],
         });
