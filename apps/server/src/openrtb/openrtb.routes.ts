@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { AppError } from '@adplatform/domain';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { publicOriginOf } from '../delivery/tracking/tracking-urls.js';
@@ -32,6 +33,30 @@ function allowCaller(request: FastifyRequest, reply: FastifyReply): void {
   reply.header('vary', 'origin');
 }
 
+/**
+ * The body as text. A gzip body is inflated when `Content-Encoding: gzip` says so (other exchanges), or when the
+ * URL has `?gzip=1` (Prebid.js's `s2sConfig.endpointCompression` sends no header, as Prebid Server expects);
+ * it may not inflate past the body limit (413), and a body that is not gzip is a 400.
+ */
+function decodedBody(request: FastifyRequest, body: Buffer, limit: number): string {
+  const encoding = request.headers['content-encoding'];
+  const gzipQuery = (request.query as Record<string, unknown> | undefined)?.gzip;
+  const gzipped = (typeof encoding === 'string' && encoding.trim().toLowerCase() === 'gzip') || gzipQuery === '1';
+  if (!gzipped) return body.toString('utf8');
+  try {
+    return gunzipSync(body, { maxOutputLength: limit }).toString('utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new AppError('BODY_TOO_LARGE', 'The request body exceeds the size limit once inflated', {
+        issues: [{ path: 'body', message: `inflates to more than ${limit} bytes` }],
+      });
+    }
+    throw new AppError('MALFORMED_JSON', `Invalid request: the gzip body cannot be inflated (${(err as Error).message})`, {
+      issues: [{ path: 'request', message: 'is not valid gzip' }],
+    });
+  }
+}
+
 function callerOf(request: FastifyRequest, publicUrl: string | undefined): OpenRtbCaller {
   const ua = request.headers['user-agent'];
   return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : '', origin: publicOriginOf(request, publicUrl) };
@@ -49,9 +74,16 @@ export const openrtbRoutes: FastifyPluginAsync<OpenRtbRoutesOptions> = async (ap
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_OPENRTB_BODY_LIMIT_BYTES;
   // JSON.parse keeps `__proto__` as an own data key, never as a prototype; the validator reads own keys only.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+    let text: string;
     try {
-      done(null, JSON.parse(body as string));
+      text = decodedBody(request, body as Buffer, bodyLimit);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
     } catch (err) {
       done(
         new AppError('MALFORMED_JSON', `Invalid request: ${(err as Error).message}`, {
@@ -65,7 +97,7 @@ export const openrtbRoutes: FastifyPluginAsync<OpenRtbRoutesOptions> = async (ap
     app.options(url, { config: PUBLIC, schema: { hide: true } }, async (request, reply) => {
       allowCaller(request, reply);
       reply.header('access-control-allow-methods', 'POST, OPTIONS');
-      reply.header('access-control-allow-headers', 'content-type, x-openrtb-version');
+      reply.header('access-control-allow-headers', 'content-type, content-encoding, x-openrtb-version');
       reply.header('access-control-max-age', '86400');
       reply.status(204);
     });
@@ -76,6 +108,11 @@ export const openrtbRoutes: FastifyPluginAsync<OpenRtbRoutesOptions> = async (ap
     {
       config: PUBLIC,
       bodyLimit,
+      // Before the body is read: a 400 or 413 (bad JSON, bad gzip, too large) is readable by the page too.
+      onRequest: (request, reply, done) => {
+        allowCaller(request, reply);
+        done();
+      },
       schema: {
         tags: ['openrtb'],
         summary: 'OpenRTB 2.6 auction (Prebid Server compatible)',
@@ -85,7 +122,6 @@ export const openrtbRoutes: FastifyPluginAsync<OpenRtbRoutesOptions> = async (ap
     },
     async (request, reply) => {
       const receivedAtMs = Date.now();
-      allowCaller(request, reply);
       reply.header('cache-control', 'no-store');
       const answer = await options.exchange.auction(validated(request.body), callerOf(request, options.publicUrl), receivedAtMs);
       if (answer.status === 204) return reply.status(204).send();
