@@ -219,9 +219,11 @@ describe('Prebid.js (npm) in headless Chromium against /openrtb2/auction', () =>
           bids: [{ bidder: 'adplatform', params: { placementId: top.id } }],
         },
         {
+          // The other way to name the placement: the ad unit's first-party imp data, sent as imp.tagid.
           code: 'side-mpu',
+          ortb2Imp: { tagid: side.id },
           mediaTypes: { banner: { sizes: [[300, 250]] } },
-          bids: [{ bidder: 'adplatform', params: { placementId: side.id } }],
+          bids: [{ bidder: 'adplatform' }],
         },
       ],
     };
@@ -303,13 +305,13 @@ describe('Prebid.js (npm) in headless Chromium against /openrtb2/auction', () =>
     expect(response.headers()['access-control-allow-origin']).toBe(pageOrigin);
     expect(response.headers()['access-control-allow-credentials']).toBe('true');
     const sent = response.request().postDataJSON() as {
-      imp: { id: string; ext: { prebid: { bidder: Record<string, unknown> } } }[];
+      imp: { id: string; tagid?: string; ext: { prebid: { bidder?: Record<string, unknown> } } }[];
       site: { publisher: { id: string } };
     };
     expect(sent.site.publisher.id).toBe(ids.publisherId);
-    expect(sent.imp.map((imp) => [imp.id, imp.ext.prebid.bidder])).toEqual([
-      ['top-mpu', { adplatform: { placementId: ids.topId } }],
-      ['side-mpu', { adplatform: { placementId: ids.sideId } }],
+    expect(sent.imp.map((imp) => [imp.id, imp.tagid, imp.ext.prebid.bidder])).toEqual([
+      ['top-mpu', undefined, { adplatform: { placementId: ids.topId } }],
+      ['side-mpu', ids.sideId, undefined],
     ]);
     const answer = (await response.json()) as {
       seatbid: { seat: string; bid: { impid: string; price: number; burl?: string; ext: { prebid: Record<string, unknown> } }[] }[];
