@@ -194,7 +194,7 @@ describe('Prebid.js (npm) in headless Chromium against /openrtb2/auction', () =>
     const demandPartner = await api.create('/api/v1/demand-partners', {
       name: 'Local DSP',
       endpointUrl: `${partner.url}/custom`,
-      timeoutMs: 1500,
+      timeoutMs: 5000,
     });
     Object.assign(ids, {
       publisherId: publisher.id,
@@ -239,7 +239,7 @@ describe('Prebid.js (npm) in headless Chromium against /openrtb2/auction', () =>
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
     });
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -344,8 +344,8 @@ describe('Prebid.js (npm) in headless Chromium against /openrtb2/auction', () =>
 
     // Counted: the direct impression (our pixel in the adm) in the reports; at the partner, the win notice (ours),
     // the billing notice (the page's, on render) and the loss notice of its top bid.
-    await expect.poll(notices, { timeout: 30_000 }).toEqual(['/bill', '/loss', '/win']);
-    await expect.poll(impressions, { timeout: 30_000, interval: 500 }).toEqual([{ lineItem: ids.lineItemId, impressions: 1 }]);
+    await expect.poll(notices, { timeout: 60_000 }).toEqual(['/bill', '/loss', '/win']);
+    await expect.poll(impressions, { timeout: 60_000, interval: 500 }).toEqual([{ lineItem: ids.lineItemId, impressions: 1 }]);
     expect(partner.hits('/custom')).toBe(1);
     await tab.close();
   }, 120_000);
@@ -367,9 +367,9 @@ describe('Prebid.js (npm) in headless Chromium against /openrtb2/auction', () =>
     expect(await renderedText(tab, '#partner-ad')).toBe('Partner ad for side-mpu');
     expect(pageErrors).toEqual([]);
     await expect
-      .poll(impressions, { timeout: 30_000, interval: 500 })
+      .poll(impressions, { timeout: 60_000, interval: 500 })
       .toEqual([{ lineItem: ids.lineItemId, impressions: before.impressions + 1 }]);
-    await expect.poll(notices, { timeout: 30_000 }).toEqual([...before.notices, '/bill', '/loss', '/win'].sort());
+    await expect.poll(notices, { timeout: 60_000 }).toEqual([...before.notices, '/bill', '/loss', '/win'].sort());
     await tab.close();
   }, 120_000);
 });
