@@ -124,18 +124,22 @@ export function startPinned(spec: PinnedCommand): ChildServer {
 
 const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-/** User + system CPU seconds a process has used so far, from /proc/<pid>/stat (Linux). */
-export function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+/** User + system CPU seconds in a `/proc/.../stat` line: after the parenthesised name, utime is field 14 and stime 15. */
+function cpuSecondsOfStat(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** User + system CPU seconds a process has used so far, from /proc/<pid>/stat (Linux). */
+export function processCpuSeconds(pid: number): number {
+  return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
 /**
  * CPU seconds (user + system) of each thread of `pid`, summed by thread name (`/proc/<pid>/task/<tid>/stat`):
- * the main thread is `main`, the rest by the name the kernel shows (libuv's pool is `libuv-worker`, V8's
- * helpers `V8 Worker`, native libraries' own threads their own names). Threads that ended are not counted.
+ * the main thread is `main`, the others by the name the kernel shows. Node.js 20 leaves its threads
+ * (libuv's pool, where DuckDB's statements and file syncs run, and V8's GC helpers) named `node`, so
+ * in practice this splits the event loop from everything else. Threads that ended are not counted.
  */
 export function threadCpuSeconds(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
@@ -147,8 +151,7 @@ export function threadCpuSeconds(pid: number): Map<string, number> {
       continue; // the thread ended between the listing and the read
     }
     const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+    byName.set(name, (byName.get(name) ?? 0) + cpuSecondsOfStat(stat));
   }
   return byName;
 }
