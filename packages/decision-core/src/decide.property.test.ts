@@ -5,7 +5,7 @@ import { budgetKey } from './budget-keys.js';
 import { fitsPlacement, placementFit } from './creative-fit.js';
 import { decide } from './decide.js';
 import { capsAllow, flightAllows } from './decide-checks.js';
-import { placement } from './decide-fixtures.test-support.js';
+import { banner, lineItem, placement } from './decide-fixtures.test-support.js';
 import type { DecisionRequest, DeliveryState, ExternalBid, Selection } from './decide-types.js';
 import { compileIndex } from './delivery-index.js';
 import { type DeliveryLineItem, PRIORITY_TIERS, tierRank } from './delivery-types.js';
@@ -257,6 +257,75 @@ describe('decide: properties', () => {
         });
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('fills a slot position by position: each ad is what a one-ad request would pick with the earlier picks served and counted against the caps', () => {
+    // Caps are checked when a contender enters the slot's pool and again before it wins a later position: a pool
+    // contender whose campaign an earlier pick capped is out from that position on, and only from then.
+    const frequencies = fc.dictionary(fc.constantFrom('li0', 'li1', 'li2', 'c0', 'c1', 'c2'), fc.integer({ min: 0, max: 2 }));
+    // Price-tier items of few campaigns that all fit p0: second-price runner-up searches keep contenders in the pool.
+    const pooled: fc.Arbitrary<DeliveryLineItem[]> = fc
+      .array(
+        fc.record({
+          bidMicros: fc.constantFrom(1_000_000, 2_000_000, 3_000_000),
+          caps: fc.array(
+            fc.record({
+              scope: fc.constantFrom('lineItem', 'campaign'),
+              count: fc.integer({ min: 1, max: 2 }),
+              windowMs: fc.constant(null),
+            }),
+            { maxLength: 1 },
+          ),
+        }),
+        { minLength: 2, maxLength: 8 },
+      )
+      .map((xs) =>
+        xs.map((x, i) => ({
+          ...lineItem(`li${i}`, { campaignId: `c${i % 3}`, advertiserId: `a${i}`, creatives: [banner(`cr${i}`)] }),
+          tier: 'price' as const,
+          priority: tierRank('price'),
+          pricing: { model: 'cpm' as const, bidMicros: x.bidMicros },
+          frequencyCaps: x.caps,
+        })),
+      );
+    fc.assert(
+      fc.property(
+        fc.oneof(lineItems, pooled),
+        frequencies,
+        fc.integer({ min: 2, max: 3 }),
+        fc.integer(),
+        (generated, seen, count, seed) => {
+          // Every item budgeted, so the state is asked about each one's allowance (a large total: never the limit).
+          const budget = { scope: 'lineItem' as const, period: 'total' as const, limitMicros: 10n ** 15n };
+          const items = generated.map((li) => (li.budgets?.length ? li : { ...li, budgets: [budget] }));
+          const index = compileIndex(items, { placements: PLACEMENTS });
+          const random = () => (seed >>> 0) / 4294967296;
+          const context = { country: 'US', deviceType: 'mobile' as const };
+          const stateWith = (picked: readonly DeliveryLineItem[]): DeliveryState => ({
+            frequency: (scopeId) => (seen[scopeId] ?? 0) + picked.filter((li) => li.id === scopeId || li.campaignId === scopeId).length,
+            spent: () => 0n,
+            // An earlier pick is out of the one-ad request the way a taken item is out of the slot.
+            hasAllowance: (li) => !picked.includes(li),
+          });
+          const request = (n: number): DecisionRequest => ({
+            nowMs: NOW,
+            slots: [{ slotId: 's', placementId: 'p0', count: n }],
+            context,
+            allowDuplicateAdvertisers: true,
+          });
+          const filled = decide(index, request(count), stateWith([]), { random }).slots.s ?? [];
+          const picked: DeliveryLineItem[] = [];
+          for (const selection of filled) {
+            const alone = decide(index, request(1), stateWith(picked), { random }).slots.s ?? [];
+            expect(alone.map((s) => [s.lineItem?.id, s.priceMicros])).toEqual([[selection.lineItem?.id, selection.priceMicros]]);
+            picked.push(selection.lineItem!);
+          }
+          // A slot left short of `count`: nothing else could fill the next position.
+          if (filled.length < count) expect(decide(index, request(1), stateWith(picked), { random }).slots.s).toEqual([]);
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 
