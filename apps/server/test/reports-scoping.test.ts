@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { newId } from '@adplatform/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyticsConsumer } from '../src/pipeline/analytics-consumer.js';
 import { createAdvertiser, get, organizationOf, patch, post } from './campaigns.helpers.js';
 import { activeLineItem } from './delivery.helpers.js';
+import { htmlCreative, imageFields, multipartOf, pngOf } from './fixtures/creatives.fixture.js';
 import { bearer, createHarness, expectProblem, type Harness, login, OPERATOR, type Session } from './harness.js';
 
 /**
@@ -238,6 +240,75 @@ describe('management reads and writes of limited callers', () => {
     expect((await get(h, owner, `/api/v1/campaigns/${b.campaignId}`)).json().name).not.toBe('Mine now');
   });
 
+  it('answers a parent outside the limit exactly like a missing or archived one: 403 naming the field, nothing else said', async () => {
+    const archived = await createAdvertiser(h, owner, 'Archived C');
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/advertisers/${archived}`, headers: owner.headers })).statusCode).toBe(200);
+    const siteOfB = (await get(h, owner, `/api/v1/placements/${b.placementId}`)).json().siteId as string;
+    const cases: [Session, string, (parent: string) => object, string, string[]][] = [
+      [
+        userA,
+        '/api/v1/campaigns',
+        (advertiserId) => ({ advertiserId, name: 'Probe', startsAt: '2026-12-01T00:00:00Z' }),
+        'body.advertiserId',
+        [b.advertiserId, archived],
+      ],
+      [userA, '/api/v1/creatives', (advertiserId) => htmlCreative(advertiserId), 'body.advertiserId', [b.advertiserId, archived]],
+      [
+        userA,
+        '/api/v1/line-items',
+        (campaignId) => ({ campaignId, name: 'Probe', pricing: { model: 'cpm', bidMicros: 1_000_000 } }),
+        'body.campaignId',
+        [b.campaignId],
+      ],
+      [
+        keyPA,
+        '/api/v1/sites',
+        (publisherId) => ({ publisherId, type: 'site', name: 'Probe', domain: 'probe.example' }),
+        'body.publisherId',
+        [b.publisherId],
+      ],
+      [keyPA, '/api/v1/placements', (siteId) => ({ siteId, name: 'Probe', formats: ['video'] }), 'body.siteId', [siteOfB]],
+    ];
+    for (const [session, url, body, path, outside] of cases) {
+      const missing = expectProblem(await post(h, session, url, body(newId())), 403, 'FORBIDDEN');
+      expect(JSON.stringify(missing.errors), url).toContain(path);
+      for (const parent of outside) {
+        const refused = expectProblem(await post(h, session, url, body(parent)), 403, 'FORBIDDEN');
+        expect(refused.errors, `${url} under ${parent}`).toEqual(missing.errors);
+      }
+    }
+    const upload = async (advertiserId: string) => {
+      const form = await multipartOf(imageFields(advertiserId), [{ bytes: await pngOf(300, 250) }]);
+      return h.app.inject({
+        method: 'POST',
+        url: '/api/v1/creatives',
+        headers: { ...userA.headers, ...form.headers },
+        payload: form.payload,
+      });
+    };
+    const missing = expectProblem(await upload(newId()), 403, 'FORBIDDEN');
+    expect(expectProblem(await upload(b.advertiserId), 403, 'FORBIDDEN').errors).toEqual(missing.errors);
+  });
+
+  it('gives a limited publisher no house creative it cannot see, but keeps the one its placement has', async () => {
+    const house = (creativeId: string) =>
+      patch(h, keyPA, `/api/v1/placements/${a.placementId}`, { fallback: { type: 'house', creativeId } });
+    const missing = expectProblem(await house(newId()), 400, 'VALIDATION_FAILED');
+    expect(missing.errors).toEqual([{ path: 'body.fallback.creativeId', message: 'is not a creative of this organization' }]);
+    // B's approved creative exists, fits the placement and would serve on it: to PA's key it is just as unknown.
+    expect(expectProblem(await house(b.creativeId), 400, 'VALIDATION_FAILED').errors).toEqual(missing.errors);
+    const set = await patch(h, owner, `/api/v1/placements/${a.placementId}`, { fallback: { type: 'house', creativeId: a.creativeId } });
+    expect(set.statusCode, set.body).toBe(200);
+    try {
+      const kept = await patch(h, keyPA, `/api/v1/placements/${a.placementId}`, { sizes: [{ width: 300, height: 250 }], name: 'Top MPU' });
+      expect(kept.statusCode, kept.body).toBe(200);
+      expect(kept.json().fallback).toEqual({ type: 'house', creativeId: a.creativeId });
+      expect((await house(a.creativeId)).statusCode).toBe(200);
+    } finally {
+      await patch(h, owner, `/api/v1/placements/${a.placementId}`, { fallback: { type: 'none' } });
+    }
+  });
+
   it('refuses the organization-wide live stats stream, segments and demand partners', async () => {
     for (const session of [userA, keyPA]) {
       for (const url of ['/api/v1/stats/live', '/api/v1/segments', '/api/v1/demand-partners']) {
@@ -252,7 +323,8 @@ describe('management reads and writes of limited callers', () => {
     const lifted = await patch(h, owner, `/api/v1/users/${me.user.id}`, { advertiserIds: [] });
     expect(lifted.json()).toMatchObject({ advertiserIds: [], publisherIds: [] });
     try {
-      expect(ids(await get(h, userA, '/api/v1/advertisers')).sort()).toEqual([a.advertiserId, b.advertiserId].sort());
+      const active = await get(h, userA, '/api/v1/advertisers?status=active');
+      expect(ids(active).sort()).toEqual([a.advertiserId, b.advertiserId].sort());
     } finally {
       const restored = await patch(h, owner, `/api/v1/users/${me.user.id}`, { advertiserIds: [a.advertiserId] });
       expect(restored.statusCode, restored.body).toBe(200);

@@ -48,6 +48,7 @@ export class CampaignsService {
     return this.resources.create(ctx, async (tx) => {
       const organizationId = ctx.principal.organizationId;
       const advertiser = await tx.resources.advertiser.get(organizationId, input.advertiserId);
+      this.resources.assertParentInScope(ctx, advertiser, 'body.advertiserId');
       if (!advertiser) throw invalidField('body.advertiserId', 'is not an advertiser of this organization');
       if (advertiser.status === 'archived') throw invalidField('body.advertiserId', 'is archived');
       const targeting = input.targeting ?? {};

@@ -104,6 +104,7 @@ export class CreativesService {
 
   private async requireAdvertiser(ctx: RequestContext, advertiserId: string, tx?: MetadataTx): Promise<void> {
     const advertiser = await (tx ?? this.deps.store).resources.advertiser.get(ctx.principal.organizationId, advertiserId);
+    this.resources.assertParentInScope(ctx, advertiser, 'body.advertiserId');
     if (!advertiser) throw invalidField('body.advertiserId', 'is not an advertiser of this organization');
     if (advertiser.status === 'archived') throw invalidField('body.advertiserId', 'is an archived advertiser');
   }

@@ -47,6 +47,7 @@ export class LineItemsService {
     return this.resources.create(ctx, async (tx) => {
       const organizationId = ctx.principal.organizationId;
       const campaign = await campaignOf(tx, organizationId, input.campaignId);
+      this.resources.assertParentInScope(ctx, campaign, 'body.campaignId');
       if (!campaign) throw invalidField('body.campaignId', 'is not a campaign of this organization');
       if (campaign.status === 'archived') throw invalidField('body.campaignId', 'is archived');
       const data: LineItemData = {

@@ -12,13 +12,14 @@ export function checkSizes(data: Pick<PlacementData, 'formats' | 'sizes'>): void
 /**
  * Validates what to show when nothing fills and returns its stored form:
  * `none`; `house` with an approved creative of the tenant that matches one of
- * the placement's formats and sizes; or `passback` with its markup.
+ * the placement's formats and sizes; or `passback` with its markup. A house
+ * creative the caller may not name (`mayUse` false) reads exactly as a missing one.
  */
 export async function checkFallback(
   tx: MetadataTx,
   organizationId: string,
   input: FallbackInput,
-  placement: Pick<PlacementData, 'formats' | 'sizes'>,
+  placement: Pick<PlacementData, 'formats' | 'sizes'> & { mayUse: (creativeId: string) => boolean },
 ): Promise<PlacementFallback> {
   const path = 'body.fallback';
   if (input.type !== 'house' && input.creativeId !== undefined) throw invalidField(`${path}.creativeId`, 'is only for a house fallback');
@@ -37,10 +38,10 @@ async function checkHouseCreative(
   tx: MetadataTx,
   organizationId: string,
   creativeId: string,
-  placement: Pick<PlacementData, 'formats' | 'sizes'>,
+  placement: Pick<PlacementData, 'formats' | 'sizes'> & { mayUse: (creativeId: string) => boolean },
 ): Promise<void> {
   const path = 'body.fallback.creativeId';
-  const creative = await tx.resources.creative.get(organizationId, creativeId);
+  const creative = placement.mayUse(creativeId) ? await tx.resources.creative.get(organizationId, creativeId) : undefined;
   if (!creative) throw invalidField(path, 'is not a creative of this organization');
   // A creative's status is its review status: only approved markup may be served.
   if (creative.status !== 'approved') throw invalidField(path, `must be an approved creative (it is ${creative.status})`);

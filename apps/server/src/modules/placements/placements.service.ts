@@ -1,6 +1,7 @@
 import type { Page, Resource } from '@adplatform/domain';
 import type { MetadataTx, ResourceFilter, ResourceListRequest } from '@adplatform/ports';
 import type { RequestContext } from '../audit/audit-recorder.js';
+import { accessScopeOf } from '../auth/access-scope.js';
 import { requireParent } from '../publishers/require-parent.js';
 import { ResourceService, type ResourceServiceDeps } from '../resources/resource.service.js';
 import { checkFloorRules, type FloorRule } from './floor-rules.schemas.js';
@@ -32,8 +33,14 @@ export class PlacementsService {
     checkSizes(shape);
     return this.resources.create(ctx, async (tx) => {
       const organizationId = ctx.principal.organizationId;
-      const site = await requireParent(tx.resources.site, organizationId, { id: input.siteId, path: 'body.siteId', label: 'site' });
-      const fallback = await checkFallback(tx, organizationId, input.fallback ?? { type: 'none' }, shape);
+      const ref = { id: input.siteId, path: 'body.siteId', label: 'site' };
+      const site = await requireParent(tx.resources.site, organizationId, ref, (parent) =>
+        this.resources.assertParentInScope(ctx, parent, ref.path),
+      );
+      const fallback = await checkFallback(tx, organizationId, input.fallback ?? { type: 'none' }, {
+        ...shape,
+        mayUse: houseCreativesOf(ctx, undefined),
+      });
       return {
         parentId: site.id,
         scopeId: site.scopeId,
@@ -70,11 +77,24 @@ export class PlacementsService {
     checkSizes(shape);
     const reshaped = input.formats !== undefined || input.sizes !== undefined;
     const fallbackInput = input.fallback ?? (reshaped ? current.fallback : undefined);
-    const fallback = fallbackInput ? await checkFallback(tx, ctx.principal.organizationId, fallbackInput, shape) : current.fallback;
+    const kept = current.fallback.type === 'house' ? current.fallback.creativeId : undefined;
+    const fallback = fallbackInput
+      ? await checkFallback(tx, ctx.principal.organizationId, fallbackInput, { ...shape, mayUse: houseCreativesOf(ctx, kept) })
+      : current.fallback;
     const floorRules = input.floorRules === undefined ? current.floorRules : input.floorRules;
     return { ...shape, floorMicros: input.floorMicros ?? current.floorMicros, fallback, ...floorRulesOf(floorRules) };
   }
 }
+
+/**
+ * The house creatives a caller may name: any of the organization, or, for a
+ * caller limited to some publishers (ADR 0017) — to whom every advertiser's
+ * creatives read as missing — only the one the placement already falls back to.
+ */
+const houseCreativesOf =
+  (ctx: RequestContext, kept: string | undefined) =>
+  (creativeId: string): boolean =>
+    accessScopeOf(ctx.principal) === undefined || creativeId === kept;
 
 /** Stored only when there are some: an empty list and no list mean the same (none of its own). */
 function floorRulesOf(rules: FloorRule[] | undefined): { floorRules?: FloorRule[] } {

@@ -147,6 +147,21 @@ export class ResourceService<D, V> {
   }
 
   /**
+   * For a caller limited to some advertisers or publishers (ADR 0017): refuses
+   * (403 naming `path`) the parent a new resource names when it lies outside
+   * the limit, and when it does not exist, so the answer tells nothing of the
+   * resources of others — neither that they exist nor that they are archived.
+   * Call it on the parent as read, before any other check on it. `parent` is of
+   * this kind's side: an advertiser or a campaign, a publisher or a site.
+   */
+  assertParentInScope(ctx: RequestContext, parent: Resource<unknown> | undefined, path: string): void {
+    const scope = this.scopeOf(ctx);
+    if (!scope) return;
+    const owner = parent ? (parent.scopeId ?? parent.id) : undefined;
+    if (owner === undefined || !scope.ids.has(owner)) throw outsideScope(path, `is outside the ${scope.side}s this credential may use`);
+  }
+
+  /**
    * The caller's limit as it applies to this kind: undefined when unlimited.
    * A kind of the other side, or of neither (segments, demand partners),
    * gets an empty limit: a limited caller sees none of it.

@@ -29,7 +29,9 @@ export class SitesService {
     const identity = checkIdentity(input.type, input);
     return this.resources.create(ctx, async (tx) => {
       const ref = { id: input.publisherId, path: 'body.publisherId', label: 'publisher' };
-      await requireParent(tx.resources.publisher, ctx.principal.organizationId, ref);
+      await requireParent(tx.resources.publisher, ctx.principal.organizationId, ref, (parent) =>
+        this.resources.assertParentInScope(ctx, parent, ref.path),
+      );
       return {
         parentId: input.publisherId,
         scopeId: input.publisherId,
