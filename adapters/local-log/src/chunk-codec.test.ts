@@ -2,6 +2,7 @@ import type { DeliveryEvent } from '@adplatform/ports';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ChunkWriter,
   CODEC_BINARY,
   CODEC_DICTIONARY,
   CODEC_JSON,
@@ -122,5 +123,72 @@ describe('codec 3 (dictionary)', () => {
     const [, v2] = encodeChunk(events, 0, CODEC_BINARY);
     const [, v3] = encodeChunk(events, 0, CODEC_DICTIONARY);
     expect(v3.byteLength).toBeLessThan(v2.byteLength / 2);
+  });
+
+  it('reads back events that repeat, alternate and change their strings field by field, and data keys by position', () => {
+    // A few values per field, so the per-field memo of the last string is hit, missed and re-hit in every order.
+    const small = <T>(values: T[]) => fc.constantFrom(...values);
+    const repeatingArb = fc.record(
+      {
+        id: fc.uuid(),
+        type: small(['impression', 'click', 'conversion', 'novel-type'] as DeliveryEvent['type'][]),
+        at: fc.nat(),
+        organizationId: small(['0190f5c2-0000-7000-8000-000000000001', 'org-b']),
+        campaignId: small(['0190f5c2-0000-7000-8000-0000000000c1', '0190f5c2-0000-7000-8000-0000000000c2', 'DE']),
+        placementId: small(['DE', 'pl-1', '0190f5c2-0000-7000-8000-0000000000c1']),
+        country: small(['DE', 'FR', 'pl-1']),
+        costMicros: small(['2000', '0', 'DE']),
+        data: fc.dictionary(small(['a', 'b', 'DE', 'pricingModel']), fc.oneof(small(['cpm', 'DE', 'a']), fc.integer(), fc.boolean())),
+      },
+      { requiredKeys: ['id', 'type', 'at', 'organizationId'] },
+    ) as fc.Arbitrary<DeliveryEvent>;
+    fc.assert(
+      fc.property(fc.array(fc.oneof(repeatingArb, anyEventArb), { minLength: 1, maxLength: 40 }), (events) => {
+        // Fresh copies of the strings too, so equal text that is not the same string object takes the same path.
+        const copies = events.map((event) => JSON.parse(JSON.stringify(event)) as DeliveryEvent);
+        for (const batch of [events, copies]) {
+          const chunk = Buffer.concat(encodeChunk(batch, 0, CODEC_DICTIONARY));
+          const header = parseHeader(chunk);
+          expect(header && decodePayload(chunk, header)).toEqual(events);
+        }
+      }),
+    );
+  });
+});
+
+describe('chunk writer', () => {
+  it('frames chunks back to back, reused write after write, with the bytes of encodeChunk', () => {
+    const writer = new ChunkWriter();
+    fc.assert(
+      fc.property(fc.array(fc.array(anyEventArb, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }), (chunks) => {
+        writer.reset();
+        const expected: Buffer[] = [];
+        let offset = 0;
+        for (const events of chunks) {
+          writer.add(events, offset);
+          expected.push(...encodeChunk(events, offset, CODEC_DICTIONARY));
+          offset += events.length;
+        }
+        expect(writer.bytes().equals(Buffer.concat(expected))).toBe(true);
+      }),
+    );
+  });
+
+  it('drops a chunk cut back by truncate and grows past its first buffer', () => {
+    const writer = new ChunkWriter();
+    const big = Array.from({ length: 1_024 }, (_, i) => ({
+      id: `e${i}`,
+      type: 'click' as const,
+      at: i,
+      organizationId: 'org',
+      data: { text: 'x'.repeat(2_000 + i) },
+    }));
+    writer.add(big.slice(0, 2), 0);
+    const kept = writer.byteLength;
+    writer.add(big.slice(2, 4), 2);
+    writer.truncate(kept);
+    writer.add(big, 2);
+    expect(writer.byteLength).toBeGreaterThan(1024 * 1024);
+    expect(writer.bytes().equals(Buffer.concat([...encodeChunk(big.slice(0, 2), 0), ...encodeChunk(big, 2)]))).toBe(true);
   });
 });

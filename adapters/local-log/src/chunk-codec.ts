@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import type { DeliveryEvent } from '@adplatform/ports';
 import { decodeBinary, encodeBinary } from './binary-codec.js';
-import { decodeDictionary, encodeDictionary } from './dictionary-codec.js';
+import { DictionaryEncoder, decodeDictionary, encodeDictionary } from './dictionary-codec.js';
 
 /**
  * One chunk: a run of consecutive events, framed so a reader can skip it
@@ -52,6 +52,54 @@ export function encodeChunk(events: readonly DeliveryEvent[], baseOffset: number
   header.set(MAGIC, 21);
   header.writeUInt32LE(crc32(payload, crc32(header.subarray(8))), 4);
   return [header, payload];
+}
+
+/**
+ * Frames codec-3 chunks one after another into one buffer that is reused from
+ * write to write (the log has one: a group commit is encoded into it, written,
+ * fsync'd, and only then is the next one encoded), so no buffer is allocated
+ * per chunk or per commit. The bytes are those of `encodeChunk`.
+ */
+export class ChunkWriter {
+  private readonly encoder = new DictionaryEncoder(1024 * 1024);
+
+  /** Bytes framed since the last `reset`. */
+  get byteLength(): number {
+    return this.encoder.at;
+  }
+
+  /** The framed bytes, valid until the next `add` or `reset`. */
+  bytes(): Buffer {
+    return this.encoder.buffer.subarray(0, this.encoder.at);
+  }
+
+  /** Starts a new write; a buffer grown past 16 MiB by a huge commit is given back. */
+  reset(): void {
+    if (this.encoder.buffer.byteLength > 16 * 1024 * 1024) this.encoder.replace(Buffer.allocUnsafe(1024 * 1024));
+    this.encoder.at = 0;
+  }
+
+  /** Drops what was framed after `byteLength` (an append whose events could not be encoded). */
+  truncate(byteLength: number): void {
+    this.encoder.at = Math.min(byteLength, this.encoder.at);
+  }
+
+  /** Frames one chunk of `events` whose first offset is `baseOffset`. */
+  add(events: readonly DeliveryEvent[], baseOffset: number): void {
+    const encoder = this.encoder;
+    encoder.ensure(HEADER_BYTES);
+    const start = encoder.at;
+    encoder.at += HEADER_BYTES;
+    const payloadBytes = encoder.encode(events);
+    const out = encoder.buffer; // after encoding: it may have grown
+    out.writeUInt32LE(payloadBytes, start);
+    out.writeUInt32LE(baseOffset % 2 ** 32, start + 8);
+    out.writeUInt32LE(Math.floor(baseOffset / 2 ** 32), start + 12);
+    out.writeUInt32LE(events.length, start + 16);
+    out[start + 20] = CODEC_DICTIONARY;
+    out.set(MAGIC, start + 21);
+    out.writeUInt32LE(crc32(out.subarray(start + 8, encoder.at)), start + 4);
+  }
 }
 
 /** The header at `at`, or undefined when the bytes there cannot be one (garbage, zeros, a torn write). */

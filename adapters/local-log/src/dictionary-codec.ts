@@ -42,42 +42,179 @@ const TYPE_INDEX = new Map<string, number>(DELIVERY_EVENT_TYPES.map((type, i) =>
 const MAX_DICTIONARY = 0xffff;
 const MAX_FLAT_KEYS = 255;
 
-const NIBBLE = new Int8Array(128).fill(-1);
-for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
 const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
-class Encoder {
-  buffer = Buffer.allocUnsafe(128 * 1024);
-  at = 0;
-  readonly dictionary = new Map<string, number>();
+/** Memo slots: one per string field of FIELDS, then `data` keys and string values by position. */
+const DATA_SLOTS = 8;
+const DATA_KEY_SLOT = FIELDS.length;
+const DATA_VALUE_SLOT = DATA_KEY_SLOT + DATA_SLOTS;
+const SLOTS = DATA_VALUE_SLOT + DATA_SLOTS;
 
+/**
+ * Writes codec-3 payloads into one growable buffer, which a caller may reuse
+ * chunk after chunk (the event log keeps one per log: no buffer per chunk).
+ * Besides the chunk's dictionary it remembers, per field, the last string and
+ * its index: events of a batch mostly repeat the previous event's campaign,
+ * placement, country…, often as the very same string, and comparing with it
+ * costs less than hashing it into the dictionary. The bytes are the same
+ * either way.
+ */
+export class DictionaryEncoder {
+  buffer: Buffer;
+  at = 0;
+  /** Over `buffer`, for doubles: a DataView store is inlined where Buffer#writeDoubleLE is a call. */
+  private view: DataView;
+  private readonly dictionary = new Map<string, number>();
+  private readonly lastText: (string | undefined)[] = new Array(SLOTS).fill(undefined);
+  private readonly lastIndex = new Int32Array(SLOTS);
+  private plainKeys: string[] = [];
+  private lastType: string | undefined;
+  private lastTypeIndex = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+  }
+
+  /** Appends the codec-3 payload of `events` at `at` and answers its length in bytes. */
+  encode(events: readonly DeliveryEvent[]): number {
+    const start = this.at;
+    this.dictionary.clear();
+    this.lastText.fill(undefined);
+    for (const event of events) this.event(event);
+    return this.at - start;
+  }
+
+  /** Makes room for `bytes` more at `at`, keeping what was written. */
   ensure(bytes: number): void {
     if (this.at + bytes <= this.buffer.byteLength) return;
     const grown = Buffer.allocUnsafe(Math.max(this.buffer.byteLength * 2, this.at + bytes));
     this.buffer.copy(grown, 0, 0, this.at);
-    this.buffer = grown;
+    this.replace(grown);
   }
 
-  /** A string field: a dictionary reference when seen before in this chunk, else a literal (added when `shared`). */
-  value(text: string, shared: boolean): void {
-    if (shared) {
-      const index = this.dictionary.get(text);
-      if (index !== undefined) {
-        this.ensure(3);
-        this.buffer[this.at] = 4;
-        this.buffer.writeUInt16LE(index, this.at + 1);
-        this.at += 3;
+  /** Swaps in another buffer (a smaller one once a huge write is done); what was written is dropped. */
+  replace(buffer: Buffer): void {
+    this.buffer = buffer;
+    this.view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    this.at = Math.min(this.at, buffer.byteLength);
+  }
+
+  /**
+   * One event. Room for its fixed-size part (EVENT_FIXED_BYTES) is made once
+   * here; the writers of variable-length text and JSON make room for
+   * themselves plus that much again, so the fixed writes that follow them
+   * still fit.
+   */
+  private event(event: DeliveryEvent): void {
+    if (!this.isPlain(event)) {
+      this.ensure(1);
+      this.buffer[this.at++] = 1;
+      this.json(event);
+      return;
+    }
+    this.ensure(EVENT_FIXED_BYTES);
+    this.buffer[this.at++] = 0;
+    if (event.type !== this.lastType) {
+      this.lastType = event.type;
+      this.lastTypeIndex = TYPE_INDEX.get(event.type) ?? 255;
+    }
+    this.buffer[this.at++] = this.lastTypeIndex;
+    if (this.lastTypeIndex === 255) this.text(event.type, 2);
+    this.view.setFloat64(this.at, event.at, true);
+    this.at += 8;
+    // Unrolled, so each property is read by name (a fast, monomorphic load), not by a key in a loop.
+    this.unique(event.id);
+    this.field(event.organizationId, 1);
+    this.unique(event.decisionId);
+    this.field(event.advertiserId, 3);
+    this.field(event.campaignId, 4);
+    this.field(event.lineItemId, 5);
+    this.field(event.creativeId, 6);
+    this.field(event.publisherId, 7);
+    this.field(event.siteId, 8);
+    this.field(event.placementId, 9);
+    this.field(event.country, 10);
+    this.field(event.region, 11);
+    this.field(event.deviceType, 12);
+    this.field(event.os, 13);
+    this.field(event.browser, 14);
+    this.field(event.costMicros, 15);
+    this.field(event.revenueMicros, 16);
+    if (event.invalid === undefined) this.buffer[this.at++] = 0;
+    else this.json(event.invalid);
+    if (event.data === undefined) this.buffer[this.at++] = 0;
+    else this.data(event.data);
+  }
+
+  /**
+   * Whether every property is one of DeliveryEvent's. Events of a batch share
+   * their keys in the same order, so the last plain event's keys are compared
+   * first (the same internalized strings), before any set lookup.
+   */
+  private isPlain(event: DeliveryEvent): boolean {
+    const known = this.plainKeys;
+    let i = 0;
+    let matches = true;
+    for (const key in event) {
+      if (matches && known[i] === key) {
+        i++;
+        continue;
+      }
+      if (!KNOWN.has(key)) return false;
+      matches = false;
+    }
+    if (!matches) this.plainKeys = Object.keys(event);
+    return true;
+  }
+
+  /** A field unique per event (`id`, `decisionId`): never in the dictionary. */
+  private unique(value: string | undefined): void {
+    if (value === undefined) this.buffer[this.at++] = 0;
+    else if (!this.uuid(value, 1)) this.text(value, 2);
+  }
+
+  /** A shared string field, or 0 when absent. */
+  private field(value: string | undefined, slot: number): void {
+    if (value === undefined) this.buffer[this.at++] = 0;
+    else this.value(value, slot);
+  }
+
+  /** A shared string: a dictionary reference when seen before in this chunk, else a literal added to the dictionary. */
+  private value(text: string, slot: number): void {
+    let index: number | undefined;
+    if (slot < SLOTS && this.lastText[slot] === text) index = this.lastIndex[slot] as number;
+    else {
+      index = this.dictionary.get(text);
+      if (index === undefined) {
+        if (this.dictionary.size >= MAX_DICTIONARY) {
+          if (!this.uuid(text, 1)) this.text(text, 2);
+          return;
+        }
+        index = this.dictionary.size;
+        this.dictionary.set(text, index);
+        if (slot < SLOTS) this.remember(slot, text, index);
+        if (!this.uuid(text, 10)) this.text(text, 11);
         return;
       }
-      if (this.dictionary.size < MAX_DICTIONARY) this.dictionary.set(text, this.dictionary.size);
-      else shared = false;
+      if (slot < SLOTS) this.remember(slot, text, index);
     }
-    if (!this.uuid(text, shared ? 10 : 1)) this.text(text, shared ? 11 : 2);
+    const out = this.buffer;
+    const at = this.at;
+    out[at] = 4;
+    out[at + 1] = index & 0xff;
+    out[at + 2] = index >>> 8;
+    this.at = at + 3;
   }
 
-  text(text: string, tag: number): void {
+  private remember(slot: number, text: string, index: number): void {
+    this.lastText[slot] = text;
+    this.lastIndex[slot] = index;
+  }
+
+  private text(text: string, tag: number): void {
     const length = text.length;
-    this.ensure(3 + length * 3);
+    this.ensure(3 + length * 3 + EVENT_FIXED_BYTES);
     const out = this.buffer;
     let to = this.at + 3;
     // Short ASCII (dimension labels, amounts) is copied here: cheaper than a call into Buffer#write.
@@ -90,51 +227,48 @@ class Encoder {
     const bytes = ascii ? length : out.write(text, this.at + 3, 'utf8');
     if (bytes > 0xffff) throw new RangeError('an event string field is longer than 65,535 bytes');
     out[this.at] = tag;
-    out.writeUInt16LE(bytes, this.at + 1);
+    out[this.at + 1] = bytes & 0xff;
+    out[this.at + 2] = bytes >>> 8;
     this.at += 3 + bytes;
   }
 
-  /** A canonical lowercase UUID as tag + 16 bytes; false (nothing written) if `id` is not one. */
-  uuid(id: string, tag: number): boolean {
+  /**
+   * A canonical lowercase UUID as tag + 16 bytes; false (nothing written) if
+   * `id` is not one. Room for 17 bytes is already made (EVENT_FIXED_BYTES).
+   */
+  private uuid(id: string, tag: number): boolean {
     if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) {
       return false;
     }
-    this.ensure(17);
     const out = this.buffer;
-    let to = this.at + 1;
+    const at = this.at;
+    // The hex pairs of the five groups (8-4-4-4-12), with no test for the dashes inside the loop.
+    let to = at + 1;
+    let bad = 0;
     for (let i = 0; i < 36; i += 2) {
       if (i === 8 || i === 13 || i === 18 || i === 23) i++;
-      const high = NIBBLE[id.charCodeAt(i)] ?? -1;
-      const low = NIBBLE[id.charCodeAt(i + 1)] ?? -1;
-      if (high < 0 || low < 0) return false;
-      out[to++] = (high << 4) | low;
+      const high = hexValue(id.charCodeAt(i));
+      const low = hexValue(id.charCodeAt(i + 1));
+      bad |= high | low;
+      out[to++] = (high << 4) | (low & 15);
     }
-    out[this.at] = tag;
-    this.at += 17;
+    if (bad & 16) return false; // nothing counts as written until `at` moves
+    out[at] = tag;
+    this.at = at + 17;
     return true;
   }
 
-  json(value: unknown): void {
+  private json(value: unknown): void {
     const text = JSON.stringify(value);
-    this.ensure(5 + text.length * 3);
+    this.ensure(5 + text.length * 3 + EVENT_FIXED_BYTES);
     this.buffer[this.at] = 3;
     const bytes = this.buffer.write(text, this.at + 5, 'utf8');
     this.buffer.writeUInt32LE(bytes, this.at + 1);
     this.at += 5 + bytes;
   }
 
-  byte(value: number): void {
-    this.ensure(1);
-    this.buffer[this.at++] = value;
-  }
-
-  field(value: string | undefined, shared: boolean): void {
-    if (value === undefined) this.byte(0);
-    else this.value(value, shared);
-  }
-
   /** `data` as a flat binary object when every value is a string, finite number, boolean or null; else JSON. */
-  data(data: Record<string, unknown>): void {
+  private data(data: Record<string, unknown>): void {
     let count = 0;
     for (const key in data) {
       const v = data[key];
@@ -144,72 +278,43 @@ class Encoder {
         return;
       }
     }
-    this.ensure(2);
     this.buffer[this.at] = 5;
     this.buffer[this.at + 1] = count;
     this.at += 2;
+    let position = 0;
     for (const key in data) {
-      this.value(key, true);
+      // Each pair: a key (3 or 17 bytes unless text, which makes its own room) and a value (at most 17).
+      this.ensure(EVENT_FIXED_BYTES);
+      const slot = position < DATA_SLOTS ? position : SLOTS;
+      position++;
+      this.value(key, DATA_KEY_SLOT + slot);
       const v = data[key];
-      if (typeof v === 'string') this.value(v, true);
+      if (typeof v === 'string') this.value(v, DATA_VALUE_SLOT + slot);
       else if (typeof v === 'number') {
-        this.ensure(9);
         this.buffer[this.at] = 6;
-        this.buffer.writeDoubleLE(v, this.at + 1);
+        this.view.setFloat64(this.at + 1, v, true);
         this.at += 9;
-      } else this.byte(v === true ? 7 : v === false ? 8 : 9);
+      } else this.buffer[this.at++] = v === true ? 7 : v === false ? 8 : 9;
     }
   }
 }
 
-function isPlain(event: DeliveryEvent): boolean {
-  for (const key in event) if (!KNOWN.has(key)) return false;
-  return true;
-}
+/** 16 for anything but a lowercase hex digit (so OR-ing results flags a bad one), else its value. */
+const HEX_VALUE = new Uint8Array(65_536).fill(16);
+for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+const hexValue = (code: number): number => HEX_VALUE[code] as number;
 
-/** The events of one chunk in codec 3. */
+/**
+ * The most an event's fixed-size parts take: kind, type, `at`, 17 fields as
+ * UUIDs (17 bytes each), the `invalid` tag and `data`'s tag and key count.
+ */
+const EVENT_FIXED_BYTES = 1 + 1 + 8 + FIELDS.length * 17 + 1 + 2;
+
+/** The events of one chunk in codec 3, in a buffer of their own. */
 export function encodeDictionary(events: readonly DeliveryEvent[]): Buffer {
-  const e = new Encoder();
-  for (const event of events) {
-    if (!isPlain(event)) {
-      e.byte(1);
-      e.json(event);
-      continue;
-    }
-    e.ensure(10);
-    e.buffer[e.at++] = 0;
-    const type = TYPE_INDEX.get(event.type);
-    if (type === undefined) {
-      e.buffer[e.at++] = 255;
-      e.text(event.type, 2);
-    } else e.buffer[e.at++] = type;
-    e.ensure(8);
-    e.buffer.writeDoubleLE(event.at, e.at);
-    e.at += 8;
-    // Unrolled, so each property is read by name (a fast, monomorphic load), not by a key in a loop.
-    e.field(event.id, false);
-    e.field(event.organizationId, true);
-    e.field(event.decisionId, false);
-    e.field(event.advertiserId, true);
-    e.field(event.campaignId, true);
-    e.field(event.lineItemId, true);
-    e.field(event.creativeId, true);
-    e.field(event.publisherId, true);
-    e.field(event.siteId, true);
-    e.field(event.placementId, true);
-    e.field(event.country, true);
-    e.field(event.region, true);
-    e.field(event.deviceType, true);
-    e.field(event.os, true);
-    e.field(event.browser, true);
-    e.field(event.costMicros, true);
-    e.field(event.revenueMicros, true);
-    if (event.invalid === undefined) e.byte(0);
-    else e.json(event.invalid);
-    if (event.data === undefined) e.byte(0);
-    else e.data(event.data);
-  }
-  return e.buffer.subarray(0, e.at);
+  const encoder = new DictionaryEncoder();
+  const bytes = encoder.encode(events);
+  return encoder.buffer.subarray(0, bytes);
 }
 
 /** Decodes `count` codec-3 events from `payload`; throws if it does not hold exactly that. */

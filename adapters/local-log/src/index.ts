@@ -1,1 +1,7 @@
-export { createLocalEventLog, type LocalEventLog, type LocalEventLogOptions, type LocalEventLogStats } from './local-event-log.js';
+export {
+  createLocalEventLog,
+  type DurableTap,
+  type LocalEventLog,
+  type LocalEventLogOptions,
+  type LocalEventLogStats,
+} from './local-event-log.js';

@@ -277,3 +277,49 @@ describe('a disk that refuses writes', () => {
     await reopened.close();
   });
 });
+
+describe('durable taps', () => {
+  it('hands each append to a tap once durable, in offset order, before the append resolves, and stops after removal', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    await log.append(range(0, 2));
+    const seen: { ids: string[]; firstOffset: number }[] = [];
+    let pendingReads: Promise<void>[] = [];
+    const remove = log.onDurable((events, firstOffset) => {
+      // What a tap sees is already readable: the same events at the same offsets.
+      pendingReads.push(
+        log.read(firstOffset, events.length).then((read) => {
+          expect(read.events).toEqual(events);
+        }),
+      );
+      seen.push({ ids: ids([...events]), firstOffset });
+    });
+    let resolvedBeforeTap = false;
+    const appended = Promise.all([log.append(range(2, 5)), log.append(range(5, 6))]).then(() => {
+      resolvedBeforeTap = seen.length < 2;
+    });
+    await appended;
+    expect(resolvedBeforeTap).toBe(false);
+    expect(seen).toEqual([
+      { ids: ids(range(2, 5)), firstOffset: 2 },
+      { ids: ids(range(5, 6)), firstOffset: 5 },
+    ]);
+    await Promise.all(pendingReads);
+    remove();
+    pendingReads = [];
+    await log.append(range(6, 7));
+    expect(seen).toHaveLength(2);
+    await log.close();
+  });
+
+  it('keeps an append durable and resolved when a tap throws', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    log.onDurable(() => {
+      throw new Error('a broken tap');
+    });
+    await log.append(range(0, 3));
+    expect(await log.read(0, 10)).toEqual({ events: range(0, 3), next: 3 });
+    await log.close();
+  });
+});

@@ -2,7 +2,7 @@ import { type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/pro
 import path from 'node:path';
 import { AppError } from '@adplatform/domain';
 import type { DeliveryEvent, EventLog } from '@adplatform/ports';
-import { encodeChunk } from './chunk-codec.js';
+import { ChunkWriter } from './chunk-codec.js';
 import { createConsumerOffsets, syncDir } from './consumer-offsets.js';
 import { indexChunk, positionBefore, readChunks, SEGMENT_NAME, type SparseIndex, scanSegment, segmentName } from './segment-file.js';
 
@@ -32,12 +32,24 @@ export interface LocalEventLogStats {
   segments: number;
 }
 
+/** Sees the events of one append once they are durable, with the offset of the first. */
+export type DurableTap = (events: readonly DeliveryEvent[], firstOffset: number) => void;
+
 export interface LocalEventLog extends EventLog {
   /** What opening found: the bytes of a torn or corrupt tail cut from the last segment. */
   readonly recovery: { truncatedBytes: number };
   stats(): LocalEventLogStats;
   /** The offset of the oldest kept event (where a consumer behind retention resumes). */
   oldestOffset(): number;
+  /**
+   * Calls `tap` with each append's events once they are durable, in offset
+   * order, synchronously before those appends resolve; answers a function that
+   * removes it. An in-process reader of what is being written (the live stats)
+   * needs no read and no decoding: this process is the log's only writer. The
+   * events are the producer's objects: read them during the call, never keep
+   * or change them. A tap that throws is ignored.
+   */
+  onDurable(tap: DurableTap): () => void;
   /** Deletes old segments past the retention bounds; also runs after each rotation and every minute with an age bound. */
   applyRetention(): Promise<void>;
 }
@@ -86,6 +98,9 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
   let flushing: Promise<void> | undefined;
   let closed = false;
   let broken: unknown;
+  /** One buffer for every group commit's chunks: commits run one at a time, and each is written before the next is encoded. */
+  const chunks = new ChunkWriter();
+  const taps = new Set<DurableTap>();
 
   async function rotate(baseOffset: number): Promise<void> {
     await writer.close();
@@ -103,32 +118,35 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
    */
   async function commit(batch: Pending[]): Promise<Pending[]> {
     const baseOffset = end;
-    const buffers: Buffer[] = [];
     const starts: { offset: number; bytes: number }[] = [];
     const written: Pending[] = [];
-    let bytes = 0;
     let offset = baseOffset;
+    chunks.reset();
     for (const pending of batch) {
-      let encoded: { buffers: Buffer[]; starts: { offset: number; bytes: number }[]; bytes: number };
+      const before = { bytes: chunks.byteLength, starts: starts.length };
       try {
-        encoded = encodeAppend(pending.events, offset, bytes);
+        for (let at = 0; at < pending.events.length; at += CHUNK_EVENTS) {
+          const events = pending.events.length <= CHUNK_EVENTS ? pending.events : pending.events.slice(at, at + CHUNK_EVENTS);
+          starts.push({ offset: offset + at, bytes: chunks.byteLength });
+          chunks.add(events, offset + at);
+        }
       } catch (error) {
+        chunks.truncate(before.bytes);
+        starts.length = before.starts;
         pending.reject(error);
         continue;
       }
-      buffers.push(...encoded.buffers);
-      starts.push(...encoded.starts);
-      bytes += encoded.bytes;
       offset += pending.events.length;
       written.push(pending);
     }
     if (written.length === 0) return written;
+    const bytes = chunks.byteLength;
     if (active.sizeBytes > 0 && active.sizeBytes + bytes > segmentBytes) {
       await rotate(baseOffset);
       await applyRetention();
     }
     try {
-      const { bytesWritten } = await writer.writev(buffers);
+      const { bytesWritten } = await writer.writev([chunks.bytes()]);
       stats.writes++;
       if (bytesWritten !== bytes) throw new Error(`short write to the event log: ${bytesWritten} of ${bytes} bytes`);
       await writer.datasync();
@@ -144,7 +162,24 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
     stats.bytes += bytes;
     stats.events += offset - baseOffset;
     end = offset;
+    publish(written, baseOffset);
     return written;
+  }
+
+  /** Hands each durable append's events to the taps, in offset order; a tap that throws is its own problem. */
+  function publish(written: Pending[], baseOffset: number): void {
+    if (taps.size === 0) return;
+    let offset = baseOffset;
+    for (const pending of written) {
+      for (const tap of taps) {
+        try {
+          tap(pending.events, offset);
+        } catch {
+          // A tap only observes: its failure must not turn a durable append into a refused one.
+        }
+      }
+      offset += pending.events.length;
+    }
   }
 
   async function flush(): Promise<void> {
@@ -253,25 +288,14 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
       }
       await writer.close();
     },
+    onDurable(tap) {
+      taps.add(tap);
+      return () => void taps.delete(tap);
+    },
     stats: () => ({ ...stats, segments: segments.length }),
     oldestOffset: () => segments[0]?.baseOffset ?? 0,
     applyRetention,
   };
-}
-
-/** The chunks of one append call, starting at `offset` and at `bytesBefore` into the write. */
-function encodeAppend(events: readonly DeliveryEvent[], offset: number, bytesBefore: number) {
-  const buffers: Buffer[] = [];
-  const starts: { offset: number; bytes: number }[] = [];
-  let bytes = 0;
-  for (let at = 0; at < events.length; at += CHUNK_EVENTS) {
-    const chunk = events.length <= CHUNK_EVENTS ? events : events.slice(at, at + CHUNK_EVENTS);
-    const [header, payload] = encodeChunk(chunk, offset + at);
-    starts.push({ offset: offset + at, bytes: bytesBefore + bytes });
-    buffers.push(header, payload);
-    bytes += header.byteLength + payload.byteLength;
-  }
-  return { buffers, starts, bytes };
 }
 
 /** Lists the segments, recovers the last one (cutting a torn tail) and answers them with the one to write. */

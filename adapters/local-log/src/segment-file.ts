@@ -37,12 +37,18 @@ export function positionBefore(index: SparseIndex, offset: number): number {
   return found;
 }
 
-/** Reads a file through one block at a time, so walking many small chunks costs few system calls. */
+/**
+ * Reads a file through one block at a time, so walking many small chunks costs
+ * few system calls. A block is at most what is left before `sizeBytes`: a
+ * reader of the log's tail (a consumer polling for the last few events) reads
+ * and allocates only those bytes, not a whole block.
+ */
 export class BlockReader {
   private block = Buffer.alloc(0);
   private blockAt = 0;
   constructor(
     private readonly file: FileHandle,
+    private readonly sizeBytes: number,
     private readonly blockBytes = 1024 * 1024,
   ) {}
 
@@ -50,7 +56,7 @@ export class BlockReader {
   async bytes(position: number, length: number): Promise<Buffer> {
     const inBlock = position - this.blockAt;
     if (inBlock >= 0 && inBlock + length <= this.block.byteLength) return this.block.subarray(inBlock, inBlock + length);
-    const size = Math.max(length, this.blockBytes);
+    const size = Math.max(length, Math.min(this.blockBytes, this.sizeBytes - position));
     const buffer = Buffer.allocUnsafe(size);
     const { bytesRead } = await this.file.read(buffer, 0, size, position);
     this.block = buffer.subarray(0, bytesRead);
@@ -73,7 +79,7 @@ export interface ScannedSegment {
  * says), corrupt (bad CRC, garbage header) or out of sequence.
  */
 export async function scanSegment(file: FileHandle, baseOffset: number, sizeBytes: number): Promise<ScannedSegment> {
-  const reader = new BlockReader(file);
+  const reader = new BlockReader(file, sizeBytes);
   const index: SparseIndex = { offsets: [], positions: [] };
   let position = 0;
   let next = baseOffset;
@@ -100,7 +106,7 @@ export async function readChunks(
   range: { position: number; from: number; to: number; sizeBytes: number },
   out: DeliveryEvent[],
 ): Promise<number> {
-  const reader = new BlockReader(file);
+  const reader = new BlockReader(file, range.sizeBytes);
   const { from, to, sizeBytes } = range;
   let position = range.position;
   let reached = from;
