@@ -199,6 +199,47 @@ describe('reports for an API key limited to publisher PA', () => {
   });
 });
 
+describe('the metrics each limited side may request', () => {
+  it('are listed in /openapi.json beside the metric enum, and a limited caller gets exactly those', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const metrics = doc.paths['/api/v1/reports'].post.requestBody.content['application/json'].schema.properties.metrics;
+    const bySide = metrics['x-metrics-of-limited-callers'] as Record<'advertiser' | 'publisher', string[]>;
+    expect(bySide.advertiser).toEqual([
+      'impressions',
+      'viewableImpressions',
+      'viewableRate',
+      'clicks',
+      'ctr',
+      'conversions',
+      'conversionRate',
+      'spend',
+      'ecpm',
+      'ecpc',
+      'cpa',
+    ]);
+    expect(bySide.publisher).toEqual([
+      'requests',
+      'impressions',
+      'fillRate',
+      'viewableImpressions',
+      'viewableRate',
+      'clicks',
+      'ctr',
+      'revenue',
+    ]);
+    const all = metrics.items.enum as string[];
+    for (const [session, side] of [
+      [userA, 'advertiser'],
+      [keyPA, 'publisher'],
+    ] as const) {
+      expect((await report(session, { dimensions: [], metrics: bySide[side] })).statusCode, side).toBe(200);
+      for (const metric of all.filter((m) => !bySide[side].includes(m))) {
+        expectProblem(await report(session, { dimensions: [], metrics: [metric] }), 403, 'FORBIDDEN');
+      }
+    }
+  });
+});
+
 describe('management reads and writes of limited callers', () => {
   const ids = (response: { json(): { items: { id: string }[] } }) => response.json().items.map((item) => item.id);
 
@@ -288,6 +329,13 @@ describe('management reads and writes of limited callers', () => {
     };
     const missing = expectProblem(await upload(newId()), 403, 'FORBIDDEN');
     expect(expectProblem(await upload(b.advertiserId), 403, 'FORBIDDEN').errors).toEqual(missing.errors);
+  });
+
+  it('cannot attach another advertiser’s creative, which reads as missing rather than as someone else’s', async () => {
+    const attach = (creativeId: string) => post(h, userA, `/api/v1/line-items/${a.lineItemId}/creatives`, { creativeId });
+    const missing = expectProblem(await attach(newId()), 400, 'VALIDATION_FAILED');
+    expect(missing.errors).toEqual([{ path: 'body.creativeId', message: 'is not a creative of this organization' }]);
+    expect(expectProblem(await attach(b.creativeId), 400, 'VALIDATION_FAILED').errors).toEqual(missing.errors);
   });
 
   it('gives a limited publisher no house creative it cannot see, but keeps the one its placement has', async () => {

@@ -106,7 +106,9 @@ export class LineItemsService {
   attachCreative(ctx: RequestContext, id: string, input: AttachCreativeBody): Promise<LineItemView> {
     return this.resources.update(ctx, id, async (current, tx) => {
       editable(current);
-      const creative = await tx.resources.creative.get(current.organizationId, input.creativeId);
+      const found = await tx.resources.creative.get(current.organizationId, input.creativeId);
+      // Another advertiser's creative, outside the caller's limit, reads as missing rather than as someone else's.
+      const creative = found && this.resources.isInScope(ctx, found) ? found : undefined;
       if (!creative) throw invalidField('body.creativeId', 'is not a creative of this organization');
       if (creative.scopeId !== current.scopeId) throw invalidField('body.creativeId', 'belongs to another advertiser');
       if (creative.status === 'archived') throw invalidField('body.creativeId', 'is archived');

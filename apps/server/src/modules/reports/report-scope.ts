@@ -1,5 +1,5 @@
 import type { Principal } from '@adplatform/domain';
-import type { ReportMetric, ReportQuery } from '@adplatform/ports';
+import { REPORT_METRICS, type ReportMetric, type ReportQuery } from '@adplatform/ports';
 import { accessScopeOf, outsideScope, type ScopeSide } from '../auth/access-scope.js';
 import type { ReportBody } from './reports.schemas.js';
 
@@ -12,30 +12,36 @@ import type { ReportBody } from './reports.schemas.js';
  * publishers earned nor how much inventory went unfilled; a publisher sees its
  * traffic and what it earned, not what advertisers paid nor their conversions.
  */
-export const METRICS_BY_SIDE: Record<ScopeSide, ReadonlySet<ReportMetric>> = {
-  advertiser: new Set<ReportMetric>([
-    'impressions',
-    'viewableImpressions',
-    'viewableRate',
-    'clicks',
-    'ctr',
-    'conversions',
-    'conversionRate',
-    'spend',
-    'ecpm',
-    'ecpc',
-    'cpa',
-  ]),
-  publisher: new Set<ReportMetric>([
-    'requests',
-    'impressions',
-    'fillRate',
-    'viewableImpressions',
-    'viewableRate',
-    'clicks',
-    'ctr',
-    'revenue',
-  ]),
+const BOTH: readonly ScopeSide[] = ['advertiser', 'publisher'];
+const BUYER: readonly ScopeSide[] = ['advertiser'];
+const SELLER: readonly ScopeSide[] = ['publisher'];
+
+/**
+ * Which limited sides may read each metric. A `Record` over every metric, so
+ * a metric added to REPORT_METRICS (packages/ports) does not compile until
+ * someone decides who may see it; an unlimited caller sees them all.
+ */
+const SIDES_OF_METRIC: Record<ReportMetric, readonly ScopeSide[]> = {
+  requests: SELLER,
+  impressions: BOTH,
+  fillRate: SELLER,
+  viewableImpressions: BOTH,
+  viewableRate: BOTH,
+  clicks: BOTH,
+  ctr: BOTH,
+  conversions: BUYER,
+  conversionRate: BUYER,
+  spend: BUYER,
+  revenue: SELLER,
+  ecpm: BUYER,
+  ecpc: BUYER,
+  cpa: BUYER,
+};
+
+/** The metrics a caller limited to one side may request, in REPORT_METRICS order. */
+export const METRICS_BY_SIDE: Record<ScopeSide, readonly ReportMetric[]> = {
+  advertiser: REPORT_METRICS.filter((metric) => SIDES_OF_METRIC[metric].includes('advertiser')),
+  publisher: REPORT_METRICS.filter((metric) => SIDES_OF_METRIC[metric].includes('publisher')),
 };
 
 const FILTER_OF_SIDE = { advertiser: 'advertiserId', publisher: 'publisherId' } as const;
@@ -48,13 +54,13 @@ const FILTER_OF_SIDE = { advertiser: 'advertiserId', publisher: 'publisherId' } 
 export function scopeReportQuery(principal: Principal, body: ReportBody, query: ReportQuery): ReportQuery {
   const scope = accessScopeOf(principal);
   if (!scope) return query;
-  const allowed = METRICS_BY_SIDE[scope.side];
+  const allowed = new Set<string>(METRICS_BY_SIDE[scope.side]);
   const refuse = (metric: string) => `is not available to a credential limited to some ${scope.side}s ("${metric}")`;
   body.metrics.forEach((metric, i) => {
     if (!allowed.has(metric)) throw outsideScope(`body.metrics[${i}]`, refuse(metric));
   });
   (body.sort ?? []).forEach((sort, i) => {
-    if (!(query.dimensions as readonly string[]).includes(sort.by) && !allowed.has(sort.by as ReportMetric)) {
+    if (!(query.dimensions as readonly string[]).includes(sort.by) && !allowed.has(sort.by)) {
       throw outsideScope(`body.sort[${i}].by`, refuse(sort.by));
     }
   });

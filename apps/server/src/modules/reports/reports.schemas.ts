@@ -1,5 +1,6 @@
 import { MAX_REPORT_LIMIT, REPORT_DIMENSIONS, REPORT_EXPORT_FORMATS, REPORT_FILTER_FIELDS, REPORT_METRICS } from '@adplatform/ports';
 import Type, { type Static } from 'typebox';
+import { METRICS_BY_SIDE } from './report-scope.js';
 
 /** Rows per JSON page when the body sets no `limit`. */
 export const DEFAULT_JSON_LIMIT = 1000;
@@ -15,7 +16,14 @@ export const ReportBody = Type.Object(
       uniqueItems: true,
       description: 'Group rows by these, in order.',
     }),
-    metrics: Type.Array(Metric, { minItems: 1, maxItems: REPORT_METRICS.length, uniqueItems: true }),
+    metrics: Type.Array(Metric, {
+      minItems: 1,
+      maxItems: REPORT_METRICS.length,
+      uniqueItems: true,
+      description:
+        'A credential limited to some advertisers or publishers (ADR 0017) may request only its side’s metrics, listed in `x-metrics-of-limited-callers`; any other answers 403 naming it.',
+      'x-metrics-of-limited-callers': METRICS_BY_SIDE,
+    }),
     from: LocalDate,
     to: { ...LocalDate, description: 'Inclusive.' },
     filters: Type.Optional(

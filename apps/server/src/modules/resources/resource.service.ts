@@ -91,7 +91,7 @@ export class ResourceService<D, V> {
   async getResource(ctx: RequestContext, id: string, tx?: MetadataTx): Promise<Resource<D>> {
     const resource = await this.storeOf(tx).get(ctx.principal.organizationId, id);
     // Outside the caller's limit reads exactly like missing: a limited caller learns nothing of other advertisers.
-    if (!resource || !this.isVisible(ctx, resource)) throw notFound(this.label);
+    if (!resource || !this.isInScope(ctx, resource)) throw notFound(this.label);
     return resource;
   }
 
@@ -155,10 +155,20 @@ export class ResourceService<D, V> {
    * this kind's side: an advertiser or a campaign, a publisher or a site.
    */
   assertParentInScope(ctx: RequestContext, parent: Resource<unknown> | undefined, path: string): void {
+    if (parent && this.isInScope(ctx, parent)) return;
     const scope = this.scopeOf(ctx);
-    if (!scope) return;
-    const owner = parent ? (parent.scopeId ?? parent.id) : undefined;
-    if (owner === undefined || !scope.ids.has(owner)) throw outsideScope(path, `is outside the ${scope.side}s this credential may use`);
+    if (scope) throw outsideScope(path, `is outside the ${scope.side}s this credential may use`);
+  }
+
+  /**
+   * Whether the caller may see `resource`, one of this kind's side of the
+   * market (an advertiser, or what lies below one; a publisher, or what lies
+   * below one): always for an unlimited caller, else when its advertiser or
+   * publisher is in the caller's limit.
+   */
+  isInScope(ctx: RequestContext, resource: Resource<unknown>): boolean {
+    const scope = this.scopeOf(ctx);
+    return !scope || scope.ids.has(resource.scopeId ?? resource.id);
   }
 
   /**
@@ -170,13 +180,6 @@ export class ResourceService<D, V> {
     const scope = accessScopeOf(ctx.principal);
     if (!scope) return undefined;
     return SIDE_OF[this.kind] === scope.side ? scope : { side: scope.side, ids: new Set() };
-  }
-
-  private isVisible(ctx: RequestContext, resource: Resource<D>): boolean {
-    const scope = this.scopeOf(ctx);
-    if (!scope) return true;
-    const owner = this.kind === 'advertiser' || this.kind === 'publisher' ? resource.id : resource.scopeId;
-    return owner !== null && scope.ids.has(owner);
   }
 
   private publish(resource: Resource<D>, op: 'created' | 'updated'): void {
