@@ -3,6 +3,7 @@ import { isId, newId } from '@adplatform/domain';
 import type { DeliveryEvent } from '@adplatform/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantEventId } from '../src/delivery/tracking/events-ingest-lines.js';
+import { INGEST_KEY_CACHE_MS } from '../src/modules/api-keys/ingest-keys.js';
 import {
   bearer,
   createHarness,
@@ -102,6 +103,21 @@ describe('POST /t/events authorization', () => {
     expect((await post(revoked.key, line)).statusCode).toBe(200);
     await h.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${revoked.id}`, headers: acme.owner.headers });
     expectProblem(await post(revoked.key, line), 401, 'UNAUTHENTICATED');
+  });
+
+  it('refuses a key revoked through another node (the shared store) within INGEST_KEY_CACHE_MS, and one revoked here at once', async () => {
+    const line = ndjson([{ type: 'impression', at: at() }]);
+    const elsewhere = await createIngestKey(acme.owner, 'revoked by another node');
+    expect((await post(elsewhere.key, line)).statusCode).toBe(200); // verified, then held
+    await h.store.apiKeys.revoke(acme.id, elsewhere.id, h.clock.now());
+    h.clock.advance(INGEST_KEY_CACHE_MS - 1);
+    expect((await post(elsewhere.key, line)).statusCode).toBe(200);
+    h.clock.advance(1);
+    expectProblem(await post(elsewhere.key, line), 401, 'UNAUTHENTICATED');
+    const here = await createIngestKey(acme.owner, 'revoked here');
+    expect((await post(here.key, line)).statusCode).toBe(200);
+    await h.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${here.id}`, headers: acme.owner.headers });
+    expectProblem(await post(here.key, line), 401, 'UNAUTHENTICATED');
   });
 
   it('answers 403 to a management API key of any role and to a signed-in user', async () => {

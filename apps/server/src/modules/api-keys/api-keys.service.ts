@@ -14,7 +14,7 @@ import type { MetadataStore } from '@adplatform/ports';
 import { type RequestContext, recordAudit } from '../audit/audit-recorder.js';
 import { checkScopeForRole, checkScopeIds } from '../auth/access-scope.js';
 import { generateApiKey, safeEqual, sha256Hex } from '../auth/tokens.js';
-import { type ApiKeyKind, generateIngestKey, ingestKeyPrefixOf, kindOfKey } from './ingest-keys.js';
+import { type ApiKeyKind, generateIngestKey, ingestKeyPrefixOf, kindOfKey, VerifiedIngestKeys } from './ingest-keys.js';
 
 export interface NewApiKeyInput {
   name: string;
@@ -32,6 +32,8 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 /** API keys of one organization: issued with a role no higher than the issuer's, listed without secrets, revoked. */
 export class ApiKeysService {
+  private readonly verifiedIngestKeys = new VerifiedIngestKeys({ nowMs: () => this.deps.clock.now().getTime() });
+
   constructor(private readonly deps: { store: MetadataStore; clock: Clock }) {}
 
   async create(ctx: RequestContext, input: NewApiKeyInput): Promise<ApiKeyWithKind & { key: string }> {
@@ -81,11 +83,15 @@ export class ApiKeysService {
 
   /**
    * The organization of a live ingest key, or undefined for anything else
-   * (malformed, unknown, revoked, or an `api` key). Hash compared in constant time.
+   * (malformed, unknown, revoked, or an `api` key). Hash compared in constant time. A key verified in the
+   * last INGEST_KEY_CACHE_MS is taken without a store read (revoked here: refused at once; elsewhere: within that).
    */
   async authenticateIngestKey(key: string): Promise<{ organizationId: string; keyId: string } | undefined> {
     const prefix = ingestKeyPrefixOf(key);
     if (!prefix) return undefined;
+    const cached = this.verifiedIngestKeys.get(key);
+    if (cached) return cached;
+    const generation = this.verifiedIngestKeys.generation;
     const found = await this.deps.store.apiKeys.findByPrefix(prefix);
     if (!found || found.apiKey.revokedAt || kindOfKey(found.apiKey) !== 'ingest' || !safeEqual(found.secretHash, sha256Hex(key))) {
       return undefined;
@@ -95,7 +101,9 @@ export class ApiKeysService {
     if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
       this.deps.store.apiKeys.touch(apiKey.id, now).catch(() => undefined);
     }
-    return { organizationId: apiKey.organizationId, keyId: apiKey.id };
+    const verified = { organizationId: apiKey.organizationId, keyId: apiKey.id };
+    this.verifiedIngestKeys.remember(key, verified, generation);
+    return verified;
   }
 
   async revoke(ctx: RequestContext, id: string): Promise<void> {
@@ -107,6 +115,7 @@ export class ApiKeysService {
       const after = await tx.apiKeys.revoke(ctx.principal.organizationId, id, now);
       await recordAudit(tx, ctx, { action: 'api_key.revoke', resourceType: 'api_key', resourceId: id, before, after }, now);
     });
+    this.verifiedIngestKeys.forget(id);
   }
 }
 

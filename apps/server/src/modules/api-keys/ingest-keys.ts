@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { ApiKey } from '@adplatform/domain';
 import { randomToken } from '../auth/tokens.js';
 
@@ -25,3 +25,62 @@ export function ingestKeyPrefixOf(key: string): string | undefined {
 }
 
 export const kindOfKey = (apiKey: Pick<ApiKey, 'prefix'>): ApiKeyKind => (apiKey.prefix.startsWith(INGEST_KEY_PREFIX) ? 'ingest' : 'api');
+
+/** How long a verified ingest key is taken without asking the metadata store again: the most another node may honour a key after it is revoked. */
+export const INGEST_KEY_CACHE_MS = 5_000;
+
+export interface VerifiedIngestKey {
+  organizationId: string;
+  keyId: string;
+}
+
+/**
+ * Ingest keys verified lately, so `POST /t/events` does not read the metadata
+ * store on every batch. Held by the sha256 of the key (never the secret
+ * itself), for at most `ttlMs`. `forget(keyId)` drops a key at once: the
+ * node that revokes a key refuses it from then on; other nodes sharing the
+ * store refuse it within `ttlMs`. A lookup that began before a `forget` can
+ * never store its (now stale) answer: `remember` takes the generation seen
+ * when the lookup began and ignores it if a key was forgotten since.
+ */
+export class VerifiedIngestKeys {
+  private readonly byHash = new Map<string, VerifiedIngestKey & { expiresAtMs: number }>();
+  private forgotten = 0;
+
+  constructor(private readonly options: { nowMs: () => number; ttlMs?: number; maxEntries?: number }) {}
+
+  /** Taken before a store lookup; handed back to `remember`. */
+  get generation(): number {
+    return this.forgotten;
+  }
+
+  /** The key's organization and id if it was verified less than `ttlMs` ago. */
+  get(key: string): VerifiedIngestKey | undefined {
+    const digest = hash('sha256', key, 'hex');
+    const found = this.byHash.get(digest);
+    if (found === undefined) return undefined;
+    if (found.expiresAtMs <= this.options.nowMs()) {
+      this.byHash.delete(digest);
+      return undefined;
+    }
+    return { organizationId: found.organizationId, keyId: found.keyId };
+  }
+
+  /** Stores a key the store just verified, unless a key was forgotten since `generation`. */
+  remember(key: string, verified: VerifiedIngestKey, generation: number): void {
+    if (generation !== this.forgotten) return;
+    // A bound on memory: a flood of distinct valid keys only makes the oldest ones verified again.
+    if (this.byHash.size >= (this.options.maxEntries ?? 10_000)) {
+      const oldest = this.byHash.keys().next().value;
+      if (oldest !== undefined) this.byHash.delete(oldest);
+    }
+    const expiresAtMs = this.options.nowMs() + (this.options.ttlMs ?? INGEST_KEY_CACHE_MS);
+    this.byHash.set(hash('sha256', key, 'hex'), { ...verified, expiresAtMs });
+  }
+
+  /** Drops the key with this id (revoked), and any answer of a lookup still in flight. */
+  forget(keyId: string): void {
+    this.forgotten++;
+    for (const [digest, verified] of this.byHash) if (verified.keyId === keyId) this.byHash.delete(digest);
+  }
+}

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import { createMemoryEventLog } from '@adplatform/adapter-memory';
 import { newId } from '@adplatform/domain';
 import type { DeliveryEvent } from '@adplatform/ports';
@@ -57,6 +61,37 @@ describe('LiveStats', () => {
     expect(stats.second(orgB, T0 - 1).impressions).toBe(1);
     expect(stats.second(orgB, T0 - 2).requests).toBe(0);
     await stats.stop();
+  });
+
+  it('counts from the local log what each append made durable, before the append resolves, without reading the log', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'adp-live-stats-'));
+    const log = await createLocalEventLog({ dir });
+    try {
+      await log.append([event('impression', (T0 - 3) * 1_000)]); // before the tap started: not counted
+      const stats = new LiveStats({ eventLog: log, nowMs: () => T0 * 1_000 + 500, pollMs: 3_600_000 });
+      await stats.start();
+      let reads = 0;
+      const read = log.read.bind(log);
+      log.read = (offset, limit) => {
+        reads++;
+        return read(offset, limit);
+      };
+      await Promise.all([
+        log.append([event('impression', (T0 - 2) * 1_000, { costMicros: '2500' }), event('click', (T0 - 2) * 1_000 + 1)]),
+        log.append([event('request', (T0 - 2) * 1_000, { decisionId: newId() })]),
+      ]);
+      // No poll: the counts are there once the appends resolve.
+      expect(stats.second(orgA, T0 - 2)).toMatchObject({ requests: 1, filled: 1, impressions: 1, clicks: 1, spendMicros: '2500' });
+      expect(stats.second(orgA, T0 - 3).impressions).toBe(0);
+      await stats.poll();
+      await stats.stop();
+      await log.append([event('impression', (T0 - 2) * 1_000)]);
+      expect(stats.second(orgA, T0 - 2).impressions).toBe(1);
+      expect(reads).toBe(0);
+    } finally {
+      await log.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('forgets a slot when its second comes round again 300 s later, and ignores events older than the window', () => {

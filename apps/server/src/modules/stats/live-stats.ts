@@ -61,10 +61,13 @@ class OrganizationRing {
 
 /**
  * Per-organization, per-second counters of the last 300 seconds, fed by a tap
- * on the event log (any adapter: it only reads). The tap starts at the log's
- * end when started (the live view shows traffic from then on) and polls every
- * `pollMs`; it keeps no offset of its own, since losing a few live seconds
- * on a restart costs nothing. An event counts in the second of its `at`, if
+ * on the event log. The tap starts at the log's end when started (the live
+ * view shows traffic from then on). A log that hands over what it makes
+ * durable in this process (the local log's `onDurable`: this process is its
+ * only writer) is counted from those events, with no read and no decoding;
+ * any other (NATS: other nodes append too) is read every `pollMs`. It keeps
+ * no offset of its own, since losing a few live seconds on a restart costs
+ * nothing. An event counts in the second of its `at`, if
  * that second is still in the window. A request is filled when its `request`
  * event carries the id of a decision that served an ad (`decisionId`).
  */
@@ -73,6 +76,7 @@ export class LiveStats {
   private offset: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  private untap: (() => void) | undefined;
 
   constructor(
     private readonly deps: { eventLog: EventLog; nowMs: () => number; pollMs?: number; log?: { warn(o: object, m: string): void } },
@@ -110,8 +114,12 @@ export class LiveStats {
     return Array.from({ length: LIVE_WINDOW_SECONDS }, (_, i) => this.second(organizationId, nowSecond - LIVE_WINDOW_SECONDS + i));
   }
 
-  /** Reads what the log holds past the tap's position and counts it; resolves when caught up. Calls never overlap. */
+  /**
+   * Reads what the log holds past the tap's position and counts it; resolves when caught up. Calls never overlap.
+   * Fed by the log's durable tap, there is nothing to read: every durable event was counted before its append resolved.
+   */
   poll(): Promise<void> {
+    if (this.untap) return Promise.resolve();
     this.polling ??= this.readToEnd().finally(() => {
       this.polling = undefined;
     });
@@ -130,8 +138,16 @@ export class LiveStats {
     }
   }
 
-  /** Takes the log's current end as the start and polls until `stop`. */
+  /** Takes the log's current end as the start and counts what is appended from then on until `stop`. */
   async start(): Promise<void> {
+    const log = this.deps.eventLog;
+    if (hasDurableTap(log)) {
+      this.untap = log.onDurable((events) => {
+        const nowSecond = Math.floor(this.deps.nowMs() / 1_000);
+        for (const event of events) this.count(event, nowSecond);
+      });
+      return;
+    }
     // A log that does not answer yet (NATS starting) must not stop the server: the next poll retries.
     await this.poll().catch((err: unknown) => this.deps.log?.warn({ err }, 'live stats could not read the event log'));
     const tick = () => {
@@ -148,6 +164,8 @@ export class LiveStats {
   }
 
   async stop(): Promise<void> {
+    this.untap?.();
+    this.untap = undefined;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.polling;
@@ -155,3 +173,11 @@ export class LiveStats {
 }
 
 const EMPTY = new OrganizationRing();
+
+/** An event log that hands each append's events, once durable, to in-process taps (the local log). */
+interface DurableTapSource {
+  onDurable(tap: (events: readonly DeliveryEvent[]) => void): () => void;
+}
+
+const hasDurableTap = (log: EventLog): log is EventLog & DurableTapSource =>
+  typeof (log as Partial<DurableTapSource>).onDurable === 'function';
