@@ -30,7 +30,7 @@ const NAV: { href: string; label: string; permission?: Permission }[] = [
   { href: '/creatives', label: 'Creatives', permission: 'advertiserRead' },
   { href: '/publishers', label: 'Publishers', permission: 'publisherRead' },
   { href: '/reports', label: 'Reports', permission: 'reports' },
-  { href: '/segments', label: 'Segments', permission: 'advertiserRead' },
+  { href: '/segments', label: 'Segments', permission: 'segments' },
   { href: '/demand-partners', label: 'Demand partners', permission: 'operationsRead' },
   { href: '/users', label: 'Users & API keys', permission: 'manage' },
   { href: '/audit', label: 'Audit log', permission: 'manage' },

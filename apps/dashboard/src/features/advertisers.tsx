@@ -69,7 +69,7 @@ export default function Advertisers() {
   return (
     <>
       <PageHeader title="Advertisers">
-        <Show when={can('advertiserWrite')}>
+        <Show when={can('advertiserCreate')}>
           <button type="button" onClick={() => setCreating(!creating())} aria-expanded={creating()}>
             New advertiser
           </button>
@@ -92,7 +92,7 @@ export default function Advertisers() {
         empty={
           <p>
             <strong>No advertisers yet.</strong> An advertiser owns campaigns and creatives — create one to start selling.{' '}
-            <Show when={can('advertiserWrite')}>
+            <Show when={can('advertiserCreate')}>
               <button type="button" class="link" onClick={() => setCreating(true)}>
                 Create an advertiser
               </button>

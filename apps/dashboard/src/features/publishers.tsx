@@ -37,7 +37,7 @@ export default function Publishers() {
   return (
     <>
       <PageHeader title="Publishers">
-        <Show when={can('publisherWrite')}>
+        <Show when={can('publisherCreate')}>
           <button type="button" onClick={() => setCreating(!creating())} aria-expanded={creating()}>
             New publisher
           </button>
@@ -61,7 +61,7 @@ export default function Publishers() {
           <p>
             <strong>No publishers yet</strong> — a publisher owns the sites and apps where ads show. Create one, then a site and its
             placements.{' '}
-            <Show when={can('publisherWrite')}>
+            <Show when={can('publisherCreate')}>
               <button type="button" class="link" onClick={() => setCreating(true)}>
                 Create a publisher
               </button>

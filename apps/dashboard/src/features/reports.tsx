@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import { TimeChart } from '../components/chart.js';
 import { CheckGroup } from '../components/tag-input.js';
 import { ErrorBox, FormError, Loading, PageHeader, TextField } from '../components/ui.js';
@@ -6,7 +6,8 @@ import { api } from '../lib/api.js';
 import { isoDay } from '../lib/dates.js';
 import { createSubmit, errorUnder } from '../lib/forms.js';
 import { formatMicros } from '../lib/money.js';
-import { useReportFields } from '../lib/report-fields.js';
+import { metricsFor, useReportFields } from '../lib/report-fields.js';
+import { accessLimit } from '../lib/session.js';
 
 // Which metrics are money or rates is how they are shown; which exist is the server's to say (lib/report-fields.ts).
 const MONEY = new Set(['spend', 'revenue', 'ecpm', 'ecpc', 'cpa']);
@@ -44,6 +45,13 @@ export default function Reports() {
   const [metrics, setMetrics] = createSignal<string[]>(['impressions', 'clicks', 'ctr', 'spend']);
   const [answer, setAnswer] = createSignal<Answer | null>(null);
   const fields = useReportFields();
+  // A caller limited to some advertisers or publishers is offered only its side's metrics (the server refuses the others).
+  const offered = () => (fields.data ? metricsFor(fields.data, accessLimit()?.side) : []);
+  createEffect(
+    on(offered, (allowed) => {
+      if (allowed.length > 0) setMetrics((chosen) => chosen.filter((m) => allowed.includes(m)));
+    }),
+  );
   const form = createSubmit(
     () => api.post<Answer>('/api/v1/reports', { dimensions: dimensions(), metrics: metrics(), from: from(), to: to(), limit: 1000 }),
     { onDone: setAnswer },
@@ -94,7 +102,7 @@ export default function Reports() {
               />
               <CheckGroup
                 legend="Metrics"
-                options={f().metrics.map((m) => ({ value: m, label: m }))}
+                options={metricsFor(f(), accessLimit()?.side).map((m) => ({ value: m, label: m }))}
                 values={metrics()}
                 onChange={setMetrics}
                 error={errorUnder(form.errors(), 'metrics')}

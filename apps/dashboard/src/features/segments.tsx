@@ -83,7 +83,7 @@ export default function Segments() {
   return (
     <>
       <PageHeader title="Audience segments" />
-      <Show when={can('advertiserWrite')}>
+      <Show when={can('segmentsWrite')}>
         <form class="card inline" onSubmit={form.submit} novalidate aria-label="New segment">
           <TextField label="New segment name" value={name()} onValue={setName} error={form.errors()['name']} />
           <button type="submit" disabled={form.busy()}>

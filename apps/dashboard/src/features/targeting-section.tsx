@@ -14,7 +14,7 @@ export function TargetingSection(props: { path: string; value: Targeting; invali
   const segments = useAll<Segment>(
     '/api/v1/segments',
     () => ({ status: ['active'] }),
-    () => can('advertiserRead'),
+    () => can('segments'),
   );
   const placements = useAll<Placement>(
     '/api/v1/placements',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportFieldsFrom } from './report-fields.js';
+import { metricsFor, reportFieldsFrom } from './report-fields.js';
 
 /** The part of /openapi.json this reads, in the shape the server writes it (enums inline in the request body). */
 const DOCUMENT = {
@@ -30,6 +30,17 @@ const DOCUMENT = {
 describe('reportFieldsFrom', () => {
   it("reads the report request's dimension and metric enums, in the server's order", () => {
     expect(reportFieldsFrom(DOCUMENT)).toEqual({ dimensions: ['day', 'hour', 'country'], metrics: ['impressions', 'ctr', 'spend'] });
+  });
+
+  it("reads the metrics a limited caller may request from the metrics' x-metrics-of-limited-callers", () => {
+    const doc = structuredClone(DOCUMENT) as typeof DOCUMENT;
+    const metrics = doc.paths['/api/v1/reports'].post.requestBody.content['application/json'].schema.properties.metrics;
+    Object.assign(metrics, { 'x-metrics-of-limited-callers': { advertiser: ['impressions', 'spend'], publisher: ['impressions', 'ctr'] } });
+    const fields = reportFieldsFrom(doc);
+    expect(fields.metricsOfLimited).toEqual({ advertiser: ['impressions', 'spend'], publisher: ['impressions', 'ctr'] });
+    expect(metricsFor(fields, 'publisher')).toEqual(['impressions', 'ctr']);
+    expect(metricsFor(fields, undefined)).toEqual(['impressions', 'ctr', 'spend']);
+    expect(metricsFor(reportFieldsFrom(DOCUMENT), 'advertiser')).toEqual(['impressions', 'ctr', 'spend']);
   });
 
   it('follows $refs into components and reads enums written as anyOf of consts', () => {

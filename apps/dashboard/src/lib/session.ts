@@ -3,13 +3,25 @@ import { ApiError, request, setCsrfToken, setUnauthorizedHandler } from './api.j
 
 export type Role = 'owner' | 'admin' | 'advertiser' | 'publisher' | 'analyst';
 
+/** A user's or API key's access limit fields (ADR 0017): at most one list is non-empty. */
+export interface LimitFields {
+  advertiserIds?: string[];
+  publisherIds?: string[];
+}
+
 export interface Me {
   kind: 'user' | 'api_key';
   role: Role;
   isPlatformAdmin: boolean;
   organization: { id: string; name: string; timezone: string };
-  user?: { id: string; email: string; name: string | null };
+  user?: { id: string; email: string; name: string | null } & LimitFields;
+  apiKey?: { id: string; name: string } & LimitFields;
   csrfToken?: string;
+}
+
+export interface AccessLimitOf {
+  side: 'advertiser' | 'publisher';
+  ids: string[];
 }
 
 /** undefined: not known yet; null: signed out. */
@@ -51,6 +63,15 @@ export async function signOut(): Promise<void> {
   }
 }
 
+/** The caller's access limit (ADR 0017), or null when it sees the whole organization. */
+export function accessLimit(): AccessLimitOf | null {
+  const who = me();
+  const fields = who?.user ?? who?.apiKey;
+  if (fields?.advertiserIds?.length) return { side: 'advertiser', ids: fields.advertiserIds };
+  if (fields?.publisherIds?.length) return { side: 'publisher', ids: fields.publisherIds };
+  return null;
+}
+
 /** What each role may see and do; mirrors the server's policies (the API refuses the rest anyway). */
 const POLICY = {
   advertiserRead: ['owner', 'admin', 'advertiser', 'analyst'],
@@ -61,10 +82,30 @@ const POLICY = {
   operationsWrite: ['owner', 'admin'],
   manage: ['owner', 'admin'],
   reports: ['owner', 'admin', 'advertiser', 'publisher', 'analyst'],
+  /** New advertisers and publishers, as opposed to what lies below them. */
+  advertiserCreate: ['owner', 'admin', 'advertiser'],
+  publisherCreate: ['owner', 'admin', 'publisher'],
+  segments: ['owner', 'admin', 'advertiser', 'analyst'],
+  segmentsWrite: ['owner', 'admin', 'advertiser'],
+  liveStats: ['owner', 'admin', 'advertiser', 'publisher', 'analyst'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof POLICY;
 
+/**
+ * What a caller limited to some advertisers or publishers may still do
+ * (ADR 0017, the server's http/scoped-access.ts): its own side of the market,
+ * below the advertisers or publishers it was given, and reports. The other
+ * side reads as empty; new advertisers or publishers, segments, demand
+ * partners, live stats, users, keys and the audit log answer 403.
+ */
+const LIMITED: Record<AccessLimitOf['side'], ReadonlySet<Permission>> = {
+  advertiser: new Set(['advertiserRead', 'advertiserWrite', 'reports']),
+  publisher: new Set(['publisherRead', 'publisherWrite', 'reports']),
+};
+
 export function can(permission: Permission): boolean {
   const role = me()?.role;
-  return role !== undefined && (POLICY[permission] as readonly Role[]).includes(role);
+  if (role === undefined || !(POLICY[permission] as readonly Role[]).includes(role)) return false;
+  const limit = accessLimit();
+  return limit === null || LIMITED[limit.side].has(permission);
 }
