@@ -4,6 +4,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../src/http/access.js';
 import { isOpenToLimitedCallers } from '../src/http/scoped-access.js';
+import { htmlCreative } from './fixtures/creatives.fixture.js';
 import { createVia, type TenantFixture } from './fixtures/tenant-fixture.js';
 import { bearer, createHarness, createKey, createOrganization, type Harness, login, OPERATOR } from './harness.js';
 
@@ -17,6 +18,23 @@ type Policy = Exclude<RouteEntry['access'], { public: true }>;
 
 const ZERO_ID = '00000000-0000-7000-8000-000000000000';
 const fill = (url: string, params: Record<string, string>) => url.replaceAll(/:(\w+)/g, (_m, name: string) => params[name] ?? ZERO_ID);
+
+/**
+ * Valid bodies for the create routes open to limited keys, naming tenant A's
+ * fixtures as parents: all lie outside every limited key's limit, so each is
+ * refused (403) — and a new create route fails this suite until it is listed.
+ */
+const CREATE_BODIES: Record<string, (ids: Record<string, string>) => object> = {
+  '/api/v1/advertisers': () => ({ name: 'Mine', currency: 'USD' }),
+  '/api/v1/publishers': () => ({ name: 'Mine' }),
+  '/api/v1/campaigns': (ids) => ({ advertiserId: ids.advertiser, name: 'Mine', startsAt: '2026-12-01T00:00:00Z' }),
+  '/api/v1/line-items': (ids) => ({ campaignId: ids.campaign, name: 'Mine', pricing: { model: 'cpm', bidMicros: 1_000_000 } }),
+  '/api/v1/creatives': (ids) => htmlCreative(ids.advertiser!),
+  '/api/v1/sites': (ids) => ({ publisherId: ids.publisher, type: 'site', name: 'Mine', domain: 'mine.example' }),
+  '/api/v1/placements': (ids) => ({ siteId: ids.site, name: 'Mine', formats: ['video'] }),
+};
+/** POST routes open to limited keys that create nothing of a side: their own tests cover them (reports-scoping.test.ts). */
+const NOT_CREATES = new Set(['/api/v1/reports', '/api/v1/auth/logout', '/api/v1/me/password']);
 
 let h: Harness;
 let routes: RouteEntry[];
@@ -164,6 +182,12 @@ describe('authorization matrix over every registered route', () => {
         if (route.url.includes(':') && !route.url.startsWith('/api/v1/organizations/')) {
           const response = await request(route, headers, true);
           expect(response.statusCode, `${label}: ${response.body}`).toBe(404);
+          checked++;
+        } else if (route.method === 'POST' && !NOT_CREATES.has(route.url)) {
+          const body = CREATE_BODIES[route.url];
+          expect(body, `add a body for ${route.url} to CREATE_BODIES`).toBeDefined();
+          const response = await h.app.inject({ method: 'POST', url: route.url, headers, payload: body!(ids) });
+          expect(response.statusCode, `${label}: ${response.body}`).toBe(403);
           checked++;
         } else if (route.method === 'GET' && !route.url.includes(':') && route.url !== '/api/v1/me') {
           const page = await h.app.inject({ method: 'GET', url: `${route.url}?limit=200`, headers });

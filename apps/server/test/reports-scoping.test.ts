@@ -331,6 +331,24 @@ describe('management reads and writes of limited callers', () => {
     expect(expectProblem(await upload(b.advertiserId), 403, 'FORBIDDEN').errors).toEqual(missing.errors);
   });
 
+  it('creates under its own advertiser or publisher, down to line items and placements', async () => {
+    const campaign = await post(h, userA, '/api/v1/campaigns', {
+      advertiserId: a.advertiserId,
+      name: 'Mine',
+      startsAt: '2026-12-01T00:00:00Z',
+    });
+    expect(campaign.statusCode, campaign.body).toBe(201);
+    const pricing = { model: 'cpm', bidMicros: 1_000_000 };
+    const item = await post(h, userA, '/api/v1/line-items', { campaignId: campaign.json().id, name: 'Mine', pricing });
+    expect(item.statusCode, item.body).toBe(201);
+    expect((await post(h, userA, `/api/v1/line-items/${item.json().id}/creatives`, { creativeId: a.creativeId })).statusCode).toBe(200);
+    const site = await post(h, keyPA, '/api/v1/sites', { publisherId: a.publisherId, type: 'site', name: 'Mine', domain: 'mine.example' });
+    expect(site.statusCode, site.body).toBe(201);
+    const placement = await post(h, keyPA, '/api/v1/placements', { siteId: site.json().id, name: 'Mine', formats: ['video'] });
+    expect(placement.statusCode, placement.body).toBe(201);
+    expect(ids(await get(h, keyPA, '/api/v1/placements')).sort()).toEqual([a.placementId, placement.json().id].sort());
+  });
+
   it('cannot attach another advertiser’s creative, which reads as missing rather than as someone else’s', async () => {
     const attach = (creativeId: string) => post(h, userA, `/api/v1/line-items/${a.lineItemId}/creatives`, { creativeId });
     const missing = expectProblem(await attach(newId()), 400, 'VALIDATION_FAILED');
