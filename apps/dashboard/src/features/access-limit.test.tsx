@@ -11,9 +11,26 @@ const ADVERTISERS = [
 ];
 const PUBLISHERS = [{ id: 'p1', name: 'Daily News' }];
 
+/** An analyst limited to Brightside Bank, as GET /api/v1/users lists it. */
+const LIMITED_ANALYST = {
+  id: 'u1',
+  email: 'cy@example.com',
+  name: null,
+  role: 'analyst',
+  status: 'active',
+  lastLoginAt: null,
+  advertiserIds: ['a2'],
+  publisherIds: [],
+  isPlatformAdmin: false,
+};
+
 async function show() {
-  const posts: { url: string; body: unknown }[] = [];
+  const posts: { url: string; body: unknown; method?: string }[] = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+    if (init.method === 'PATCH') {
+      posts.push({ url, body: JSON.parse(String(init.body)), method: 'PATCH' });
+      return Response.json({ ...LIMITED_ANALYST, ...JSON.parse(String(init.body)) });
+    }
     if (init.method === 'POST') {
       posts.push({ url, body: JSON.parse(String(init.body)) });
       return Response.json(url === '/api/v1/api-keys' ? { key: 'adp_secret' } : { user: {} }, { status: 201 });
@@ -23,6 +40,7 @@ async function show() {
     const page = (items: unknown[]) => Response.json({ items, nextCursor: null });
     if (url.startsWith('/api/v1/advertisers?')) return page(ADVERTISERS);
     if (url.startsWith('/api/v1/publishers?')) return page(PUBLISHERS);
+    if (url.startsWith('/api/v1/users?')) return page([LIMITED_ANALYST]);
     return page([]);
   });
   await loadSession();
@@ -74,6 +92,26 @@ describe('access limits on the users page', () => {
     fireEvent.click(form.getByRole('button', { name: 'Invite user' }));
     await vi.waitFor(() => expect(posts).toHaveLength(1));
     expect(posts[0]?.body).toEqual({ email: 'bo@example.com', role: 'admin' });
+  });
+
+  it('changes a user’s limit in place: the ticks start from it, and moving an analyst to publishers lifts the advertisers', async () => {
+    const posts = await show();
+    fireEvent.click(await screen.findByRole('button', { name: 'Change the limit of cy@example.com' }));
+    const form = within(screen.getByRole('form', { name: 'Limit of cy@example.com' }));
+    expect(((await form.findByRole('checkbox', { name: 'Brightside Bank' })) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(form.getByRole('checkbox', { name: 'Acme Shoes' }));
+    fireEvent.click(form.getByRole('button', { name: 'Save limit' }));
+    await vi.waitFor(() => expect(posts).toHaveLength(1));
+    expect(posts[0]).toEqual({ url: '/api/v1/users/u1', method: 'PATCH', body: { advertiserIds: ['a2', 'a1'], publisherIds: [] } });
+    await vi.waitFor(() => expect(screen.queryByRole('form', { name: 'Limit of cy@example.com' })).toBeNull());
+
+    fireEvent.click(screen.getByRole('button', { name: 'Change the limit of cy@example.com' }));
+    const again = within(screen.getByRole('form', { name: 'Limit of cy@example.com' }));
+    fireEvent.change(again.getByLabelText('Limit to'), { target: { value: 'publishers' } });
+    fireEvent.click(await again.findByRole('checkbox', { name: 'Daily News' }));
+    fireEvent.click(again.getByRole('button', { name: 'Save limit' }));
+    await vi.waitFor(() => expect(posts).toHaveLength(2));
+    expect(posts[1]?.body).toEqual({ advertiserIds: [], publisherIds: ['p1'] });
   });
 
   it('reads a limit in a list as a count of one side', () => {

@@ -8,10 +8,20 @@ import type { Role } from '../lib/session.js';
 type Side = 'advertisers' | 'publishers';
 const FIELD = { advertisers: 'advertiserIds', publishers: 'publisherIds' } as const;
 
-/** The user or API key's limit (ADR 0017) as it is edited: which side it may limit for its role, and the ids ticked. */
-export function createAccessLimit(role: () => Role) {
-  const [analystSide, setAnalystSide] = createSignal<Side>('advertisers');
-  const [ids, setIds] = createSignal<string[]>([]);
+/** The lists as the API shows a user or key. */
+export interface LimitLists {
+  advertiserIds?: string[];
+  publisherIds?: string[];
+}
+
+/**
+ * The user or API key's limit (ADR 0017) as it is edited: which side it may
+ * limit for its role, and the ids ticked — none at first, or `initial`'s.
+ */
+export function createAccessLimit(role: () => Role, initial: LimitLists = {}) {
+  const initialSide: Side = initial.publisherIds?.length ? 'publishers' : 'advertisers';
+  const [analystSide, setAnalystSide] = createSignal<Side>(initialSide);
+  const [ids, setIds] = createSignal<string[]>([...(initial[FIELD[initialSide]] ?? [])]);
   /** Advertiser roles limit to advertisers, publisher roles to publishers, analysts to either; owners and admins to nothing. */
   const side = (): Side | null =>
     role() === 'advertiser' ? 'advertisers' : role() === 'publisher' ? 'publishers' : role() === 'analyst' ? analystSide() : null;
@@ -27,6 +37,11 @@ export function createAccessLimit(role: () => Role) {
       const s = side();
       return s && ids().length > 0 ? { [FIELD[s]]: ids() } : {};
     },
+    /** A PATCH of an existing user: both lists, the other side's empty, so switching an analyst's side lifts the old one. */
+    patchBody: (): { advertiserIds: string[]; publisherIds: string[] } => ({
+      advertiserIds: side() === 'advertisers' ? ids() : [],
+      publisherIds: side() === 'publishers' ? ids() : [],
+    }),
     reset: () => setIds([]),
   };
 }

@@ -37,6 +37,7 @@ function Users() {
   const [email, setEmail] = createSignal('');
   const [role, setRole] = createSignal<Role>('analyst');
   const [invite, setInvite] = createSignal<string | null>(null);
+  const [editing, setEditing] = createSignal<User | null>(null);
   const limit = createAccessLimit(role);
   const form = createSubmit(
     () => api.post<{ invitation?: { token: string } }>('/api/v1/users', { email: email().trim(), role: role(), ...limit.body() }),
@@ -72,6 +73,9 @@ function Users() {
           )}
         </Show>
       </form>
+      <Show when={editing()} keyed>
+        {(user) => <EditLimitForm user={user} onClose={() => setEditing(null)} />}
+      </Show>
       <ResourceList<User & { name: string }>
         path="/api/v1/users"
         label="Users"
@@ -79,13 +83,52 @@ function Users() {
         columns={[
           { label: 'E-mail', render: (u) => u.email },
           { label: 'Role', render: (u) => u.role },
-          { label: 'Limited to', render: (u) => describeLimit(u) },
+          {
+            label: 'Limited to',
+            render: (u) => (
+              <>
+                {describeLimit(u)}{' '}
+                <Show when={LIMITABLE.has(u.role)}>
+                  <button type="button" class="link" aria-label={`Change the limit of ${u.email}`} onClick={() => setEditing(u)}>
+                    Change
+                  </button>
+                </Show>
+              </>
+            ),
+          },
           { label: 'Status', render: (u) => <StatusBadge status={u.status} /> },
           { label: 'Last sign-in', render: (u) => shortDate(u.lastLoginAt) },
         ]}
         empty={<p>Only you so far — invite the people who work with you.</p>}
       />
     </section>
+  );
+}
+
+/** Roles that may carry a limit: owners and admins never do. */
+const LIMITABLE = new Set<Role>(['advertiser', 'publisher', 'analyst']);
+
+/** A user's limit, changed in place (PATCH; it applies at the user's next request). */
+function EditLimitForm(props: { user: User; onClose: () => void }) {
+  const limit = createAccessLimit(() => props.user.role, props.user);
+  const form = createSubmit(() => api.patch(`/api/v1/users/${props.user.id}`, limit.patchBody()), {
+    invalidate: ['/api/v1/users'],
+    onDone: props.onClose,
+  });
+  return (
+    <form class="card stack" onSubmit={form.submit} novalidate aria-label={`Limit of ${props.user.email}`}>
+      <h3>Limit of {props.user.email}</h3>
+      <FormError error={form.error()} />
+      <AccessLimitFields limit={limit} role={props.user.role} errors={form.errors()} />
+      <div class="inline">
+        <button type="submit" disabled={form.busy()}>
+          Save limit
+        </button>
+        <button type="button" class="secondary" onClick={() => props.onClose()}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }
 
