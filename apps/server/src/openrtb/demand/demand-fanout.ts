@@ -41,6 +41,13 @@ interface CallResult {
   call: PartnerCall;
 }
 
+/** A partner's call under way: it settles on its answer, or as a timeout when its own wait ends or `expire` is called. */
+interface PartnerRun {
+  readonly settled: Promise<CallResult>;
+  /** The call's result; a call still out counts as a timeout from now on (its request is torn down on the next turn). */
+  expire(): CallResult;
+}
+
 const FAILURE_CODE: Record<OutboundFailure, number> = {
   timeout: SEAT_NON_BID.ERROR_TIMEOUT,
   unreachable: SEAT_NON_BID.ERROR_BIDDER_UNREACHABLE,
@@ -90,74 +97,97 @@ export function createDemandFanout(options: DemandFanoutOptions): DemandFanoutHa
     return state;
   };
 
-  const callPartner = async (
+  /**
+   * One partner's call. It settles on its answer, or as a timeout when its wait ends: then at once, with no socket work
+   * first. The abort that tears the request down runs on a later turn of the event loop, after whatever waits on the
+   * call (the auction) has gone on: at the deadline, each slow partner's teardown would otherwise run before the next
+   * partner's timer and hold the auction back by all of them in turn. An answer after the settlement is dropped. The
+   * wait's end is this call's own timer when the partner's timeout comes before the auction's deadline; the deadline
+   * itself is collect()'s one timer for all calls.
+   */
+  const callPartner = (
     partner: DemandPartnerTarget,
     state: PartnerState,
     work: { request: FanoutRequest; imps: FanoutRequest['request']['imp']; budget: PartnerBudget; isProbe: boolean },
-  ): Promise<CallResult> => {
+  ): PartnerRun => {
     const { request, imps, budget } = work;
     const startedMs = now();
     const controller = new AbortController();
+    const fail = (code: number, reason: string): CallResult['nonBids'] => [{ partnerId: partner.id, code, reason }];
+    let status: number | undefined;
+    let settle!: (result: CallResult) => void;
+    const settled = new Promise<CallResult>((resolve) => {
+      settle = resolve;
+    });
+    let outcome: CallResult | undefined;
+    const finish = (result: Pick<CallResult, 'bids' | 'nonBids'>, healthy: boolean): CallResult => {
+      if (outcome) return outcome;
+      clearTimeout(timer);
+      const endedMs = now();
+      state.breaker.record(healthy, endedMs, work.isProbe);
+      outcome = {
+        ...result,
+        call: { partnerId: partner.id, outcome: 'called', status, durationMs: endedMs - startedMs, tmaxMs: budget.tmaxMs },
+      };
+      settle(outcome);
+      return outcome;
+    };
+    const expire = (): CallResult => {
+      if (outcome) return outcome;
+      const timedOut = finish({ bids: [], nonBids: fail(FAILURE_CODE.timeout, 'timeout: deadline reached') }, false);
+      setImmediate(() => controller.abort());
+      return timedOut;
+    };
     // From now, not from the start of collect(): the calls before this one took time to set up.
     const waitMs = Math.max(0, Math.min(partner.timeoutMs, request.deadlineMs - startedMs, budget.waitMs));
-    const timer = setTimeout(() => controller.abort(), waitMs);
-    const aborted = new Promise<'deadline'>((resolve) => controller.signal.addEventListener('abort', () => resolve('deadline')));
-    let healthy = false;
-    let status: number | undefined;
-    const fail = (code: number, reason: string): CallResult['nonBids'] => [{ partnerId: partner.id, code, reason }];
-    let result: Pick<CallResult, 'bids' | 'nonBids'>;
-    let gzip = false;
-    try {
-      // Inside the try: a request that cannot be serialized (a BigInt somewhere) is this partner's non-bid, not a rejection.
-      const json = Buffer.from(JSON.stringify({ ...request.request, imp: imps, tmax: budget.tmaxMs }));
-      gzip = (partner.requestGzip ?? options.requestGzip ?? true) && state.plainUntilMs <= startedMs && json.length >= gzipMinBytes;
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'x-openrtb-version': '2.6',
-        'accept-encoding': 'gzip',
-        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-      };
-      const body = gzip ? gzipSync(json, { level: 1 }) : json;
-      const answer = await Promise.race([
-        client.request({ method: 'POST', url: partner.endpointUrl, headers, body, signal: controller.signal }),
-        aborted,
-      ]);
-      if (answer === 'deadline') throw new OutboundError('timeout', 'deadline reached');
-      status = answer.status;
-      if (status === 204) {
-        healthy = true;
-        result = { bids: [], nonBids: fail(SEAT_NON_BID.NO_BID, 'no bid (HTTP 204)') };
-      } else if (status === 200) {
-        const read = readBidResponse(answer.body, {
-          partnerId: partner.id,
-          requestId: request.request.id,
-          offeredImpIds: new Set(imps.map((imp) => imp.id)),
-          currency: request.currency,
-          rates: options.rates,
-          adjustment: state.adjustment.rational,
-        });
-        healthy = read.healthy;
-        result = read;
-      } else if (status === 415 && gzip) {
-        state.plainUntilMs = startedMs + plainFallbackMs;
-        healthy = true;
-        result = { bids: [], nonBids: fail(SEAT_NON_BID.ERROR_GENERAL, 'HTTP 415 to a gzipped request: plain JSON from now on') };
-      } else {
-        result = { bids: [], nonBids: fail(SEAT_NON_BID.ERROR_GENERAL, `HTTP ${status}`) };
+    const timer = waitMs < request.deadlineMs - startedMs ? setTimeout(expire, waitMs) : undefined;
+    void (async () => {
+      let result: Pick<CallResult, 'bids' | 'nonBids'>;
+      let healthy = false;
+      let gzip = false;
+      try {
+        // Inside the try: a request that cannot be serialized (a BigInt somewhere) is this partner's non-bid, not a rejection.
+        const json = Buffer.from(JSON.stringify({ ...request.request, imp: imps, tmax: budget.tmaxMs }));
+        gzip = (partner.requestGzip ?? options.requestGzip ?? true) && state.plainUntilMs <= startedMs && json.length >= gzipMinBytes;
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'x-openrtb-version': '2.6',
+          'accept-encoding': 'gzip',
+          ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        };
+        const body = gzip ? gzipSync(json, { level: 1 }) : json;
+        const answer = await client.request({ method: 'POST', url: partner.endpointUrl, headers, body, signal: controller.signal });
+        if (outcome) return; // too late: the partner already counts as a timeout
+        status = answer.status;
+        if (status === 204) {
+          healthy = true;
+          result = { bids: [], nonBids: fail(SEAT_NON_BID.NO_BID, 'no bid (HTTP 204)') };
+        } else if (status === 200) {
+          const read = readBidResponse(answer.body, {
+            partnerId: partner.id,
+            requestId: request.request.id,
+            offeredImpIds: new Set(imps.map((imp) => imp.id)),
+            currency: request.currency,
+            rates: options.rates,
+            adjustment: state.adjustment.rational,
+          });
+          healthy = read.healthy;
+          result = read;
+        } else if (status === 415 && gzip) {
+          state.plainUntilMs = startedMs + plainFallbackMs;
+          healthy = true;
+          result = { bids: [], nonBids: fail(SEAT_NON_BID.ERROR_GENERAL, 'HTTP 415 to a gzipped request: plain JSON from now on') };
+        } else {
+          result = { bids: [], nonBids: fail(SEAT_NON_BID.ERROR_GENERAL, `HTTP ${status}`) };
+        }
+      } catch (error) {
+        const kind: OutboundFailure = error instanceof OutboundError ? error.kind : 'error';
+        const reason = error instanceof OutboundError ? `${kind}: ${error.message}` : 'error';
+        result = { bids: [], nonBids: fail(FAILURE_CODE[kind], reason) };
       }
-    } catch (error) {
-      const kind: OutboundFailure = error instanceof OutboundError ? error.kind : 'error';
-      const reason = error instanceof OutboundError ? `${kind}: ${error.message}` : 'error';
-      result = { bids: [], nonBids: fail(FAILURE_CODE[kind], reason) };
-    } finally {
-      clearTimeout(timer);
-    }
-    const endedMs = now();
-    state.breaker.record(healthy, endedMs, work.isProbe);
-    return {
-      ...result,
-      call: { partnerId: partner.id, outcome: 'called', status, durationMs: endedMs - startedMs, tmaxMs: budget.tmaxMs },
-    };
+      finish(result, healthy);
+    })();
+    return { settled, expire };
   };
 
   return {
@@ -166,7 +196,14 @@ export function createDemandFanout(options: DemandFanoutOptions): DemandFanoutHa
       const bids: PartnerBid[] = [];
       const nonBids: NonBid[] = [];
       const calls: PartnerCall[] = [];
-      const pending: Promise<CallResult>[] = [];
+      const runs: PartnerRun[] = [];
+      // One timer for the auction's deadline, made before any partner's request is built: when it fires, every call still
+      // out is a timeout at once, and collect() answers.
+      let endAll!: () => void;
+      const deadline = new Promise<void>((resolve) => {
+        endAll = resolve;
+      });
+      const deadlineTimer = setTimeout(endAll, Math.max(0, request.deadlineMs - startMs));
       for (const partner of partners) {
         const imps = offeredImps(partner, request);
         if (imps.length === 0) continue;
@@ -191,9 +228,11 @@ export function createDemandFanout(options: DemandFanoutOptions): DemandFanoutHa
           skip('qps-capped', SEAT_NON_BID.REQUEST_BLOCKED_OPTIMIZED, `over the partner's QPS cap (${partner.qpsLimit}/s)`);
           continue;
         }
-        pending.push(callPartner(partner, state, { request, imps, budget, isProbe: verdict === 'probe' }));
+        runs.push(callPartner(partner, state, { request, imps, budget, isProbe: verdict === 'probe' }));
       }
-      for (const result of await Promise.all(pending)) {
+      await Promise.race([Promise.all(runs.map((run) => run.settled)), deadline]);
+      clearTimeout(deadlineTimer);
+      for (const result of runs.map((run) => run.expire())) {
         bids.push(...result.bids);
         nonBids.push(...result.nonBids);
         calls.push(result.call);
