@@ -349,6 +349,22 @@ describe('management reads and writes of limited callers', () => {
     expect(ids(await get(h, keyPA, '/api/v1/placements')).sort()).toEqual([a.placementId, placement.json().id].sort());
   });
 
+  it('cannot move its own resources to another advertiser or publisher by PATCH: the parent is fixed (400)', async () => {
+    const siteOfA = (await get(h, owner, `/api/v1/placements/${a.placementId}`)).json().siteId as string;
+    const moves: [Session, string, object][] = [
+      [userA, `/api/v1/campaigns/${a.campaignId}`, { advertiserId: b.advertiserId }],
+      [userA, `/api/v1/line-items/${a.lineItemId}`, { campaignId: b.campaignId }],
+      [userA, `/api/v1/creatives/${a.creativeId}`, { advertiserId: b.advertiserId }],
+      [keyPA, `/api/v1/sites/${siteOfA}`, { publisherId: b.publisherId }],
+      [keyPA, `/api/v1/placements/${a.placementId}`, { siteId: siteOfA, publisherId: b.publisherId }],
+    ];
+    for (const [session, url, body] of moves) {
+      expectProblem(await patch(h, session, url, body), 400, 'VALIDATION_FAILED');
+    }
+    expect((await get(h, owner, `/api/v1/campaigns/${a.campaignId}`)).json().advertiserId).toBe(a.advertiserId);
+    expect((await get(h, owner, `/api/v1/placements/${a.placementId}`)).json().publisherId).toBe(a.publisherId);
+  });
+
   it('cannot attach another advertiser’s creative, which reads as missing rather than as someone else’s', async () => {
     const attach = (creativeId: string) => post(h, userA, `/api/v1/line-items/${a.lineItemId}/creatives`, { creativeId });
     const missing = expectProblem(await attach(newId()), 400, 'VALIDATION_FAILED');
