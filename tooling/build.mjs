@@ -6,9 +6,12 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const started = performance.now();
+// The DuckDB analytics worker's entry is built beside the bundle, where its proxy looks for it.
+const entries = { adplatform: '../apps/cli/src/main.ts', 'duckdb-analytics-worker': '../adapters/duckdb/src/duckdb-analytics-worker.ts' };
 await build({
-  entryPoints: [new URL('../apps/cli/src/main.ts', import.meta.url).pathname],
-  outfile: new URL('../apps/cli/dist/adplatform.mjs', import.meta.url).pathname,
+  entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, new URL(file, import.meta.url).pathname])),
+  outdir: new URL('../apps/cli/dist', import.meta.url).pathname,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

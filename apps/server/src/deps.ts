@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createS3BlobStore, parseS3Url, type S3BlobStoreOptions } from '@adplatform/adapter-blobs-s3';
-import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
+import { createDuckDbAnalyticsWorker } from '@adplatform/adapter-duckdb';
 import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import { createMemoryChangeBus, createMemoryCounterStore, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createNatsEventLog } from '@adplatform/adapter-nats';
@@ -16,7 +16,7 @@ import type { AppDeps } from './app.js';
  * The composition root: the ONLY place that picks embedded or scaled adapters,
  * from configuration alone.
  */
-export async function createDeps(config: Config): Promise<AppDeps> {
+export async function createDeps(config: Config, options: { log?: { error(obj: object, msg: string): void } } = {}): Promise<AppDeps> {
   const clock = systemClock;
   // Before the database: a malformed S3_URL should stop the start at once, as a config error.
   const blobs = await createBlobStore(config);
@@ -33,8 +33,12 @@ export async function createDeps(config: Config): Promise<AppDeps> {
     eventLog: config.natsUrl ? await createNatsEventLog({ url: config.natsUrl }) : await createLocalEventLogOf(config),
     // Shared by every delivery process through Redis when REDIS_URL is set; in this process otherwise.
     counters: config.redisUrl ? createRedisCounterStore({ url: config.redisUrl }) : createMemoryCounterStore(),
-    // Embedded DuckDB under the data dir, fed from the event log by the analytics consumer (serve.ts).
-    analytics: await createDuckDbAnalytics({ path: path.join(config.dataDir, 'analytics.duckdb') }),
+    // Embedded DuckDB under the data dir, fed from the event log by the analytics consumer (serve.ts). It runs in a
+    // worker thread: ingest's synchronous work (a batch's columns, the appender) never holds the event loop.
+    analytics: await createDuckDbAnalyticsWorker({
+      path: path.join(config.dataDir, 'analytics.duckdb'),
+      onBackgroundError: (err) => options.log?.error({ err }, 'analytics background rollup rebuild failed'),
+    }),
   };
 }
 

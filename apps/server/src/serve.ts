@@ -34,7 +34,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean; 
     'AdPlatform is starting (a first start initialises the embedded database: a few seconds)',
   );
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const deps = await createDeps(config);
+  const deps = await createDeps(config, { log });
   const app = await buildApp(deps, {
     loggerInstance: log,
     bodyLimitBytes: config.bodyLimitBytes,

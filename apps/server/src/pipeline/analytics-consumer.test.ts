@@ -1,6 +1,6 @@
-import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
+import { createDuckDbAnalytics, createDuckDbAnalyticsWorker } from '@adplatform/adapter-duckdb';
 import { createMemoryEventLog } from '@adplatform/adapter-memory';
-import type { AnalyticsStore, DeliveryEvent, ReportQuery } from '@adplatform/ports';
+import type { AnalyticsStore, DeliveryEvent, EventLog, ReportQuery } from '@adplatform/ports';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createAnalyticsConsumer, measureConsumerLag, registerConsumerLagMetrics } from './analytics-consumer.js';
@@ -89,6 +89,49 @@ describe('analytics consumer', () => {
       expect((await store.report(totals)).totals).toMatchObject({ impressions: 36, clicks: 4 });
     });
   });
+
+  it('reads a batch in slices, letting the event loop turn between them', async () => {
+    await withStore(async (store) => {
+      const memory = createMemoryEventLog();
+      await memory.append(events(2_600));
+      const limits: number[] = [];
+      let turns = 0;
+      const eventLog: EventLog = {
+        ...memory,
+        kind: memory.kind,
+        read(offset, limit) {
+          limits.push(limit);
+          setImmediate(() => turns++); // runs only if the loop turns before the next read
+          return memory.read(offset, limit);
+        },
+      };
+      const consumer = createAnalyticsConsumer({ eventLog, store, batchSize: 2_500, readSliceSize: 1_000 });
+      expect(await consumer.consumeBatch()).toEqual({ events: 2_500, inserted: 2_500, duplicates: 0, next: 2_500 });
+      expect(limits).toEqual([1_000, 1_000, 500]);
+      expect(turns).toBeGreaterThanOrEqual(2);
+      expect(await consumer.consumeBatch()).toMatchObject({ events: 100, next: 2_600 });
+      expect(limits.slice(3)).toEqual([1_000]);
+    });
+  });
+
+  it('feeds the DuckDB store in its worker slice by slice, committing only once the batch is stored', async () => {
+    const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1 });
+    try {
+      const eventLog = createMemoryEventLog();
+      await eventLog.append(events(2_300));
+      const consumer = createAnalyticsConsumer({ eventLog, store, batchSize: 1_000, readSliceSize: 300 });
+      expect(await consumer.consumeBatch()).toEqual({ events: 1_000, inserted: 1_000, duplicates: 0, next: 1_000 });
+      expect(await consumer.drain()).toEqual({ events: 1_300, inserted: 1_300, duplicates: 0, next: 2_300 });
+      expect((await store.report(totals)).totals).toEqual({ impressions: 2_070, clicks: 230, spend: '3450000' });
+      const bad = { ...events(1, 5_000)[0], costMicros: 'lots' } as DeliveryEvent;
+      await eventLog.append([...events(400, 3_000), bad]);
+      await expect(consumer.consumeBatch()).rejects.toThrow(/costMicros/);
+      expect(await eventLog.committedOffset('analytics')).toBe(2_300);
+      expect((await store.tableSizes()).events).toBe(2_300);
+    } finally {
+      await store.close();
+    }
+  }, 30_000);
 
   it('exposes its lag on /metrics: events waiting while stopped, 0 once consumed', async () => {
     await withStore(async (store) => {

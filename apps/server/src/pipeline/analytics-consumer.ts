@@ -1,13 +1,30 @@
-import type { AnalyticsStore, EventLog } from '@adplatform/ports';
+import type { AnalyticsStore, DeliveryEvent, EventLog } from '@adplatform/ports';
 import { Gauge, type Registry } from 'prom-client';
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A store that can take a batch as it is read, slice by slice, so this thread
+ * never holds a whole batch (the DuckDB store in a worker thread can);
+ * others get the batch whole through `ingest`.
+ */
+export interface SlicedIngest {
+  ingestSlices?(slices: AsyncIterable<readonly DeliveryEvent[]>): Promise<{ inserted: number; duplicates: number }>;
+}
 
 export interface AnalyticsConsumerOptions {
   eventLog: EventLog;
-  store: AnalyticsStore;
+  store: AnalyticsStore & SlicedIngest;
   /** The consumer's name in the log's offsets; default `analytics`. */
   consumer?: string;
   /** Events read and ingested per batch; default 50,000. */
   batchSize?: number;
+  /**
+   * Events per read of the log, default 1,000: a batch is read in slices with
+   * a turn of the event loop between them, so decoding never holds the loop
+   * for long (the log decodes on this thread), and handed on as it is read.
+   */
+  readSliceSize?: number;
   /** Wait after a batch that was not full (caught up, or nearly) before reading again, ms; default 250. */
   idleMs?: number;
   /** Wait after a failed batch, ms, doubled per failure up to 30 s; default 1,000. */
@@ -48,19 +65,48 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
   const batchSize = options.batchSize ?? 50_000;
   const idleMs = options.idleMs ?? 250;
   const retryMs = options.retryMs ?? 1_000;
+  const readSliceSize = Math.max(1, Math.min(options.readSliceSize ?? 1_000, batchSize));
   let running: Promise<void> | undefined;
   let stopping = false;
   let wake: (() => void) | undefined;
   let inFlight: Promise<ConsumedBatch> | undefined;
   if (options.metrics) registerConsumerLagMetrics(options.metrics, { eventLog: options.eventLog, consumer: name });
 
+  /**
+   * The batch from `first` on, a slice at a time with a turn of the event loop between reads;
+   * `read` counts what was read and where to read next. A short slice means the end of the log (for now).
+   */
+  async function* slicesFrom(first: { events: DeliveryEvent[] }, read: { events: number; next: number }) {
+    yield first.events;
+    let last = first.events.length;
+    let want = Math.min(readSliceSize, batchSize);
+    while (last === want && read.events < batchSize) {
+      await nextTurn();
+      want = Math.min(readSliceSize, batchSize - read.events);
+      const slice = await options.eventLog.read(read.next, want);
+      read.events += slice.events.length;
+      read.next = slice.next;
+      last = slice.events.length;
+      if (last > 0) yield slice.events;
+    }
+  }
+
+  async function ingest(slices: AsyncIterable<DeliveryEvent[]>): Promise<{ inserted: number; duplicates: number }> {
+    const { store } = options;
+    if (store.ingestSlices) return store.ingestSlices(slices);
+    const events: DeliveryEvent[] = [];
+    for await (const slice of slices) for (const event of slice) events.push(event);
+    return store.ingest(events);
+  }
+
   async function consumeOne(): Promise<ConsumedBatch> {
     const offset = await options.eventLog.committedOffset(name);
-    const { events, next } = await options.eventLog.read(offset, batchSize);
-    const counts = events.length > 0 ? await options.store.ingest(events) : { inserted: 0, duplicates: 0 };
+    const first = await options.eventLog.read(offset, Math.min(readSliceSize, batchSize));
+    const read = { events: first.events.length, next: first.next };
+    const counts = first.events.length > 0 ? await ingest(slicesFrom(first, read)) : { inserted: 0, duplicates: 0 };
     // `next` can move without events: retention dropped what the consumer had not read.
-    if (next !== offset) await options.eventLog.commitOffset(name, next);
-    return { events: events.length, ...counts, next };
+    if (read.next !== offset) await options.eventLog.commitOffset(name, read.next);
+    return { events: read.events, ...counts, next: read.next };
   }
 
   function consumeBatch(): Promise<ConsumedBatch> {

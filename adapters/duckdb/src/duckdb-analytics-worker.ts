@@ -1,0 +1,131 @@
+/**
+ * The worker thread of `createDuckDbAnalyticsWorker`: owns the DuckDB store
+ * (its instance, writer and report connections) and answers the proxy's
+ * messages (duckdb-worker-protocol.ts). Everything synchronous in ingest —
+ * building a batch's columns, the appender's chunks and flush — runs here,
+ * never on the app's event loop.
+ */
+import { setPriority } from 'node:os';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import type { DeliveryEvent } from '@adplatform/ports';
+import { createDuckDbAnalytics, type DuckDbAnalytics } from './duckdb-analytics.js';
+import { type AnalyticsWorkerData, FORWARDED_METHODS, type FromWorker, serializeError, type ToWorker } from './duckdb-worker-protocol.js';
+
+if (!parentPort) throw new Error('duckdb-analytics-worker runs as a worker thread');
+const port = parentPort;
+const data = workerData as AnalyticsWorkerData;
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+// Linux keeps a nice value per thread: pid 0 is this thread, and the threads DuckDB starts from here inherit it.
+if (data.niceness !== undefined) {
+  try {
+    setPriority(0, data.niceness);
+  } catch {
+    // Not permitted or not supported: run at the process's priority.
+  }
+}
+
+async function open(): Promise<DuckDbAnalytics | undefined> {
+  try {
+    return await createDuckDbAnalytics({
+      ...data.options,
+      onBackgroundError: (error) => send({ kind: 'background-error', error: serializeError(error) }),
+    });
+  } catch (error) {
+    // Answered as data, not thrown: the thread then ends with nothing left to run.
+    send({ kind: 'failed', error: serializeError(error) });
+    port.close();
+    return undefined;
+  }
+}
+
+/** Answers the proxy's messages from `store` until the port closes. */
+function listen(store: DuckDbAnalytics): void {
+  const batches = new Map<number, DeliveryEvent[][]>();
+  const streams = new Map<number, AsyncIterator<Uint8Array>>();
+  let nextStream = 1;
+
+  async function reply(id: number, work: () => Promise<unknown>): Promise<void> {
+    try {
+      const value = await work();
+      if (value instanceof Uint8Array) {
+        // A fresh buffer, moved rather than copied: the piece may be a view into a larger (pooled) one.
+        const copy = new Uint8Array(value);
+        send({ kind: 'reply', id, ok: true, value: copy }, [copy.buffer]);
+      } else send({ kind: 'reply', id, ok: true, value });
+    } catch (error) {
+      send({ kind: 'reply', id, ok: false, error: serializeError(error) });
+    }
+  }
+
+  function ingest(batch: number) {
+    const pieces = batches.get(batch) ?? [];
+    batches.delete(batch);
+    return store.ingest(pieces.length === 1 ? (pieces[0] as DeliveryEvent[]) : pieces.flat());
+  }
+
+  async function nextPiece(stream: number): Promise<Uint8Array | null> {
+    const iterator = streams.get(stream);
+    if (!iterator) throw new Error('the export stream is closed');
+    const piece = await iterator.next();
+    if (!piece.done) return piece.value;
+    streams.delete(stream);
+    return null;
+  }
+
+  async function closeStream(stream: number): Promise<null> {
+    const iterator = streams.get(stream);
+    streams.delete(stream);
+    await iterator?.return?.(undefined);
+    return null;
+  }
+
+  port.on('message', (message: ToWorker) => {
+    switch (message.kind) {
+      case 'stage': {
+        const pieces = batches.get(message.batch);
+        if (pieces) pieces.push(message.events);
+        else batches.set(message.batch, [message.events]);
+        return;
+      }
+      case 'drop':
+        batches.delete(message.batch);
+        return;
+      case 'ingest':
+        void reply(message.id, () => ingest(message.batch));
+        return;
+      case 'export':
+        void reply(message.id, async () => {
+          const body = await store.exportReport(message.query, message.format);
+          const stream = nextStream++;
+          streams.set(stream, body[Symbol.asyncIterator]());
+          return stream;
+        });
+        return;
+      case 'next':
+        void reply(message.id, () => nextPiece(message.stream));
+        return;
+      case 'return':
+        void reply(message.id, () => closeStream(message.stream));
+        return;
+      case 'call': {
+        const { method, args } = message;
+        if (!FORWARDED_METHODS.includes(method)) {
+          void reply(message.id, () => Promise.reject(new Error(`unknown method ${String(method)}`)));
+          return;
+        }
+        const call = store[method] as (...values: unknown[]) => Promise<unknown>;
+        const replied = reply(message.id, () => call(...args));
+        // Closed and answered: the port closes, and the thread ends with nothing left to run.
+        if (method === 'close') void replied.then(() => port.close());
+        return;
+      }
+    }
+  });
+}
+
+const opened = await open();
+if (opened) {
+  listen(opened);
+  send({ kind: 'ready', threadId });
+}
