@@ -18,6 +18,46 @@ describe('budgetKey', () => {
   });
 });
 
+describe('budgetKey, asked again for the same budget object', () => {
+  it('names the new local day from local midnight on, and each line item sharing the budget object its own key', () => {
+    const budget = { scope: 'lineItem' as const, period: 'daily' as const, limitMicros: 1n };
+    const midnight = Date.UTC(2026, 10, 29, 5); // 00:00 on 29 November in New York
+    expect(budgetKey(li, budget, midnight - 1)).toBe('li:L:day:2026-11-28');
+    expect(budgetKey(li, budget, midnight - 1)).toBe('li:L:day:2026-11-28');
+    expect(budgetKey(li, budget, midnight)).toBe('li:L:day:2026-11-29');
+    expect(budgetKey(li, budget, midnight - 1)).toBe('li:L:day:2026-11-28');
+    expect(budgetKey({ ...li, id: 'M' }, budget, midnight)).toBe('li:M:day:2026-11-29');
+    expect(budgetKey(li, budget, midnight)).toBe('li:L:day:2026-11-29');
+  });
+
+  it('gives what a fresh budget object gives, for any sequence of instants and zones', () => {
+    const zones = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'];
+    const budgets = [
+      { scope: 'lineItem' as const, period: 'daily' as const, limitMicros: 1n },
+      { scope: 'campaign' as const, period: 'daily' as const, limitMicros: 1n },
+      { scope: 'campaign' as const, period: 'total' as const, limitMicros: 1n },
+    ];
+    const items = zones.map((timezone, i) => ({ id: `L${i}`, campaignId: `C${i % 2}`, timezone }));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: Date.UTC(2026, 2, 1), max: Date.UTC(2026, 3, 30) }),
+            fc.nat(items.length - 1),
+            fc.nat(budgets.length - 1),
+          ),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (asks) => {
+          for (const [nowMs, item, budget] of asks) {
+            expect(budgetKey(items[item]!, budgets[budget]!, nowMs)).toBe(budgetKey(items[item]!, { ...budgets[budget]! }, nowMs));
+          }
+        },
+      ),
+    );
+  });
+});
+
 describe('localDayAt', () => {
   it.each([
     ['2026-11-28T12:00:00Z', 'America/New_York', '2026-11-28', 24],

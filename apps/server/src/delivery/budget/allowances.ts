@@ -95,9 +95,8 @@ export class AllowanceManager {
     this.timer.unref();
   }
 
-  /** Whether every budget has `costMicros` of local allowance. Synchronous; starts refills where low. */
-  hasAllowance(budgetKeys: readonly BudgetKey[], costMicros: bigint): boolean {
-    const nowMs = this.nowMs();
+  /** Whether every budget has `costMicros` of local allowance at `nowMs` (default: the clock). Synchronous; starts refills where low. */
+  hasAllowance(budgetKeys: readonly BudgetKey[], costMicros: bigint, nowMs: number = this.nowMs()): boolean {
     let enough = true;
     for (const budget of budgetKeys) {
       const usable = this.usableMicros(this.stateOf(budget, nowMs), nowMs);
@@ -107,10 +106,9 @@ export class AllowanceManager {
     return enough;
   }
 
-  /** Takes `costMicros` from every budget's allowance, all or none; false when one lacks it. Synchronous. */
-  consume(budgetKeys: readonly BudgetKey[], costMicros: bigint): boolean {
-    if (!this.hasAllowance(budgetKeys, costMicros)) return false;
-    const nowMs = this.nowMs();
+  /** Takes `costMicros` from every budget's allowance at `nowMs` (default: the clock), all or none; false when one lacks it. Synchronous. */
+  consume(budgetKeys: readonly BudgetKey[], costMicros: bigint, nowMs: number = this.nowMs()): boolean {
+    if (!this.hasAllowance(budgetKeys, costMicros, nowMs)) return false;
     for (const budget of budgetKeys) {
       const state = this.keys.get(budget.key) as KeyState;
       let left = costMicros;

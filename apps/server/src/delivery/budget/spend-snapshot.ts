@@ -42,16 +42,19 @@ export class SpendSnapshot {
     this.timer.unref();
   }
 
-  /** Spend of the key as this process knows it now; asking starts tracking the key (0n until its first refresh). */
-  spent(key: string): bigint {
-    const entry = this.entryOf(key);
+  /**
+   * Spend of the key as this process knows it now; asking starts tracking the key (0n until its first refresh).
+   * `nowMs` (default: the clock) marks when it was last asked: a decision passes its own instant, read once.
+   */
+  spent(key: string, nowMs: number = this.options.clock.now().getTime()): bigint {
+    const entry = this.entryOf(key, nowMs);
     const { spend } = this.options;
     return (entry.storedMicros ?? 0n) + (spend.reportedMicros(key) - entry.reportedAtRefresh) + spend.unflushedMicros(key);
   }
 
   /** Whether the key's stored spend has been read at least once. */
   isKnown(key: string): boolean {
-    return this.entryOf(key).storedMicros !== undefined;
+    return this.entryOf(key, this.options.clock.now().getTime()).storedMicros !== undefined;
   }
 
   /** Reads the stored spend of every key asked about recently; concurrent calls share one read. */
@@ -67,8 +70,7 @@ export class SpendSnapshot {
     this.timer = undefined;
   }
 
-  private entryOf(key: string): Entry {
-    const nowMs = this.options.clock.now().getTime();
+  private entryOf(key: string, nowMs: number): Entry {
     let entry = this.entries.get(key);
     if (!entry) {
       entry = { storedMicros: undefined, reportedAtRefresh: this.options.spend.reportedMicros(key), lastAskedMs: nowMs };

@@ -100,7 +100,7 @@ export class DecisionService {
         explain: body.explain === true || sampled,
         ...(body.explain ? { explainLineItemIds: body.explainLineItemIds ?? allIdsWhenSmall(snapshot) } : {}),
       },
-      deliveryStateFor(frequency, this.deps.spend, this.deps.allowances),
+      deliveryStateFor(frequency, this.deps.spend, this.deps.allowances, nowMs),
       { random: this.random },
     );
     const decisions: DecisionAnswer['decisions'] = {};
@@ -172,7 +172,7 @@ export class DecisionService {
   ): Ad | undefined {
     const { lineItem } = selection;
     const keys = budgetKeysOf(lineItem, at.nowMs);
-    if (keys.length > 0 && !this.deps.allowances.consume(keys, selection.costMicros)) return undefined;
+    if (keys.length > 0 && !this.deps.allowances.consume(keys, selection.costMicros, at.nowMs)) return undefined;
     if (at.userKey !== undefined && (lineItem.frequencyCaps?.length ?? 0) > 0) {
       this.deps.counters.recordImpression(at.userKey, [lineItem.id, lineItem.campaignId], at.nowMs).catch(this.onFrequencyError);
     }
