@@ -90,6 +90,36 @@ describe('POST /v1/decisions', () => {
     });
   });
 
+  it('applies the placement’s floor rule of the request’s country and device, and no other rule', async () => {
+    // The line item bids a 2.50 CPM; the placement's own floor is 0.50.
+    const floorRules = async (rules: object[]) => {
+      const saved = await patch(h, owner, `/api/v1/placements/${ids.placementId}`, { floorRules: rules });
+      expect(saved.statusCode, saved.body).toBe(200);
+      await settled(h);
+    };
+    // A new user each time: the campaign's frequency cap (3 per 2 hours) stays out of it.
+    let user = 0;
+    const served = async (ip: string) => {
+      const response = await decide({ placements: [slot()], ip, user: { key: `floor-user-${user++}` } });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json().decisions.top?.[0]?.lineItemId;
+    };
+    await floorRules([{ country: ['US'], floorMicros: 3_000_000 }]);
+    expect(await served(US_IP)).toBeUndefined();
+    await floorRules([{ country: ['GB'], floorMicros: 3_000_000 }]);
+    expect(await served(US_IP)).toBe(ids.lineItemId);
+    // A rule for US desktops leaves an iPhone in the US at the placement's floor.
+    await floorRules([{ country: ['US'], deviceType: ['desktop'], floorMicros: 3_000_000 }]);
+    expect(await served(US_IP)).toBe(ids.lineItemId);
+    await floorRules([{ country: ['US'], deviceType: ['mobile'], floorMicros: 2_500_001 }]);
+    expect(await served(US_IP)).toBeUndefined();
+    // A bid equal to the floor meets it.
+    await floorRules([{ country: ['US'], floorMicros: 2_500_000 }]);
+    expect(await served(US_IP)).toBe(ids.lineItemId);
+    await floorRules([]);
+    expect(await served(US_IP)).toBe(ids.lineItemId);
+  });
+
   it('accepts the ad tag’s text/plain body and answers CORS preflights', async () => {
     const response = await h.app.inject({
       method: 'POST',
