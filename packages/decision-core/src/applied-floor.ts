@@ -1,5 +1,5 @@
 import type { DeliveryIndex } from './delivery-index.js';
-import { type AppliedFloor, floorCellOf, floorRowOf } from './floor-rules.js';
+import { type AppliedFloor, baseFloorOf, floorCellOf, floorRowOf } from './floor-rules.js';
 
 export interface FloorQuery {
   readonly placementId: string;
@@ -21,8 +21,7 @@ export interface FloorQuery {
 export function resolveFloor(index: DeliveryIndex, query: FloorQuery): AppliedFloor | undefined {
   const placement = index.placements.get(query.placementId);
   if (placement === undefined) return undefined;
-  const slotFloor = query.slotFloorMicros ?? 0;
-  const base = Math.max(slotFloor, placement.floorMicros);
+  const base = baseFloorOf(placement.floorMicros, query.slotFloorMicros);
   const table = index.placementFloors.get(query.placementId);
   if (table === undefined) return { floorMicros: base, rule: undefined, ruleFloorMicros: undefined };
   const row = floorRowOf(table, query.country?.toUpperCase(), query.deviceType?.toLowerCase());

@@ -17,7 +17,7 @@ import { explainDecision, type SlotOutcome } from './decide-explain.js';
 import type { DecideOptions, DecisionRequest, DecisionResult, DecisionSlot, DeliveryState, Selection } from './decide-types.js';
 import type { DeliveryIndex } from './delivery-index.js';
 import type { DeliveryPlacement } from './delivery-types.js';
-import { floorRowOf } from './floor-rules.js';
+import { baseFloorOf, floorRowOf } from './floor-rules.js';
 import { impressionCostMicros, tierOfRank } from './ranking.js';
 import { type PreparedRequest, prepareContext } from './request-context.js';
 import { TargetingScan } from './targeting-scan.js';
@@ -117,8 +117,7 @@ export function decide(index: DeliveryIndex, request: DecisionRequest, state: De
 
 /** A slot's floors (placement, slot, the floor rules' row of the request's country and device type) and fit. */
 function slotRunOf(run: DecisionRun, slot: DecisionSlot, placement: DeliveryPlacement, req: PreparedRequest): SlotRun {
-  // A slot floor only raises the placement's (a missing or NaN one leaves it).
-  const baseFloorMicros = (slot.floorMicros ?? 0) > placement.floorMicros ? slot.floorMicros! : placement.floorMicros;
+  const baseFloorMicros = baseFloorOf(placement.floorMicros, slot.floorMicros);
   const floorTable = run.index.placementFloors.size === 0 ? undefined : run.index.placementFloors.get(slot.placementId);
   const floorRow = floorTable === undefined ? 0 : floorRowOf(floorTable, req.country, req.deviceType);
   const rowMin = floorTable === undefined ? 0 : floorTable.rowMin[floorRow]!;

@@ -80,6 +80,10 @@ export function compileFloorRules(rules: readonly DeliveryFloorRule[] | undefine
   return { countryColumn, deviceColumn, sizeColumn, devices, sizes, floors, ruleAt, rowMin, rules };
 }
 
+/** The placement's floor raised by the slot's; a missing, lower or NaN slot floor leaves it. What every ad of the slot meets. */
+export const baseFloorOf = (placementFloorMicros: number, slotFloorMicros: number | undefined): number =>
+  slotFloorMicros !== undefined && slotFloorMicros > placementFloorMicros ? slotFloorMicros : placementFloorMicros;
+
 /** The row of a request's country and device type (either unknown: the "any other" column). */
 export const floorRowOf = (table: FloorTable, country: string | undefined, deviceType: string | undefined): number =>
   (country === undefined ? 0 : (table.countryColumn.get(country) ?? 0)) * table.devices +

@@ -64,6 +64,35 @@ describe('floor rules', () => {
     expect(resolveFloor(index, { placementId: 'nope' })).toBeUndefined();
   });
 
+  it('reports the floor decide() applies, whatever the slot floor (none, lower, higher, NaN), country, device and size', () => {
+    const p = {
+      ...P1,
+      floorRules: [rule('de', { countries: ['DE'], floorMicros: 1_500_000 }), rule('wide', { sizes: [SIZES[1]!], floorMicros: 3_000_000 })],
+    };
+    fc.assert(
+      fc.property(
+        fc.option(fc.constantFrom(Number.NaN, 0, 50_000, 2_000_000, 4_000_000), { nil: undefined }),
+        fc.constantFrom('DE', 'US'),
+        fc.constantFrom(...DEVICE_TYPES),
+        fc.constantFrom(...SIZES),
+        (slotFloor, country, deviceType, size) => {
+          const items = [lineItem('any', { ...cpm(900_000_000), creatives: [banner('b', size)] })];
+          const slots = [{ slotId: 'top', placementId: 'p1', ...(slotFloor === undefined ? {} : { floorMicros: slotFloor }) }];
+          const [served] = run(items, [p], { slots, context: { country, deviceType }, explain: false }).slots.top ?? [];
+          const resolved = resolveFloor(compileIndex(items, { placements: [p] }), {
+            placementId: 'p1',
+            country,
+            deviceType,
+            slotFloorMicros: slotFloor,
+            ...size,
+          });
+          expect(served?.floorMicros).toBe(resolved?.floorMicros);
+          expect(served?.floorRule).toBe(resolved?.rule);
+        },
+      ),
+    );
+  });
+
   it('raises the floor for a DE request and not for a US one, passing over the item under it with a floor step naming the rule', () => {
     const p = { ...P1, floorRules: [rule('placement.floorRules[0]', { countries: ['DE'], floorMicros: 1_500_000 })] };
     const items = [lineItem('cheap', cpm(1_000_000)), lineItem('dear', { ...cpm(2_000_000), tier: 'house' })];
