@@ -6,7 +6,8 @@
 // Phase 2: decisions at an even half of the measured maximum rate, for latency at half load.
 // Run: npm run bench:http-decide [-- --duration 10 --warmup 3 --connections 50 --rounds 2 --line-items 1000]
 //      add --cpu-prof <dir> to write a V8 CPU profile of the AdPlatform process there, and --route off to leave
-//      Fastify's route out of the rounds (a profile of the fast path alone).
+//      Fastify's route out of the rounds (a profile of the fast path alone); --bundle <file> runs another build of
+//      AdPlatform (e.g. a variant built elsewhere, for an A/B against this tree's bundle).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,10 +43,12 @@ interface Options {
   cpuProfDir: string | undefined;
   /** Whether each round also measures Fastify's route (`--route off` leaves it out, e.g. for a profile of the fast path alone). */
   route: boolean;
+  /** Another AdPlatform bundle to run instead of this tree's (`--bundle`); its worker entries beside it. */
+  bundle: string | undefined;
 }
 
 function readOptions(): Options {
-  const names = ['duration', 'warmup', 'connections', 'rounds', 'line-items', 'users', 'cpu-prof', 'route'] as const;
+  const names = ['duration', 'warmup', 'connections', 'rounds', 'line-items', 'users', 'cpu-prof', 'route', 'bundle'] as const;
   const { values } = parseArgs({ options: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
   const positive = (name: (typeof names)[number], fallback: number) => {
     const value = Number(values[name] ?? process.env[`BENCH_${name.replace('-', '_').toUpperCase()}`] ?? fallback);
@@ -64,6 +67,7 @@ function readOptions(): Options {
     lineItems: Math.round(positive('line-items', 1000)),
     users: Math.round(positive('users', 20_000)),
     cpuProfDir: typeof cpuProf === 'string' ? resolve(cpuProf) : undefined,
+    bundle: typeof values.bundle === 'string' ? resolve(values.bundle) : undefined,
   };
 }
 
@@ -185,13 +189,19 @@ const describe = (m: Sample) =>
   (m.sendLagP99Ms === undefined ? '' : `, client send lag p99 ${fixed(m.sendLagP99Ms, 2)} ms`) +
   (hasFailures(m) ? `, FAILURES: non-2xx ${m.non2xx}, errors ${m.errors}, timeouts ${m.timeouts} ${JSON.stringify(m.statusCodes)}` : '');
 
-/** AdPlatform as `launchAdPlatform` starts it, with V8's CPU profiler on (written when it exits). */
-function launchProfiled(options: { port: number; dataDir: string; profileDir: string }): ChildServer {
+/** AdPlatform as `launchAdPlatform` starts it, from `bundle`, with V8's CPU profiler on (written when it exits) when `profileDir` is set. */
+function launchVariant(options: {
+  port: number;
+  dataDir: string;
+  profileDir?: string | undefined;
+  bundle?: string | undefined;
+}): ChildServer {
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   return startPinned({
     name: 'adplatform',
     cpu: SERVER_CPU,
     command: process.execPath,
-    args: ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, BUNDLE, 'serve'],
+    args: [...profile, options.bundle ?? BUNDLE, 'serve'],
     env: cleanEnv({
       ADPLATFORM_PORT: String(options.port),
       ADPLATFORM_HOST: '127.0.0.1',
@@ -292,9 +302,10 @@ async function main(): Promise<number> {
     const [basePort, adpPort] = [await freePort(), await freePort()];
     const baseline = launchBaseline({ cpu: SERVER_CPU, port: basePort });
     servers.push(baseline);
-    const adplatform = options.cpuProfDir
-      ? launchProfiled({ port: adpPort, dataDir, profileDir: options.cpuProfDir })
-      : launchAdPlatform({ cpu: SERVER_CPU, port: adpPort, dataDir, logLevel: 'warn' });
+    const adplatform =
+      options.cpuProfDir || options.bundle
+        ? launchVariant({ port: adpPort, dataDir, profileDir: options.cpuProfDir, bundle: options.bundle })
+        : launchAdPlatform({ cpu: SERVER_CPU, port: adpPort, dataDir, logLevel: 'warn' });
     servers.push(adplatform);
     const baseUrl = `http://127.0.0.1:${adpPort}`;
     await waitUntilAnswers(`http://127.0.0.1:${basePort}/`, baseline, 30_000);
@@ -311,6 +322,7 @@ async function main(): Promise<number> {
       load: `${options.connections} connections, warm-up ${options.warmupSeconds} s per target, ${options.rounds} rounds of ${options.durationSeconds} s per target, then ${options.durationSeconds} s at half the decisions' mean maximum rate`,
       catalog: `${catalog.lineItems} active line items (seeded through the API in ${fixed(seedSeconds, 1)} s), ${catalog.reachMeasuredPlacement} of them list the measured placement or none; ${options.users} user keys`,
       profile: options.cpuProfDir ? `V8 CPU profile of AdPlatform in ${options.cpuProfDir} (the profiler slows it)` : 'off',
+      build: options.bundle ?? BUNDLE,
     });
     console.log('');
     const decisionsUrl = `${baseUrl}/v1/decisions`;

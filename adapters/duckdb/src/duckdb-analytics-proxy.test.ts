@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -155,6 +155,24 @@ describe('duckdb analytics in a worker thread', () => {
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("lowers the worker thread's priority when asked, and only its own (Linux keeps nice values per thread)", async () => {
+    const niceOfThreads = () =>
+      readdirSync(`/proc/${process.pid}/task`).map((tid) => {
+        const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+        return { main: tid === String(process.pid), nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) };
+      });
+    const before = niceOfThreads().filter((t) => t.nice === 7).length;
+    const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1, niceness: 7 });
+    try {
+      const threads = niceOfThreads();
+      expect(threads.filter((t) => t.nice === 7).length).toBe(before + 1);
+      expect(threads.find((t) => t.main)?.nice).toBe(0);
+      expect(await store.ingest([event('a', T0)])).toEqual({ inserted: 1, duplicates: 0 });
+    } finally {
+      await store.close();
     }
   });
 

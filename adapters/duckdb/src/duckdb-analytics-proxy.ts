@@ -18,9 +18,10 @@ const STAGE_EVENTS = 250;
 
 export interface DuckDbAnalyticsWorkerOptions extends DuckDbAnalyticsOptions {
   /**
-   * A nice value (0–19) for the worker's thread and the DuckDB threads it
-   * starts, so that on a busy core the event loop wins (Linux keeps nice values
-   * per thread). Statements DuckDB runs on libuv's shared pool are not affected.
+   * A nice value (0–19) for the worker's thread, so that on a busy core the
+   * event loop wins (Linux keeps nice values per thread). DuckDB's statements
+   * run on libuv's shared pool and DuckDB's own threads, which keep the
+   * process's priority.
    */
   niceness?: number;
 }

@@ -16,7 +16,7 @@ const port = parentPort;
 const data = workerData as AnalyticsWorkerData;
 const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-// Linux keeps a nice value per thread: pid 0 is this thread, and the threads DuckDB starts from here inherit it.
+// Linux keeps a nice value per thread: pid 0 is this thread only (DuckDB's statements run on other threads).
 if (data.niceness !== undefined) {
   try {
     setPriority(0, data.niceness);

@@ -26,7 +26,7 @@ export type ForwardedMethod = (typeof FORWARDED_METHODS)[number];
 /** What the worker needs to open the store: the options that are data (the background-error callback stays behind). */
 export interface AnalyticsWorkerData {
   options: Omit<DuckDbAnalyticsOptions, 'onBackgroundError'>;
-  /** A nice value for the worker's thread (and DuckDB's threads it starts), Linux only; none when undefined. */
+  /** A nice value for the worker's thread, Linux only; none when undefined. */
   niceness?: number;
 }
 

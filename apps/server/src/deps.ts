@@ -37,6 +37,8 @@ export async function createDeps(config: Config, options: { log?: { error(obj: o
     // worker thread: ingest's synchronous work (a batch's columns, the appender) never holds the event loop.
     analytics: await createDuckDbAnalyticsWorker({
       path: path.join(config.dataDir, 'analytics.duckdb'),
+      // On a busy core the event loop comes first: the worker's thread (a batch's columns, the appender) yields to it.
+      niceness: 10,
       onBackgroundError: (err) => options.log?.error({ err }, 'analytics background rollup rebuild failed'),
     }),
   };
