@@ -126,11 +126,11 @@ export class BidderService {
     };
     if (ad.width) bid.w = ad.width;
     if (ad.height) bid.h = ad.height;
-    // OpenRTB: adomain for the exchange's blocking checks, cat (Bid.cat, not in the model's type yet) likewise.
+    // OpenRTB: adomain for the exchange's blocking checks, cat (the creative's IAB categories) likewise.
     const domains = selection.lineItem.advertiserDomains;
     if (domains && domains.length > 0) bid.adomain = [...domains];
     const categories = selection.creative.categories;
-    if (categories && categories.length > 0) (bid as Bid & { cat?: string[] }).cat = [...categories];
+    if (categories && categories.length > 0) bid.cat = [...categories];
     return bid;
   }
 }

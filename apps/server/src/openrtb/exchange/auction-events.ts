@@ -63,7 +63,7 @@ export function auctionEvents(facts: AuctionFacts): DeliveryEvent[] {
         floorRule: floor.rule === undefined ? null : { rule: floor.rule, floorMicros: String(floor.ruleFloorMicros ?? 0) },
         test: facts.request.test === 1,
         bids: bidsOf(facts, imp.id),
-        nonBids: facts.nonBids.filter((n) => n.impId === undefined || n.impId === imp.id),
+        nonBids: facts.nonBids.length === 0 ? [] : facts.nonBids.filter((n) => n.impId === undefined || n.impId === imp.id),
         winner: winner
           ? {
               source: winner.source,
@@ -102,6 +102,8 @@ function floorApplied(
   const impFloor = facts.floors.get(impId) ?? 0;
   const query = { placementId, country: facts.country, deviceType: facts.deviceType, slotFloorMicros: impFloor };
   if (selection !== undefined) {
+    // The rule's own floor is logged only beside the rule: no rule applied, nothing to resolve again.
+    if (selection.floorRule === undefined) return { floorMicros: selection.floorMicros, rule: undefined, ruleFloorMicros: undefined };
     const size = selection.creative ?? selection.external;
     const resolved = facts.index && resolveFloor(facts.index, { ...query, width: size?.width, height: size?.height });
     return { floorMicros: selection.floorMicros, rule: selection.floorRule, ruleFloorMicros: resolved?.ruleFloorMicros };
@@ -111,6 +113,7 @@ function floorApplied(
 
 /** The outside bids that entered the auction for the imp (those screened out are non-bids), and how they fared. */
 function bidsOf(facts: AuctionFacts, impId: string): { seat: string; bidId: string; priceMicros: string; outcome: 'won' | 'lost' }[] {
+  if (facts.external.length === 0) return [];
   const wonId = facts.result.slots[impId]?.[0]?.external?.bidId;
   return facts.external
     .filter((bid) => bid.slotId === impId)

@@ -12,6 +12,8 @@ export interface WinningBid {
   readonly media: MediaType;
   readonly adm?: string | undefined;
   readonly adomain?: readonly string[] | undefined;
+  /** The creative's IAB categories (our direct bids; a partner's `cat` is not passed on). */
+  readonly cat?: readonly string[] | undefined;
   readonly crid?: string | undefined;
   readonly cid?: string | undefined;
   readonly dealId?: string | undefined;
@@ -45,14 +47,28 @@ export function mediaOfImp(imp: Imp): MediaType {
 /** A CPM in micros as OpenRTB's float price (exact for any micros value below 2^53). */
 export const priceOf = (micros: number): number => Number(formatMicros(micros, 6));
 
+/** Prebid's per-bidder targeting key names, made once per seat rather than per bid. */
+const bidderKeys = new Map<string, { pb: string; bidder: string; size: string }>();
+function bidderKeysOf(seat: string): { pb: string; bidder: string; size: string } {
+  let keys = bidderKeys.get(seat);
+  if (keys === undefined) {
+    keys = { pb: `hb_pb_${seat}`, bidder: `hb_bidder_${seat}`, size: `hb_size_${seat}` };
+    if (bidderKeys.size < 64) bidderKeys.set(seat, keys);
+  }
+  return keys;
+}
+
 function targetingOf(win: WinningBid, options: ResponseOptions, granularity: PriceGranularity): Record<string, string> {
   const pb = priceBucket(win.priceMicros, granularity);
-  const size = win.w && win.h ? `${win.w}x${win.h}` : undefined;
   const bidder = options.seat;
-  const keys: Record<string, string> = { hb_pb: pb, hb_bidder: bidder, [`hb_pb_${bidder}`]: pb, [`hb_bidder_${bidder}`]: bidder };
-  if (size) {
+  const names = bidderKeysOf(bidder);
+  const keys: Record<string, string> = { hb_pb: pb, hb_bidder: bidder };
+  keys[names.pb] = pb;
+  keys[names.bidder] = bidder;
+  if (win.w && win.h) {
+    const size = `${win.w}x${win.h}`;
     keys.hb_size = size;
-    keys[`hb_size_${bidder}`] = size;
+    keys[names.size] = size;
   }
   if (win.dealId) keys.hb_deal = win.dealId;
   return keys;
@@ -75,6 +91,7 @@ export function buildBidResponse(wins: readonly WinningBid[], options: ResponseO
     const prebid: Record<string, unknown> = { type: win.media, meta: { demandSource: win.source, networkName: win.seat } };
     if (options.granularity) prebid.targeting = targetingOf(win, options, options.granularity);
     bid.ext = { prebid };
+    if (win.cat && win.cat.length > 0) bid.cat = [...win.cat];
     return bid;
   });
   const response: BidResponse = {

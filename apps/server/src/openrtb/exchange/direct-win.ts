@@ -44,7 +44,15 @@ export function commitDirectWin(selection: DirectSelection, at: DirectWinAt, dep
   }
   const creative = at.snapshot.creatives.get(selection.creative.id);
   if (!creative) return undefined;
-  return renderDirectAd({ ...at, selection, creative, signer: deps.signer, decisionId: randomUUID() });
+  return renderDirectAd({
+    selection,
+    creative,
+    placement: at.placement,
+    signer: deps.signer,
+    decisionId: randomUUID(),
+    nowMs: at.nowMs,
+    origin: at.origin,
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import type { NoticeNotifier } from '../demand/notice-notifier.js';
 import { scaleMicros } from '../demand/rational.js';
 import { isObject, own } from '../model/json-checks.js';
 import { normalizeRequest } from '../model/normalize-request.js';
-import type { Bid, BidRequest, BidResponse } from '../model/openrtb-types.js';
+import type { BidRequest, BidResponse } from '../model/openrtb-types.js';
 import { type PriceGranularity, parsePriceGranularity } from '../model/price-granularity.js';
 import { appendSchainNode } from '../supply-chain/schain.js';
 import { auctionEvents } from './auction-events.js';
@@ -20,7 +20,7 @@ import { buildBidResponse, mediaOfImp, type WinningBid } from './auction-respons
 import { admOf, commitDirectWin } from './direct-win.js';
 import { fireLossNotices, type NoticeContext, winnerNotices } from './notices.js';
 import { contextInputOf, type OpenRtbCaller, statedContext } from './openrtb-context.js';
-import { cpmMicrosIn, dealFloorsOf, screenOutsideBids } from './outside-bids.js';
+import { cpmMicrosIn, dealFloorsOf, type ScreenedBids, screenOutsideBids } from './outside-bids.js';
 import { ADPLATFORM_BIDDER, type MatchedImp, matchPlacements } from './placement-match.js';
 
 export interface ExchangeDeps {
@@ -47,13 +47,13 @@ export interface ExchangeDeps {
   log?: { error(obj: unknown, msg: string): void } | undefined;
 }
 
-/** A winning bid, with the creative's categories for a direct one. */
-type DirectOrOutsideWin = WinningBid & { readonly cat?: readonly string[] | undefined };
-
 /** 204 when nothing bids (OpenRTB's no-bid answer, which Prebid.js reads as no bids), else the response. */
 export type AuctionAnswer = { status: 204 } | { status: 200; body: BidResponse };
 
 const NO_BID: AuctionAnswer = { status: 204 };
+/** No partner was called (or none answered): nothing to screen, notify or log beyond our own. */
+const NO_OUTSIDE: FanoutOutcome = { bids: [], nonBids: [] };
+const NOTHING_SCREENED: ScreenedBids = { external: [], nonBids: [], partnerBids: new Map() };
 
 /**
  * `POST /openrtb2/auction`: one auction per imp in the delivery engine's `decide()` — the publisher's
@@ -90,8 +90,9 @@ export class ExchangeService {
     const extracted = this.deps.delivery.contexts.extract(contextInputOf(request, caller));
     const { userKey } = extracted;
     const frequencyPromise = userKey === undefined ? undefined : this.deps.counters.frequencyOf(userKey, nowMs);
-    const outside = await this.collect(request, { organizationId: snapshot.organizationId, sold, receivedAtMs, caller });
-    const frequency = await frequencyPromise;
+    const calling = this.collect(request, { organizationId: snapshot.organizationId, sold, receivedAtMs, caller });
+    const outside = calling === NO_OUTSIDE ? NO_OUTSIDE : await calling;
+    const frequency = frequencyPromise === undefined ? undefined : await frequencyPromise;
     const stated = statedContext(request);
     const first = sold[0]?.placement;
     const context = {
@@ -101,27 +102,7 @@ export class ExchangeService {
       categories: stated.categories ?? first?.categories,
       segments: this.deps.delivery.contexts.segmentsFor(snapshot.organizationId, userKey),
     };
-    // An outside bid meets the floor decide() holds it to: the imp's, raised by the floor rule of the request's country and
-    // device type and the bid's size. Refused here, it is a non-bid "below floor" rather than a silent loser.
-    const placementOfImp = new Map(sold.map((m) => [m.imp.id, m.placement.id]));
-    const sizedFloor = (bid: PartnerBid): number =>
-      resolveFloor(snapshot.index, {
-        placementId: placementOfImp.get(bid.impId) ?? '',
-        country: context.country,
-        deviceType: context.deviceType,
-        slotFloorMicros: floors.get(bid.impId),
-        width: bid.w,
-        height: bid.h,
-      })?.floorMicros ??
-      floors.get(bid.impId) ??
-      0;
-    const screened = screenOutsideBids(
-      outside.bids,
-      request,
-      floors,
-      dealFloorsOf(request.imp, this.currency, this.deps.rates),
-      sizedFloor,
-    );
+    const screened = outside.bids.length === 0 ? NOTHING_SCREENED : this.screen(outside.bids, { request, sold, floors, snapshot, context });
     // The imp's floor (the higher of the placement's and imp.bidfloor) is the slot's floor inside decide(), raised there by the
     // placement's floor rules per ad size: a candidate under it is passed over for the next one, and second price clears at no less.
     const slots: DecisionSlot[] = sold.map(({ imp, placement }) => ({
@@ -148,7 +129,7 @@ export class ExchangeService {
     const test = request.test === 1;
     const notices = { auctionId: request.id, currency: this.currency, rates: this.deps.rates };
     const wins = this.winners(sold, result, { nowMs, userKey, caller, snapshot, test, screened, notices });
-    if (this.deps.notifier && !test) {
+    if (this.deps.notifier && !test && outside.bids.length > 0) {
       const input = { result, entered: screened.partnerBids, refused: screened.nonBids, partnerBids: outside.bids };
       fireLossNotices(input, notices, this.deps.notifier);
     }
@@ -173,27 +154,55 @@ export class ExchangeService {
     const converted = this.convertPrices(wins, responseCurrency);
     return {
       status: 200,
-      body: withCategories(
-        buildBidResponse(converted, {
-          requestId: request.id,
-          currency: responseCurrency,
-          seat: ADPLATFORM_BIDDER,
-          granularity: targetingGranularity(request),
-          ext:
-            match.unmatched.length > 0
-              ? {
-                  warnings: {
-                    [ADPLATFORM_BIDDER]: match.unmatched.map((id) => ({
-                      code: 10_001,
-                      message: `imp ${id} names no placement of this publisher`,
-                    })),
-                  },
-                }
-              : undefined,
-        }),
-        wins,
-      ),
+      body: buildBidResponse(converted, {
+        requestId: request.id,
+        currency: responseCurrency,
+        seat: ADPLATFORM_BIDDER,
+        granularity: targetingGranularity(request),
+        ext:
+          match.unmatched.length > 0
+            ? {
+                warnings: {
+                  [ADPLATFORM_BIDDER]: match.unmatched.map((id) => ({
+                    code: 10_001,
+                    message: `imp ${id} names no placement of this publisher`,
+                  })),
+                },
+              }
+            : undefined,
+      }),
     };
+  }
+
+  /**
+   * The outside bids that may enter the auction. A bid meets the floor decide() holds it to: the imp's, raised by the
+   * floor rule of the request's country and device type and the bid's size. Refused here, it is a non-bid "below floor"
+   * rather than a silent loser.
+   */
+  private screen(
+    bids: readonly PartnerBid[],
+    at: {
+      request: BidRequest;
+      sold: readonly MatchedImp[];
+      floors: ReadonlyMap<string, number>;
+      snapshot: OrganizationSnapshot;
+      context: { country?: string | undefined; deviceType?: string | undefined };
+    },
+  ): ScreenedBids {
+    const { request, floors, snapshot, context } = at;
+    const placementOfImp = new Map(at.sold.map((m) => [m.imp.id, m.placement.id]));
+    const sizedFloor = (bid: PartnerBid): number =>
+      resolveFloor(snapshot.index, {
+        placementId: placementOfImp.get(bid.impId) ?? '',
+        country: context.country,
+        deviceType: context.deviceType,
+        slotFloorMicros: floors.get(bid.impId),
+        width: bid.w,
+        height: bid.h,
+      })?.floorMicros ??
+      floors.get(bid.impId) ??
+      0;
+    return screenOutsideBids(bids, request, floors, dealFloorsOf(request.imp, this.currency, this.deps.rates), sizedFloor);
   }
 
   /** The first of the request's currencies we can price in (ours when it allows any). */
@@ -203,13 +212,14 @@ export class ExchangeService {
     return wanted.find((cur) => this.deps.rates.rate(this.currency, cur) !== undefined);
   }
 
-  private async collect(
+  /** The outside demand's answer; `NO_OUTSIDE` itself (no promise to wait for) when no partner is called. */
+  private collect(
     request: BidRequest,
     at: { organizationId: string; sold: readonly MatchedImp[]; receivedAtMs: number; caller: OpenRtbCaller },
-  ): Promise<FanoutOutcome> {
+  ): FanoutOutcome | Promise<FanoutOutcome> {
     const { organizationId, sold, receivedAtMs } = at;
     const partners = this.deps.partnersOf(organizationId);
-    if (partners.length === 0 || sold.length === 0) return { bids: [], nonBids: [] };
+    if (partners.length === 0 || sold.length === 0) return NO_OUTSIDE;
     const tmax = request.tmax && request.tmax > 0 ? request.tmax : (this.deps.defaultTmaxMs ?? 1_000);
     const deadlineMs = receivedAtMs + tmax - (this.deps.marginMs ?? 30);
     const soldIds = new Set(sold.map((m) => m.imp.id));
@@ -239,11 +249,11 @@ export class ExchangeService {
       caller: OpenRtbCaller;
       snapshot: OrganizationSnapshot;
       test: boolean;
-      screened: ReturnType<typeof screenOutsideBids>;
+      screened: ScreenedBids;
       notices: NoticeContext;
     },
-  ): DirectOrOutsideWin[] {
-    const wins: DirectOrOutsideWin[] = [];
+  ): WinningBid[] {
+    const wins: WinningBid[] = [];
     for (const { imp, placement } of sold) {
       const selection: Selection | undefined = result.slots[imp.id]?.[0];
       if (!selection) continue;
@@ -304,23 +314,6 @@ export class ExchangeService {
   private logAuction(events: DeliveryEvent[]): void {
     this.auctionLog.add(events);
   }
-}
-
-/**
- * Our direct bids carry their creative's IAB categories as `cat` (OpenRTB), which the response writer does not know of:
- * set here on the written bids, by bid id.
- */
-function withCategories(response: BidResponse, wins: readonly DirectOrOutsideWin[]): BidResponse {
-  const categories = new Map<string, string[]>();
-  for (const win of wins) if (win.cat && win.cat.length > 0) categories.set(win.bidId, [...win.cat]);
-  if (categories.size === 0) return response;
-  for (const seat of response.seatbid ?? [])
-    for (const bid of seat.bid) {
-      const cat = categories.get(bid.id);
-      // OpenRTB 2.6 Bid.cat; the model's Bid type does not list it yet.
-      if (cat) (bid as Bid & { cat?: string[] }).cat = cat;
-    }
-  return response;
 }
 
 function targetingGranularity(request: BidRequest): PriceGranularity | undefined {

@@ -187,6 +187,8 @@ export interface Bid {
   lurl?: string;
   adid?: string;
   adomain?: string[];
+  /** The creative's IAB content categories. */
+  cat?: string[];
   crid?: string;
   cid?: string;
   dealid?: string;
