@@ -10,6 +10,7 @@ import type { MetadataStore, TokenBucketOptions } from '@adplatform/ports';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type AppDeps, buildApp, type TrackingOptions } from '../src/app.js';
 import { ensureOperator } from '../src/bootstrap.js';
+import type { OpenRtbOptions } from '../src/openrtb/openrtb.js';
 
 export const OPERATOR = { email: 'operator@example.com', password: 'operator-password-1' };
 /** The harness's tracking key, so tests can sign URLs the app accepts. */
@@ -40,6 +41,8 @@ export async function createHarness(
     store?: TestStoreKind;
     allowPrivateOutbound?: boolean;
     tracking?: TrackingOptions;
+    /** The exchange's test options (its demand, partners, random source). */
+    openrtb?: OpenRtbOptions;
   } = {},
 ): Promise<Harness> {
   const store = options.store === 'postgres' ? await createTestPostgresStore() : await createTestPgliteStore();
@@ -63,6 +66,7 @@ export async function createHarness(
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(options.allowPrivateOutbound ? { allowPrivateOutbound: true } : {}),
     tracking: { secret: TEST_TRACKING_SECRET, ...options.tracking },
+    ...(options.openrtb ? { openrtb: options.openrtb } : {}),
   });
   await ensureOperator({ store, clock, dataDir: '/nonexistent', admin: OPERATOR, log: { info: () => undefined } });
   return {

@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
-import { createMemoryChangeBus, createMemoryCounterStore, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
-import { createTestPgliteStore } from '@adplatform/adapter-sql/testing';
-import { type ChangeEvent, createManualClock } from '@adplatform/domain';
 import type { DeliveryEvent } from '@adplatform/ports';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDeps, buildApp } from '../src/app.js';
-import { ensureOperator } from '../src/bootstrap.js';
 import type { DemandFanout, FanoutRequest, PartnerBid } from '../src/openrtb/demand/demand-types.js';
 import type { OpenRtbOptions } from '../src/openrtb/openrtb.js';
 import { activeLineItem } from './delivery.helpers.js';
-import { type Harness, login, OPERATOR, type Session, TEST_TRACKING_SECRET } from './harness.js';
+import { createHarness, type Harness, login, OPERATOR, type Session } from './harness.js';
 import { partnerAt, startPartnerServer } from './openrtb-demand.helpers.js';
 
 const IPHONE =
@@ -64,39 +56,8 @@ const bid = (priceMicros: number, extra: Partial<PartnerBid> = {}): Omit<Partner
   ...extra,
 });
 
-/** The shared harness's shape, built here so the exchange can get its test options (the shared one takes none). */
-async function openRtbHarness(openrtb: OpenRtbOptions): Promise<Harness> {
-  const store = await createTestPgliteStore();
-  const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
-  const bus = createMemoryChangeBus();
-  const blobsDir = await mkdtemp(path.join(tmpdir(), 'adp-openrtb-'));
-  const events: ChangeEvent[] = [];
-  bus.subscribe((event) => events.push(event));
-  const deps: AppDeps = {
-    store,
-    blobs: createFsBlobStore({ dir: blobsDir }),
-    bus,
-    clock,
-    rateLimiter: createMemoryRateLimiter({ perSecond: 10_000, burst: 10_000, clock }),
-    loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
-    eventLog: createMemoryEventLog(),
-    counters: createMemoryCounterStore(),
-  };
-  const app = await buildApp(deps, { tracking: { secret: TEST_TRACKING_SECRET }, openrtb, bodyLimitBytes: 4 * 1024 * 1024 });
-  await ensureOperator({ store, clock, dataDir: '/nonexistent', admin: OPERATOR, log: { info: () => undefined } });
-  return {
-    app,
-    deps,
-    store,
-    clock,
-    events,
-    close: async () => {
-      await app.close();
-      await store.close();
-      await rm(blobsDir, { recursive: true, force: true });
-    },
-  };
-}
+/** The shared harness with the exchange's test options (a big body limit for the size tests). */
+const openRtbHarness = (openrtb: OpenRtbOptions): Promise<Harness> => createHarness({ openrtb, bodyLimitBytes: 4 * 1024 * 1024 });
 
 async function settled(h: Harness): Promise<void> {
   await h.app.delivery.catalog.settle();

@@ -1,53 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
-import { createMemoryChangeBus, createMemoryCounterStore, createMemoryEventLog, createMemoryRateLimiter } from '@adplatform/adapter-memory';
-import { createTestPgliteStore } from '@adplatform/adapter-sql/testing';
-import { createManualClock } from '@adplatform/domain';
 import type { DeliveryEvent } from '@adplatform/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppDeps, buildApp } from '../src/app.js';
-import { ensureOperator } from '../src/bootstrap.js';
 import type { DemandFanout } from '../src/openrtb/demand/demand-types.js';
 import { get, patch, post } from './campaigns.helpers.js';
 import { activeLineItem } from './delivery.helpers.js';
-import { expectProblem, type Harness, login, OPERATOR, type Session, TEST_TRACKING_SECRET } from './harness.js';
+import { createHarness, expectProblem, type Harness, login, OPERATOR, type Session } from './harness.js';
 
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const NO_DEMAND: DemandFanout = { collect: async () => ({ bids: [], nonBids: [] }), close: async () => {} };
 
-async function exchangeHarness(): Promise<Harness> {
-  const store = await createTestPgliteStore();
-  const clock = createManualClock(new Date('2026-11-27T12:00:00Z'));
-  const blobsDir = await mkdtemp(path.join(tmpdir(), 'adp-floors-'));
-  const deps: AppDeps = {
-    store,
-    blobs: createFsBlobStore({ dir: blobsDir }),
-    bus: createMemoryChangeBus(),
-    clock,
-    rateLimiter: createMemoryRateLimiter({ perSecond: 10_000, burst: 10_000, clock }),
-    loginThrottle: createMemoryRateLimiter({ perSecond: 1 / 60, burst: 5, clock }),
-    eventLog: createMemoryEventLog(),
-    counters: createMemoryCounterStore(),
-  };
-  const openrtb = { fanout: NO_DEMAND, partnersOf: () => [], random: () => 0.5 };
-  const app = await buildApp(deps, { tracking: { secret: TEST_TRACKING_SECRET }, openrtb });
-  await ensureOperator({ store, clock, dataDir: '/nonexistent', admin: OPERATOR, log: { info: () => undefined } });
-  return {
-    app,
-    deps,
-    store,
-    clock,
-    events: [],
-    close: async () => {
-      await app.close();
-      await store.close();
-      await rm(blobsDir, { recursive: true, force: true });
-    },
-  };
-}
+/** The shared harness; the exchange has no outside demand. */
+const exchangeHarness = (): Promise<Harness> => createHarness({ openrtb: { fanout: NO_DEMAND, partnersOf: () => [], random: () => 0.5 } });
 
 describe('floor rules and blocklists: API, snapshot and exchange', () => {
   let h: Harness;
