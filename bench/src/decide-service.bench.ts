@@ -6,7 +6,9 @@
 // several rounds; --cpu-prof <dir> writes a V8 profile of the measured rounds only, for the per-step split.
 // Run: node --import tsx bench/src/decide-service.bench.ts [--line-items 1000 --decisions 20000 --rounds 5 --users 20000]
 //      --data-dir <dir> keeps the seeded catalog there and reuses it on the next run (seeding takes ~40 s), so two builds
-//      can be compared on the same catalog in alternating runs.
+//      can be compared on the same catalog in alternating runs; --split also times the steps of a decision one at a
+//      time over the same requests (context extraction, the frequency read, the core, rendering and signing the ad,
+//      the request event's append, the answer's JSON).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -14,10 +16,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@adplatform/config';
+import { type DecisionResult, type DirectSelection, decide } from '@adplatform/decision-core';
 import { buildApp } from '../../apps/server/src/app.js';
 import { ensureOperator } from '../../apps/server/src/bootstrap.js';
+import { renderDirectAd } from '../../apps/server/src/delivery/decisions/ad-answer.js';
 import type { DecisionCaller } from '../../apps/server/src/delivery/decisions/decision.service.js';
+import { deliveryStateFor } from '../../apps/server/src/delivery/decisions/decision-state.js';
 import type { DecisionRequestBody } from '../../apps/server/src/delivery/decisions/decisions.schemas.js';
+import { createTrackingSigner } from '../../apps/server/src/delivery/tracking/tracking-signer.js';
 import { createDeps } from '../../apps/server/src/deps.js';
 import { processCpuSeconds, threadCpuSeconds } from './children.js';
 import { KEYWORDS, type SeededCatalog, seedCatalog } from './http-decide-seed.js';
@@ -28,7 +34,7 @@ const IPHONE_UA =
 
 const { values } = parseArgs({
   options: Object.fromEntries(
-    ['line-items', 'decisions', 'rounds', 'users', 'cpu-prof', 'data-dir'].map((n) => [n, { type: 'string' as const }]),
+    ['line-items', 'decisions', 'rounds', 'users', 'cpu-prof', 'data-dir', 'split'].map((n) => [n, { type: 'string' as const }]),
   ),
 });
 const lineItems = Number(values['line-items'] ?? 1000);
@@ -133,6 +139,7 @@ try {
     console.log(`profile: ${file}`);
     session.disconnect();
   }
+  if (values.split !== undefined) await printSplit(stream, caller);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
     `median of ${rounds} rounds: ${fixed(median(perRound.map((r) => r.wallUs)), 1)} µs wall, ` +
@@ -146,4 +153,61 @@ try {
   await deps.analytics?.close();
   await deps.store.close();
   if (!keptDir) await rm(dataDir, { recursive: true, force: true });
+}
+
+/** Each step of a decision alone, over the same requests, in µs per decision (wall time of synchronous loops). */
+async function printSplit(stream: readonly DecisionRequestBody[], caller: DecisionCaller): Promise<void> {
+  const { catalog, contexts, spend, allowances } = app.delivery;
+  const signer = createTrackingSigner({ secret: 'bench-tracking-secret-0123456789abcdef', ttlMs: 3_600_000, clock: deps.clock });
+  const snapshot = catalog.forPlacement(stream[0]!.placements[0]!.placementId)!;
+  const placement = snapshot.placements.get(stream[0]!.placements[0]!.placementId)!;
+  const nowMs = deps.clock.now().getTime();
+  const inputs = stream.map((body) => ({
+    ip: body.ip ?? caller.ip,
+    userAgent: body.userAgent ?? caller.userAgent,
+    url: body.url,
+    keywords: body.keywords,
+    userKey: body.user?.key,
+  }));
+  const extracted = inputs.map((input) => contexts.extract(input));
+  const frequencies = await Promise.all(extracted.map((e) => (e.userKey ? deps.counters.frequencyOf(e.userKey, nowMs) : undefined)));
+  const results: DecisionResult[] = [];
+  const steps: [string, (i: number) => unknown][] = [
+    ['context extraction (geo, user agent, user key)', (i) => contexts.extract(inputs[i]!)],
+    [
+      'core decide (index scan, checks, ranking)',
+      (i) => {
+        const e = extracted[i]!;
+        const context = { ...e.context, domain: e.context.domain ?? placement.domain, categories: placement.categories, segments: [] };
+        const slots = [{ slotId: 'a', placementId: placement.id, count: 1 }];
+        const state = deliveryStateFor(frequencies[i], spend, allowances, nowMs);
+        results[i] = decide(snapshot.index, { nowMs, slots, context, userKey: e.userKey }, state, { random: Math.random });
+      },
+    ],
+    [
+      'render + sign the ad (markup, tracking URLs, HMAC)',
+      (i) => {
+        const selection = results[i]!.slots.a?.[0] as DirectSelection | undefined;
+        const creative = selection && snapshot.creatives.get(selection.creative.id);
+        if (!selection || !creative) return;
+        return renderDirectAd({ selection, creative, placement, signer, decisionId: crypto.randomUUID(), nowMs, origin: caller.origin });
+      },
+    ],
+    ['answer JSON (JSON.stringify of a filled answer)', (i) => JSON.stringify({ decisions: { a: [lastAd(i)] } })],
+  ];
+  const ads: unknown[] = stream.map(() => undefined);
+  const lastAd = (i: number) => ads[i];
+  console.log('per-step split (µs per decision, each step alone over the same requests, median of 3 passes):');
+  for (const [name, step] of steps) {
+    const passes: number[] = [];
+    for (let pass = 0; pass < 4; pass++) {
+      const t0 = performance.now();
+      for (let i = 0; i < stream.length; i++) {
+        const out = step(i);
+        if (name.startsWith('render')) ads[i] = out;
+      }
+      if (pass > 0) passes.push(((performance.now() - t0) * 1000) / stream.length);
+    }
+    console.log(`  ${name}: ${fixed(passes.sort((a, b) => a - b)[1]!, 2)}`);
+  }
 }
