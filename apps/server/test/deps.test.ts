@@ -29,6 +29,7 @@ describe('createDeps', () => {
           await deps.counters.close();
           await deps.store.close();
           await deps.eventLog.close();
+          await deps.analytics?.close();
         }
       }
     } finally {
@@ -47,6 +48,7 @@ describe('createDeps', () => {
       await deps.eventLog.close();
       await deps.counters.close();
       await deps.store.close();
+      await deps.analytics?.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   });
