@@ -146,9 +146,12 @@ export class AllowanceManager {
   async tick(): Promise<void> {
     const nowMs = this.nowMs();
     for (const state of [...this.keys.values()]) {
-      const usable = state.leases.filter((lease) => this.isUsable(lease, nowMs));
-      for (const lease of state.leases) if (!usable.includes(lease)) this.giveBack(state.key, lease);
-      state.leases = usable;
+      // Most keys hold only usable leases: only a key with a spent or lapsing one gets a new list.
+      if (!this.allUsable(state.leases, nowMs)) {
+        const usable = state.leases.filter((lease) => this.isUsable(lease, nowMs));
+        for (const lease of state.leases) if (!usable.includes(lease)) this.giveBack(state.key, lease);
+        state.leases = usable;
+      }
       if (nowMs - state.lastSeenMs >= this.idleMs && !state.refilling) {
         for (const lease of state.leases) this.giveBack(state.key, lease);
         this.keys.delete(state.key);
@@ -194,6 +197,11 @@ export class AllowanceManager {
 
   private isUsable(lease: HeldLease, atMs: number): boolean {
     return atMs < lease.expiresAtMs - this.graceMs && lease.usedMicros < lease.grantedMicros;
+  }
+
+  private allUsable(leases: readonly HeldLease[], atMs: number): boolean {
+    for (let i = 0; i < leases.length; i++) if (!this.isUsable(leases[i]!, atMs)) return false;
+    return true;
   }
 
   private usableMicros(state: KeyState, atMs: number): bigint {
