@@ -76,12 +76,13 @@ async function produce(
   log: EventLog,
   seconds: number,
   pool?: DeliveryEvent[][],
-): Promise<{ events: number; perSecond: number; cpuUsPerEvent: number }> {
+): Promise<{ events: number; perSecond: number; cpuUsPerEvent: number; mainThreadBusy: number }> {
   let n = 0;
   let appended = 0;
   let next = 0;
   const deadline = performance.now() + seconds * 1_000;
   const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: PRODUCERS }, async () => {
@@ -94,7 +95,9 @@ async function produce(
   );
   const elapsed = (performance.now() - started) / 1_000;
   const used = process.cpuUsage(cpu);
-  return { events: appended, perSecond: appended / elapsed, cpuUsPerEvent: (used.user + used.system) / appended };
+  // The share of the time the event loop ran code rather than waited (on fsync, with group commit).
+  const mainThreadBusy = performance.eventLoopUtilization(loop).utilization;
+  return { events: appended, perSecond: appended / elapsed, cpuUsPerEvent: (used.user + used.system) / appended, mainThreadBusy };
 }
 
 async function withDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
@@ -137,7 +140,7 @@ async function caseA(): Promise<string[][]> {
   return [
     ['(a) baseline: encoding only (codec + CRC, no I/O, one core)', fixed(encodePerSecond, 0), fixed(encodeCpuUsPerEvent, 2), '1.00'],
     [
-      `(a) ${PRODUCERS} producers → durable local log (${fixed(local.perSecond / local.fsyncsPerSecond, 0)} events per fsync)`,
+      `(a) ${PRODUCERS} producers → durable local log (${fixed(local.perSecond / local.fsyncsPerSecond, 0)} events per fsync, main thread busy ${fixed(local.mainThreadBusy * 100, 0)}%)`,
       fixed(local.perSecond, 0),
       fixed(local.cpuUsPerEvent, 2),
       fixed(local.perSecond / encodePerSecond, 2),
