@@ -107,6 +107,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   cookieSecure?: 'auto' | 'true' | 'false';
   sessionTtlHours?: number;
+  /** ADPLATFORM_METRICS_TOKEN: a bearer of it may read /metrics from anywhere (ADR 0020). */
+  metricsToken?: string | undefined;
   /** Let outbound targets (demand partner URLs…) be loopback, private or link-local addresses. */
   allowPrivateOutbound?: boolean;
   tracking?: TrackingOptions;
@@ -199,7 +201,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
 
   await app.register(cookie);
   await app.register(access, { auth, limiter: deps.rateLimiter });
-  await app.register(metrics);
+  await app.register(metrics, { token: options.metricsToken });
   await app.register(openapi, { version: VERSION });
 
   await app.register(systemRoutes, { store: deps.store, blobs: deps.blobs, analytics: deps.analytics, version: VERSION });

@@ -41,6 +41,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean; 
     trustProxy: config.trustProxy,
     cookieSecure: config.cookieSecure,
     sessionTtlHours: config.sessionTtlHours,
+    metricsToken: config.metricsToken,
     allowPrivateOutbound: config.allowPrivateOutbound,
     tracking: {
       secret: config.trackingSecret ?? (await loadOrCreateSecret(config.dataDir, 'tracking.key', 32)),

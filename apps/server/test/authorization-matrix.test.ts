@@ -17,6 +17,8 @@ import { bearer, createHarness, createKey, createOrganization, type Harness, log
 type Policy = Exclude<RouteEntry['access'], { public: true }>;
 
 const ZERO_ID = '00000000-0000-7000-8000-000000000000';
+/** Not loopback: /metrics lets a caller on this machine in without credentials (ADR 0020). */
+const REMOTE = '203.0.113.7';
 const fill = (url: string, params: Record<string, string>) => url.replaceAll(/:(\w+)/g, (_m, name: string) => params[name] ?? ZERO_ID);
 
 /**
@@ -82,6 +84,7 @@ function request(route: RouteEntry, headers: Record<string, string>, withBody = 
     method: route.method as InjectOptions['method'],
     url: fill(route.url, fx?.params(ids) ?? {}),
     headers: { ...headers },
+    remoteAddress: REMOTE,
   };
   if (withBody && fx?.body !== undefined) {
     options.payload = fx.body as InjectOptions['payload'];
@@ -93,6 +96,8 @@ function request(route: RouteEntry, headers: Record<string, string>, withBody = 
 describe('authorization matrix over every registered route', () => {
   it('has protected routes to check', () => {
     expect(routes.length).toBeGreaterThanOrEqual(12);
+    // Platform-wide counters are not public (ADR 0020); metrics-access.test.ts covers who gets in.
+    expect(routes.map((r) => `${r.method} ${r.url}`)).toContain('GET /metrics');
   });
 
   it('answers 401 problem+json without credentials, and with a bogus key', async () => {

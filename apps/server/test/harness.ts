@@ -40,6 +40,7 @@ export async function createHarness(
     analytics?: boolean;
     store?: TestStoreKind;
     allowPrivateOutbound?: boolean;
+    metricsToken?: string;
     tracking?: TrackingOptions;
     /** The exchange's test options (its demand, partners, random source). */
     openrtb?: OpenRtbOptions;
@@ -65,6 +66,7 @@ export async function createHarness(
   const app = await buildApp(deps, {
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(options.allowPrivateOutbound ? { allowPrivateOutbound: true } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     tracking: { secret: TEST_TRACKING_SECRET, ...options.tracking },
     ...(options.openrtb ? { openrtb: options.openrtb } : {}),
   });

@@ -59,6 +59,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADPLATFORM_SELLER_DOMAIN: 'https://ads.example.com' })).toThrow(/ADPLATFORM_SELLER_DOMAIN/);
   });
 
+  it('reads the metrics token, and never repeats a refused one in the error', () => {
+    const token = 'm'.repeat(40);
+    expect(loadConfig({ ADPLATFORM_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    for (const bad of ['short-secret-token', `${'x'.repeat(40)} with spaces`]) {
+      try {
+        loadConfig({ ADPLATFORM_METRICS_TOKEN: bad });
+        expect.unreachable(`accepted ${bad}`);
+      } catch (error) {
+        expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(['ADPLATFORM_METRICS_TOKEN']);
+        expect((error as Error).message).not.toContain(bad);
+      }
+    }
+  });
+
   it('keeps docs/config.md in sync with the schema', () => {
     const doc = readFileSync(new URL('../../../docs/config.md', import.meta.url), 'utf8');
     expect(doc).toBe(renderConfigDoc());

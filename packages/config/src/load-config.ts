@@ -16,6 +16,8 @@ export interface Config {
   sessionTtlHours: number;
   cookieSecure: 'auto' | 'true' | 'false';
   trustProxy: boolean;
+  /** Bearer token for `/metrics` from other machines; undefined: loopback and platform operators only (ADR 0020). Never log it. */
+  metricsToken: string | undefined;
   bodyLimitBytes: number;
   rateLimit: { perSecond: number; burst: number };
   shutdownTimeoutMs: number;
@@ -53,6 +55,14 @@ export interface Config {
   demo: { requestsPerSecond: number };
 }
 
+/** Variables whose value an error message must not repeat: it ends up in logs and terminals. */
+const SECRETS = new Set([
+  'ADPLATFORM_ADMIN_PASSWORD',
+  'ADPLATFORM_TRACKING_SECRET',
+  'ADPLATFORM_USER_KEY_SALT',
+  'ADPLATFORM_METRICS_TOKEN',
+]);
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: { variable: string; message: string }[]) {
@@ -76,7 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const error of Value.Errors(ConfigSchema, converted)) {
     const variable = error.instancePath.replace(/^\//, '') || 'environment';
     if (problems.some((p) => p.variable === variable)) continue; // one message per variable
-    problems.push({ variable, message: describe(error, converted[variable]) });
+    problems.push({ variable, message: describe(error, SECRETS.has(variable) ? undefined : converted[variable]) });
   }
   if (Boolean(raw.ADPLATFORM_ADMIN_PASSWORD) !== Boolean(raw.ADPLATFORM_ADMIN_EMAIL) && raw.ADPLATFORM_ADMIN_PASSWORD) {
     problems.push({ variable: 'ADPLATFORM_ADMIN_EMAIL', message: 'must be set when ADPLATFORM_ADMIN_PASSWORD is set' });
@@ -97,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlHours: c.ADPLATFORM_SESSION_TTL_HOURS,
     cookieSecure: c.ADPLATFORM_COOKIE_SECURE,
     trustProxy: c.ADPLATFORM_TRUST_PROXY,
+    metricsToken: c.ADPLATFORM_METRICS_TOKEN,
     bodyLimitBytes: c.ADPLATFORM_BODY_LIMIT_BYTES,
     rateLimit: { perSecond: c.ADPLATFORM_RATE_LIMIT_PER_SECOND, burst: c.ADPLATFORM_RATE_LIMIT_BURST },
     shutdownTimeoutMs: c.ADPLATFORM_SHUTDOWN_TIMEOUT_MS,

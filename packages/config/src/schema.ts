@@ -75,6 +75,15 @@ export const ConfigSchema = Type.Object({
     default: false,
     description: 'Trust `X-Forwarded-*` headers (set behind a load balancer) for client IPs and HTTPS detection.',
   }),
+  ADPLATFORM_METRICS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 32,
+      maxLength: 1024,
+      pattern: '^[\\x21-\\x7e]+$',
+      description:
+        'Bearer token that lets a scraper (Prometheus: `authorization: { credentials: … }`) read `/metrics` from another machine: send `Authorization: Bearer <token>`. At least 32 visible ASCII characters, e.g. `openssl rand -base64 32`. Without it, `/metrics` answers only callers on the loopback interface and signed-in owners and admins who operate the platform (ADR 0020).',
+    }),
+  ),
   ADPLATFORM_BODY_LIMIT_BYTES: Type.Integer({
     minimum: 1024,
     maximum: 104857600,

@@ -1,7 +1,7 @@
 import { cleanup, render, screen } from '@solidjs/testing-library';
 import { QueryClient, QueryClientProvider } from '@tanstack/solid-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import Health, { pickFigures } from './health.js';
+import Health, { METRICS_REFUSED, pickFigures } from './health.js';
 
 /** /metrics as the server writes it (prom-client's text), with the analytics consumer behind by 1,234 events. */
 const METRICS = `# HELP adplatform_events_consumer_lag Events in the event log the consumer has not consumed yet
@@ -60,4 +60,29 @@ describe('System health', () => {
     expect(screen.getByText('Oldest waiting event').nextElementSibling?.textContent).toBe('96 s old');
     client.clear();
   });
+
+  for (const status of [401, 403]) {
+    it(`says who may read the metrics instead of an error when /metrics answers ${status}`, async () => {
+      vi.stubGlobal('fetch', async (url: string) =>
+        url === '/metrics'
+          ? Response.json(
+              { status, code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
+              { status, headers: { 'content-type': 'application/problem+json' } },
+            )
+          : Response.json({ status: 'ok', version: '0.1.0', checks: { analytics: { status: 'ok', kind: 'duckdb' } } }),
+      );
+      const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+      render(() => (
+        <QueryClientProvider client={client}>
+          <Health />
+        </QueryClientProvider>
+      ));
+      expect(await screen.findByText(METRICS_REFUSED)).toBeTruthy();
+      expect(METRICS_REFUSED).toMatch(/^Metrics are available to owners and admins/);
+      expect(screen.queryByText('No figures in /metrics yet.')).toBeNull();
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(await screen.findByText('duckdb')).toBeTruthy();
+      client.clear();
+    });
+  }
 });

@@ -58,14 +58,21 @@ export function pickFigures(text: string, nowSeconds: number): [string, string][
   return out;
 }
 
-async function metrics(): Promise<[string, string][]> {
+/** The figures, or `refused` when the signed-in user may not read /metrics (401/403: ADR 0020). */
+type Figures = { refused: false; figures: [string, string][] } | { refused: true };
+
+export const METRICS_REFUSED = 'Metrics are available to owners and admins who operate the platform.';
+
+async function metrics(): Promise<Figures> {
   const response = await fetch('/metrics');
-  return response.ok ? pickFigures(await response.text(), Date.now() / 1000) : [];
+  if (response.status === 401 || response.status === 403) return { refused: true };
+  return { refused: false, figures: response.ok ? pickFigures(await response.text(), Date.now() / 1000) : [] };
 }
 
 export default function Health() {
   const ready = useQuery(() => ({ queryKey: ['/readyz'], queryFn: readyz, refetchInterval: 10_000 }));
   const figures = useQuery(() => ({ queryKey: ['/metrics'], queryFn: metrics, refetchInterval: 10_000, retry: false }));
+  const shown = () => (figures.data && !figures.data.refused ? figures.data.figures : []);
   return (
     <>
       <PageHeader title="System health" />
@@ -104,17 +111,19 @@ export default function Health() {
       </Show>
       <section class="card stack" aria-label="Pipeline">
         <h2>Process and event pipeline</h2>
-        <Show when={(figures.data ?? []).length > 0} fallback={<p class="muted">No figures in /metrics yet.</p>}>
-          <dl class="figures">
-            <For each={figures.data ?? []}>
-              {([name, value]) => (
-                <>
-                  <dt>{name}</dt>
-                  <dd>{value}</dd>
-                </>
-              )}
-            </For>
-          </dl>
+        <Show when={figures.data?.refused !== true} fallback={<p class="muted">{METRICS_REFUSED}</p>}>
+          <Show when={shown().length > 0} fallback={<p class="muted">No figures in /metrics yet.</p>}>
+            <dl class="figures">
+              <For each={shown()}>
+                {([name, value]) => (
+                  <>
+                    <dt>{name}</dt>
+                    <dd>{value}</dd>
+                  </>
+                )}
+              </For>
+            </dl>
+          </Show>
         </Show>
       </section>
     </>

@@ -13,8 +13,12 @@ import { assertScopeAllowsRoute } from './scoped-access.js';
  * - `{ public: true }`: anyone.
  * - `{ roles: 'any' }`: any signed-in user or API key of any role.
  * - `{ roles: [...] }`: those roles only. `platformAdmin: true` additionally requires the operator flag.
+ * - `orIf`: a caller the route lets in without such a principal (the metrics scraper: loopback or a
+ *   bearer token, ADR 0020); asked after authentication, so a key or session still sets the principal.
  */
-export type Access = { public: true } | { roles: 'any' | readonly Role[]; platformAdmin?: boolean };
+export type Access =
+  | { public: true }
+  | { roles: 'any' | readonly Role[]; platformAdmin?: boolean; orIf?: (request: FastifyRequest) => boolean };
 
 /** A registered route and its policy; the authorization test walks this list. */
 export interface RouteEntry {
@@ -98,7 +102,7 @@ function check(request: FastifyRequest, reply: FastifyReply, limiter: RateLimite
   const config = request.routeOptions.config ?? {};
   if (config.rateLimit !== false) enforceRateLimit(request, reply, limiter);
   const access = config.access;
-  if (!access || 'public' in access) return;
+  if (!access || 'public' in access || access.orIf?.(request)) return;
   authorize(request, access);
 }
 

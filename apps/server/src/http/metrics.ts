@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, type Metric, type MetricValue, Registry } from 'prom-client';
 
@@ -81,12 +82,37 @@ export function routeLatencyRecorder(registry: Registry): RouteLatencyHistogram[
     : undefined;
 }
 
+/** The socket's own peer, never X-Forwarded-For: only a process on this machine is local. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/**
+ * Who may read /metrics without an owner's or admin's operator session (ADR 0020): a caller on the
+ * loopback interface that did not come through a proxy (a forwarding header says a proxy on this
+ * machine relayed someone else), or a bearer of the configured token, compared as sha256 digests in
+ * constant time so neither the token's length nor its content leaks through timing.
+ */
+export function metricsScraperCheck(token: string | undefined): (request: FastifyRequest) => boolean {
+  const expected = token === undefined ? undefined : sha256(token);
+  return (request) => {
+    const { headers } = request;
+    if (LOOPBACK.has(request.socket.remoteAddress ?? '') && headers['x-forwarded-for'] === undefined && headers.forwarded === undefined) {
+      return true;
+    }
+    const authorization = headers.authorization;
+    if (expected === undefined || !authorization?.startsWith('Bearer ')) return false;
+    return timingSafeEqual(sha256(authorization.slice(7).trim()), expected);
+  };
+}
+
 /**
  * Prometheus metrics: a latency histogram per route (labelled by the route
  * pattern, never the raw URL, so label cardinality stays bounded) and the
  * process metrics. One registry per app instance, so tests can build many.
+ * `token` is ADPLATFORM_METRICS_TOKEN; it is never logged.
  */
-async function metricsPlugin(app: FastifyInstance, opts: { registry?: Registry }): Promise<void> {
+async function metricsPlugin(app: FastifyInstance, opts: { registry?: Registry; token?: string | undefined }): Promise<void> {
   const registry = opts.registry ?? new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'adplatform_' });
   const latency = new RouteLatencyHistogram();
@@ -99,7 +125,10 @@ async function metricsPlugin(app: FastifyInstance, opts: { registry?: Registry }
     done();
   });
 
-  app.get('/metrics', { config: { access: { public: true }, rateLimit: false }, schema: { hide: true } }, async (_request, reply) => {
+  // Platform-wide figures across every organization: the platform's operators (owners and admins with
+  // the operator flag), a scraper on this machine, or one holding the token. Never rate-limited.
+  const access = { roles: ['owner', 'admin'], platformAdmin: true, orIf: metricsScraperCheck(opts.token) } as const;
+  app.get('/metrics', { config: { access, rateLimit: false }, schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });
