@@ -66,13 +66,20 @@ describe('GET /metrics access', () => {
     expectProblem(await scrape({ remoteAddress: REMOTE, headers: { authorization: `Basic ${TOKEN}` } }), 401, 'UNAUTHENTICATED');
   });
 
-  it('answers the operator’s session and owner/admin keys; refuses analyst, advertiser and another organization’s owner with 403', async () => {
+  it('answers the operator’s session; refuses another organization’s owner and every API key, owner and admin included, with 403', async () => {
     expect((await scrape({ remoteAddress: REMOTE, headers: { cookie: operator.cookie } })).statusCode).toBe(200);
     expectProblem(await scrape({ remoteAddress: REMOTE, headers: { cookie: tenantOwner.cookie } }), 403, 'FORBIDDEN');
     // API keys never carry the operator flag (ADR 0004): a program reads /metrics with the token.
     for (const role of ['owner', 'admin', 'analyst', 'advertiser']) {
       expectProblem(await scrape({ remoteAddress: REMOTE, headers: bearer(operatorKeys[role]!) }), 403, 'FORBIDDEN');
     }
+  });
+
+  it('answers a real HTTP scrape over the loopback socket, as the benches and a local Prometheus send it', async () => {
+    const url = await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const response = await fetch(`${url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(isMetrics(await response.text())).toBe(true);
   });
 
   it('lets an analyst on this machine in: the loopback rule does not depend on the credential', async () => {
