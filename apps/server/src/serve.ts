@@ -3,6 +3,7 @@ import type { Config } from '@adplatform/config';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
+import { keepBackgroundThreadsLow } from './background-threads.js';
 import { ensureOperator } from './bootstrap.js';
 import { loadOrCreateSecret } from './delivery/context/secrets.js';
 import { prepareDemo, startDemoTraffic } from './demo/demo-mode.js';
@@ -76,12 +77,16 @@ export async function serve(config: Config, options: { handleSignals?: boolean; 
       })
     : undefined;
   analyticsConsumer?.start();
+  // A process of its own (the CLI): every thread but the event loop's runs at a lower priority, so on a busy
+  // core DuckDB, libuv's pool and the analytics worker wait for requests rather than the other way round.
+  const stopLoweringThreads = options.handleSignals ? keepBackgroundThreadsLow() : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await demoTraffic?.stop(); // its requests go to this server: they end before it closes
       jobs.stop();
+      stopLoweringThreads?.();
       await app.close(); // stops accepting, lets in-flight requests finish
       await jobs.idle(); // a running sweep finishes before its store closes
       await analyticsConsumer?.stop(); // its batch in flight is ingested and committed first
