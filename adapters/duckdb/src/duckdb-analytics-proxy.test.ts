@@ -8,23 +8,13 @@ import { runAnalyticsStoreContract } from '@adplatform/ports/contracts';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAnalytics } from './duckdb-analytics.js';
 import { createDuckDbAnalyticsWorker } from './duckdb-analytics-proxy.js';
+import { event, ORG, T0 } from './test-events.js';
 
 runAnalyticsStoreContract('duckdb in a worker thread', async () => {
   const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 2 });
   return { store, dispose: () => store.close() };
 });
 
-const ORG = 'org-1';
-const T0 = Date.UTC(2026, 10, 1);
-const event = (id: string, atMs: number, extra: Partial<DeliveryEvent> = {}): DeliveryEvent => ({
-  id,
-  type: 'impression',
-  at: atMs,
-  organizationId: ORG,
-  campaignId: 'c1',
-  costMicros: '1000',
-  ...extra,
-});
 const query: ReportQuery = {
   organizationId: ORG,
   dimensions: ['campaign', 'day'],

@@ -6,23 +6,13 @@ import { runAnalyticsStoreContract } from '@adplatform/ports/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAnalytics } from './duckdb-analytics.js';
+import { event, ORG, T0 } from './test-events.js';
 
 runAnalyticsStoreContract('duckdb', async () => {
   const store = await createDuckDbAnalytics({ path: ':memory:', threads: 2 });
   return { store, dispose: () => store.close() };
 });
 
-const ORG = 'org-1';
-const T0 = Date.UTC(2026, 10, 1);
-const event = (id: string, atMs: number, extra: Partial<DeliveryEvent> = {}): DeliveryEvent => ({
-  id,
-  type: 'impression',
-  at: atMs,
-  organizationId: ORG,
-  campaignId: 'c1',
-  costMicros: '1000',
-  ...extra,
-});
 const query = (extra: Partial<ReportQuery> = {}): ReportQuery => ({
   organizationId: ORG,
   dimensions: ['campaign', 'day'],

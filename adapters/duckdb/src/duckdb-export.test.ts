@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { DeliveryEvent, ReportQuery } from '@adplatform/ports';
+import type { ReportQuery } from '@adplatform/ports';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAnalytics } from './duckdb-analytics.js';
+import { event, ORG, T0 } from './test-events.js';
 
-const ORG = 'org-1';
-const T0 = Date.UTC(2026, 10, 1);
 const HOUR_MS = 3_600_000;
 
 async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -15,16 +14,6 @@ async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
   for await (const piece of body) pieces.push(Buffer.from(piece));
   return Buffer.concat(pieces);
 }
-
-const event = (id: string, atMs: number, extra: Partial<DeliveryEvent> = {}): DeliveryEvent => ({
-  id,
-  type: 'impression',
-  at: atMs,
-  organizationId: ORG,
-  campaignId: 'c1',
-  costMicros: '1000',
-  ...extra,
-});
 
 describe('duckdb report export', () => {
   it('writes CSV with the JSON answer values, quoting fields per RFC 4180 and leaving nulls empty', async () => {
