@@ -42,10 +42,11 @@ describe('System health', () => {
     expect(pickFigures('adplatform_tracking_events_total{type="click"} 3\n', 0)).toEqual([['tracking events total', '3']]);
   });
 
-  it('shows the event lag from /metrics on the page', async () => {
+  /** Renders the page with /metrics answered by `metrics` and /readyz healthy; returns the query client to clear. */
+  const renderHealth = (metrics: () => Response) => {
     vi.stubGlobal('fetch', async (url: string) =>
       url === '/metrics'
-        ? new Response(METRICS, { headers: { 'content-type': 'text/plain; version=0.0.4' } })
+        ? metrics()
         : Response.json({ status: 'ok', version: '0.1.0', checks: { analytics: { status: 'ok', kind: 'duckdb' } } }),
     );
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -54,6 +55,11 @@ describe('System health', () => {
         <Health />
       </QueryClientProvider>
     ));
+    return client;
+  };
+
+  it('shows the event lag from /metrics on the page', async () => {
+    const client = renderHealth(() => new Response(METRICS, { headers: { 'content-type': 'text/plain; version=0.0.4' } }));
     const label = await screen.findByText('Events waiting for analytics');
     expect(label.tagName).toBe('DT');
     expect(label.nextElementSibling?.textContent).toBe('1,234');
@@ -63,20 +69,12 @@ describe('System health', () => {
 
   for (const status of [401, 403]) {
     it(`says who may read the metrics instead of an error when /metrics answers ${status}`, async () => {
-      vi.stubGlobal('fetch', async (url: string) =>
-        url === '/metrics'
-          ? Response.json(
-              { status, code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
-              { status, headers: { 'content-type': 'application/problem+json' } },
-            )
-          : Response.json({ status: 'ok', version: '0.1.0', checks: { analytics: { status: 'ok', kind: 'duckdb' } } }),
+      const client = renderHealth(() =>
+        Response.json(
+          { status, code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
+          { status, headers: { 'content-type': 'application/problem+json' } },
+        ),
       );
-      const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-      render(() => (
-        <QueryClientProvider client={client}>
-          <Health />
-        </QueryClientProvider>
-      ));
       expect(await screen.findByText(METRICS_REFUSED)).toBeTruthy();
       expect(METRICS_REFUSED).toMatch(/^Metrics are available to owners and admins/);
       expect(screen.queryByText('No figures in /metrics yet.')).toBeNull();
