@@ -94,6 +94,13 @@ describe('access limits on the users page', () => {
     expect(posts[0]?.body).toEqual({ email: 'bo@example.com', role: 'admin' });
   });
 
+  it('names the advertisers a user is limited to in the list', async () => {
+    await show();
+    const row = (await screen.findByText('cy@example.com')).closest('tr') as HTMLElement;
+    await vi.waitFor(() => expect(within(row).getByText(/Brightside Bank/)).toBeTruthy());
+    expect(within(row).queryByText(/1 advertiser/)).toBeNull();
+  });
+
   it('changes a user’s limit in place: the ticks start from it, and moving an analyst to publishers lifts the advertisers', async () => {
     const posts = await show();
     fireEvent.click(await screen.findByRole('button', { name: 'Change the limit of cy@example.com' }));
@@ -114,9 +121,19 @@ describe('access limits on the users page', () => {
     expect(posts[1]?.body).toEqual({ advertiserIds: [], publisherIds: ['p1'] });
   });
 
-  it('reads a limit in a list as a count of one side', () => {
+  it('reads a limit in a list as a count of one side while names are unknown', () => {
     expect(describeLimit({ advertiserIds: ['a1'] })).toBe('1 advertiser');
     expect(describeLimit({ advertiserIds: [], publisherIds: ['p1', 'p2'] })).toBe('2 publishers');
     expect(describeLimit({ advertiserIds: [], publisherIds: [] })).toBe('no limit');
+  });
+
+  it('reads a limit in a list by names once they are known: three, then how many more', () => {
+    const names: Record<string, string> = { a1: 'Acme', a2: 'Globex', a3: 'Initech', a4: 'Umbrella', a5: 'Hooli', p1: 'Daily News' };
+    const nameOf = (id: string) => names[id];
+    expect(describeLimit({ advertiserIds: ['a2', 'a1'] }, nameOf)).toBe('Globex, Acme');
+    expect(describeLimit({ advertiserIds: ['a1', 'a2', 'a3', 'a4', 'a5'] }, nameOf)).toBe('Acme, Globex, Initech and 2 more');
+    expect(describeLimit({ advertiserIds: [], publisherIds: ['p1'] }, nameOf)).toBe('Daily News');
+    // One id without a name (archived beyond the first 200, or still loading): the count, never a partial list.
+    expect(describeLimit({ advertiserIds: ['a1', 'gone'] }, nameOf)).toBe('2 advertisers');
   });
 });

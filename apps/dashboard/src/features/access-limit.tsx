@@ -2,7 +2,7 @@ import { createEffect, createSignal, on, Show } from 'solid-js';
 import { CheckGroup } from '../components/tag-input.js';
 import { SelectField } from '../components/ui.js';
 import { errorUnder } from '../lib/forms.js';
-import { usePage } from '../lib/resources.js';
+import { useAll, usePage } from '../lib/resources.js';
 import type { Role } from '../lib/session.js';
 
 type Side = 'advertisers' | 'publishers';
@@ -87,10 +87,27 @@ export function AccessLimitFields(props: { limit: AccessLimit; role: Role; error
   );
 }
 
-/** How a user's or key's limit reads in a list. */
-export function describeLimit(item: { advertiserIds?: string[]; publisherIds?: string[] }): string {
-  const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-  if (item.advertiserIds?.length) return count(item.advertiserIds.length, 'advertiser');
-  if (item.publisherIds?.length) return count(item.publisherIds.length, 'publisher');
+/** Names of the organization's advertisers and publishers by id, for reading limits in lists (up to 200 of each). */
+export function useLimitNames(): (id: string) => string | undefined {
+  const advertisers = useAll<{ id: string; name: string }>('/api/v1/advertisers');
+  const publishers = useAll<{ id: string; name: string }>('/api/v1/publishers');
+  return (id) => advertisers.data?.items.find((a) => a.id === id)?.name ?? publishers.data?.items.find((p) => p.id === id)?.name;
+}
+
+const SHOWN_NAMES = 3;
+
+/**
+ * How a user's or key's limit reads in a list: the side and the names it is confined to (the first three,
+ * then how many more), or a count while a name is unknown (not loaded yet, or beyond the first 200).
+ */
+export function describeLimit(item: LimitLists, nameOf: (id: string) => string | undefined = () => undefined): string {
+  const read = (ids: string[], one: string) => {
+    const names = ids.map(nameOf);
+    if (names.some((n) => n === undefined)) return `${ids.length} ${one}${ids.length === 1 ? '' : 's'}`;
+    const more = ids.length - SHOWN_NAMES;
+    return `${names.slice(0, SHOWN_NAMES).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  };
+  if (item.advertiserIds?.length) return read(item.advertiserIds, 'advertiser');
+  if (item.publisherIds?.length) return read(item.publisherIds, 'publisher');
   return 'no limit';
 }

@@ -6,7 +6,7 @@ import { createSubmit } from '../lib/forms.js';
 import { queryClient } from '../lib/query.js';
 import { usePage } from '../lib/resources.js';
 import { me, type Role } from '../lib/session.js';
-import { AccessLimitFields, createAccessLimit, describeLimit } from './access-limit.js';
+import { AccessLimitFields, createAccessLimit, describeLimit, useLimitNames } from './access-limit.js';
 
 const ROLES: Role[] = ['owner', 'admin', 'advertiser', 'publisher', 'analyst'];
 const grantable = () => ROLES.filter((r) => me()?.role === 'owner' || r !== 'owner');
@@ -39,6 +39,7 @@ function Users() {
   const [invite, setInvite] = createSignal<string | null>(null);
   const [editing, setEditing] = createSignal<User | null>(null);
   const limit = createAccessLimit(role);
+  const nameOf = useLimitNames();
   const form = createSubmit(
     () => api.post<{ invitation?: { token: string } }>('/api/v1/users', { email: email().trim(), role: role(), ...limit.body() }),
     {
@@ -87,7 +88,7 @@ function Users() {
             label: 'Limited to',
             render: (u) => (
               <>
-                {describeLimit(u)}{' '}
+                {describeLimit(u, nameOf)}{' '}
                 <Show when={LIMITABLE.has(u.role)}>
                   <button type="button" class="link" aria-label={`Change the limit of ${u.email}`} onClick={() => setEditing(u)}>
                     Change
@@ -141,6 +142,7 @@ function ApiKeys() {
     () => ({ limit: 100 }),
   );
   const limit = createAccessLimit(role);
+  const nameOf = useLimitNames();
   const form = createSubmit(() => api.post<{ key: string }>('/api/v1/api-keys', { name: name().trim(), role: role(), ...limit.body() }), {
     invalidate: ['/api/v1/api-keys'],
     onDone: (r) => {
@@ -212,7 +214,7 @@ function ApiKeys() {
                   <tr>
                     <td>{k.name}</td>
                     <td>{k.role}</td>
-                    <td>{describeLimit(k)}</td>
+                    <td>{describeLimit(k, nameOf)}</td>
                     <td>
                       <code>{k.prefix}</code>
                     </td>
