@@ -69,4 +69,60 @@ describe('readBidResponse', () => {
       }),
     );
   });
+
+  it('reads cat, cattax and bundle, and makes a bid whose blocklist field has the wrong JSON type a non-bid naming it (property)', () => {
+    const field = fc.constantFrom('cat', 'cattax', 'bundle', 'adomain');
+    const wellTyped = (name: string, value: unknown): boolean => {
+      if (value === undefined) return true;
+      if (name === 'cattax') return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+      if (name === 'bundle') return typeof value === 'string';
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    };
+    const value = fc.oneof(
+      fc.anything(),
+      fc.array(fc.string(), { maxLength: 3 }),
+      fc.string(),
+      fc.integer({ min: -2, max: 600 }),
+      fc.constantFrom(undefined, null, 1.5, '1', ['IAB1', 2]),
+    );
+    fc.assert(
+      fc.property(field, value, (name, v) => {
+        const json = JSON.stringify({ id: 'r1', seatbid: [{ bid: [{ id: 'b', impid: 'i1', price: 1, adm: 'x', crid: 'c', [name]: v }] }] });
+        // Judge what the partner sent: JSON drops or changes what it cannot carry (an undefined field, -0, undefined in arrays).
+        const sentBid = JSON.parse(json).seatbid[0].bid[0] as Record<string, unknown>;
+        const sent = Object.hasOwn(sentBid, name) ? sentBid[name] : undefined;
+        const result = readBidResponse(Buffer.from(json), input);
+        if (wellTyped(name, sent)) {
+          expect(result.nonBids).toEqual([]);
+          const read = result.bids[0]! as unknown as Record<string, unknown>;
+          expect(read[name]).toEqual(name === 'bundle' && sent === '' ? undefined : sent);
+        } else {
+          expect(result.bids).toEqual([]);
+          expect(result.nonBids).toEqual([
+            expect.objectContaining({
+              code: SEAT_NON_BID.ERROR_INVALID_BID_RESPONSE,
+              bidId: 'b',
+              impId: 'i1',
+              reason: expect.stringContaining(`bid.${name} `),
+            }),
+          ]);
+        }
+      }),
+    );
+  });
+
+  it('keeps a partner bid’s categories, their taxonomy and its app bundle for the exchange’s bcat/bapp screening', () => {
+    const body = {
+      id: 'r1',
+      seatbid: [
+        { bid: [{ id: 'b', impid: 'i1', price: 1, adm: 'x', crid: 'c', cat: ['IAB8-5', 'IAB1'], cattax: 1, bundle: 'com.example.game' }] },
+      ],
+    };
+    const [bid] = readBidResponse(Buffer.from(JSON.stringify(body)), input).bids;
+    expect(bid).toMatchObject({ cat: ['IAB8-5', 'IAB1'], cattax: 1, bundle: 'com.example.game' });
+    const malformed = { id: 'r1', seatbid: [{ bid: [{ id: 'b', impid: 'i1', price: 1, adm: 'x', crid: 'c', cat: 'IAB8-5' }] }] };
+    expect(readBidResponse(Buffer.from(JSON.stringify(malformed)), input).nonBids).toEqual([
+      { partnerId: 'p1', impId: 'i1', bidId: 'b', code: 102, lossCode: 3, reason: 'bid.cat must be an array of strings' },
+    ]);
+  });
 });

@@ -6,8 +6,8 @@ import { LOSS, SEAT_NON_BID } from './reason-codes.js';
 /**
  * Reads one partner's answer into bids and non-bids. Never throws: whatever a
  * partner sends, each offered bid either passes every check (id, known impid,
- * a positive finite price, markup or nurl, crid, a convertible currency) and is
- * converted, or becomes a non-bid naming what was wrong.
+ * a positive finite price, markup or nurl, crid, well-typed blocklist fields,
+ * a convertible currency) and is converted, or becomes a non-bid naming what was wrong.
  */
 export interface ReadBidsInput {
   partnerId: string;
@@ -125,10 +125,29 @@ function checkBid(bid: unknown, input: ReadBidsInput, seen: Set<string>): Checke
   if (originalMicros <= 0n || originalMicros > MAX_SAFE) return invalid('bid.price is out of range', LOSS.MISSING_BID_PRICE, ids);
   if (!isText(raw.adm) && !isText(raw.nurl)) return invalid('bid has neither adm nor nurl', LOSS.MISSING_MARKUP, ids);
   if (!isText(raw.crid)) return invalid('bid.crid is missing', LOSS.MISSING_CREATIVE_ID, ids);
-  if (raw.adomain !== undefined && !(Array.isArray(raw.adomain) && raw.adomain.every((d) => typeof d === 'string'))) {
-    return invalid('bid.adomain must be an array of strings', LOSS.INVALID_ADVERTISER_DOMAIN, ids);
-  }
+  const problem = blocklistFieldProblem(raw);
+  if (problem) return invalid(problem.reason, problem.lossCode, ids);
   return { raw, ...ids, originalMicros };
+}
+
+/**
+ * The fields the request's blocklists are checked against (`adomain` for badv, `cat`/`cattax` for bcat,
+ * `bundle` for bapp). One of the wrong JSON type makes the bid invalid rather than ignored: ignored, it
+ * would let a bid the publisher blocks through unchecked.
+ */
+function blocklistFieldProblem(raw: Record<string, unknown>): { reason: string; lossCode: number } | undefined {
+  if (raw.adomain !== undefined && !isStringArray(raw.adomain)) {
+    return { reason: 'bid.adomain must be an array of strings', lossCode: LOSS.INVALID_ADVERTISER_DOMAIN };
+  }
+  if (raw.cat !== undefined && !isStringArray(raw.cat))
+    return { reason: 'bid.cat must be an array of strings', lossCode: LOSS.INVALID_BID_RESPONSE };
+  const cattax = raw.cattax;
+  if (cattax !== undefined && !(typeof cattax === 'number' && Number.isSafeInteger(cattax) && cattax >= 0)) {
+    return { reason: 'bid.cattax must be a non-negative integer', lossCode: LOSS.INVALID_BID_RESPONSE };
+  }
+  if (raw.bundle !== undefined && typeof raw.bundle !== 'string')
+    return { reason: 'bid.bundle must be a string', lossCode: LOSS.INVALID_BID_RESPONSE };
+  return undefined;
 }
 
 function toPartnerBid(
@@ -148,6 +167,9 @@ function toPartnerBid(
     originalCurrency: ctx.currency,
     adm: text(raw.adm),
     adomain: raw.adomain as string[] | undefined,
+    cat: raw.cat as string[] | undefined,
+    cattax: raw.cattax as number | undefined,
+    bundle: text(raw.bundle),
     crid: text(raw.crid),
     dealId: text(raw.dealid),
     w: int(raw.w),
@@ -163,6 +185,10 @@ function toPartnerBid(
 
 function nonBid(input: ReadBidsInput, code: number, reason: string, lossCode?: number): NonBid {
   return { partnerId: input.partnerId, code, reason, ...(lossCode === undefined ? {} : { lossCode }) };
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function isText(value: unknown): value is string {

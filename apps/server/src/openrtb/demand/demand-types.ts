@@ -51,6 +51,12 @@ export interface PartnerBid {
   readonly originalCurrency: string;
   readonly adm?: string | undefined;
   readonly adomain?: readonly string[] | undefined;
+  /** bid.cat: the creative's content categories, in the taxonomy `cattax` (screened against the request's `bcat`). */
+  readonly cat?: readonly string[] | undefined;
+  /** bid.cattax: the taxonomy of `cat` as the partner sent it; absent means 1 (IAB Content Category 1.0, OpenRTB 2.6's default). */
+  readonly cattax?: number | undefined;
+  /** bid.bundle: the store id or bundle of the app the ad promotes (screened against the request's `bapp`). */
+  readonly bundle?: string | undefined;
   readonly crid?: string | undefined;
   readonly dealId?: string | undefined;
   readonly w?: number | undefined;

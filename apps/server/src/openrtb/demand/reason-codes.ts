@@ -21,13 +21,17 @@ export const SEAT_NON_BID = {
   RESPONSE_REJECTED_DUPLICATE: 302,
   RESPONSE_REJECTED_CATEGORY_MAPPING_INVALID: 303,
   RESPONSE_REJECTED_BELOW_DEAL_FLOOR: 304,
+  /** Prebid Server's code for a bid its blocking module refuses by battr, bcat, bapp or btype; ours for `bapp`, which has none of its own. */
   RESPONSE_REJECTED_INVALID_CREATIVE: 350,
   RESPONSE_REJECTED_CREATIVE_SIZE_NOT_ALLOWED: 351,
   RESPONSE_REJECTED_CREATIVE_NOT_SECURE: 352,
   RESPONSE_REJECTED_CREATIVE_INCORRECT_FORMAT: 353,
   RESPONSE_REJECTED_CREATIVE_MALWARE: 354,
+  /** Competitive separation ("exclusion"), not a publisher's list: not what `badv` refuses. */
   RESPONSE_REJECTED_ADVERTISER_EXCLUSIONS: 355,
+  /** A publisher-driven advertiser block list ("blocked"): `badv`. */
   RESPONSE_REJECTED_ADVERTISER_BLOCKING: 356,
+  /** A blocked content category: `bcat`. */
   RESPONSE_REJECTED_CATEGORY_EXCLUSIONS: 357,
 } as const;
 

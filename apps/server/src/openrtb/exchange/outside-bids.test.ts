@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { createCurrencyRates } from '../demand/currency-rates.js';
 import type { PartnerBid } from '../demand/demand-types.js';
 import type { BidRequest } from '../model/openrtb-types.js';
-import { cpmMicrosIn, dealFloorsOf, screenOutsideBids } from './outside-bids.js';
+import {
+  bundleBlocklistOf,
+  type CategoryBlocklist,
+  categoryBlocklistOf,
+  cpmMicrosIn,
+  dealFloorsOf,
+  isBundleBlocked,
+  isCategoryBlocked,
+  screenOutsideBids,
+} from './outside-bids.js';
 
 const rates = createCurrencyRates();
 
@@ -85,6 +94,140 @@ describe('screenOutsideBids: buyer seats', () => {
         },
       ),
     );
+  });
+});
+
+/** IAB Content Category 1.0 ids (parents `IAB1`…`IAB26`, subcategories `IAB8-5`), a few Content Taxonomy 2+ numeric ids, and junk. */
+const iabParent = fc.integer({ min: 1, max: 26 }).map((n) => `IAB${n}`);
+const iabCategory = fc.oneof(
+  iabParent,
+  fc.tuple(iabParent, fc.integer({ min: 1, max: 20 })).map(([p, n]) => `${p}-${n}`),
+);
+const anyCategory = fc.oneof(iabCategory, fc.integer({ min: 1, max: 700 }).map(String), fc.string({ maxLength: 6 }));
+const taxonomy = fc.constantFrom(1, 2, 6, 7, 500);
+const blocklist = (categories: readonly string[], tax = 1): CategoryBlocklist => ({ taxonomy: tax, categories: new Set(categories) });
+
+describe('isCategoryBlocked (bcat against a partner bid’s cat)', () => {
+  it('screens a bid whose every category is blocked, or whose categories’ parents are, in the same taxonomy (property)', () => {
+    fc.assert(
+      fc.property(fc.array(iabCategory, { minLength: 1, maxLength: 5 }), fc.boolean(), fc.boolean(), (cat, byParent, explicitTax) => {
+        // Blocking each category's IAB 1.0 parent (`IAB8` for `IAB8-5`) blocks it as well as listing it.
+        const blocked = byParent ? cat.map((c) => c.split('-')[0]!) : cat;
+        expect(isCategoryBlocked({ cat, ...(explicitTax ? { cattax: 1 } : {}) }, blocklist(blocked))).toBe(true);
+      }),
+    );
+  });
+
+  it('screens a bid with any one blocked category, in any taxonomy, and only by exact ids outside IAB 1.0 (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anyCategory, { maxLength: 5 }),
+        anyCategory,
+        fc.array(anyCategory, { maxLength: 5 }),
+        taxonomy,
+        (cat, one, bcat, tax) => {
+          expect(isCategoryBlocked({ cat: [...cat, one], cattax: tax }, blocklist([...bcat, one], tax))).toBe(true);
+          if (tax !== 1) expect(isCategoryBlocked({ cat, cattax: tax }, blocklist(bcat, tax))).toBe(cat.some((c) => bcat.includes(c)));
+        },
+      ),
+    );
+  });
+
+  it('never screens a bid without cat, nor one whose taxonomy is not the request’s (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anyCategory, { maxLength: 5 }),
+        fc.array(anyCategory, { maxLength: 5 }),
+        taxonomy,
+        taxonomy,
+        (cat, bcat, bidTax, requestTax) => {
+          expect(isCategoryBlocked({}, blocklist(bcat, requestTax))).toBe(false);
+          expect(isCategoryBlocked({ cattax: bidTax }, blocklist(bcat, requestTax))).toBe(false);
+          fc.pre(bidTax !== requestTax);
+          // Every id listed, still not screened: the same string means another thing in another taxonomy.
+          expect(isCategoryBlocked({ cat, cattax: bidTax }, blocklist([...bcat, ...cat], requestTax))).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('blocks subcategories only from their parent, not a parent from its subcategory nor a look-alike id', () => {
+    expect(isCategoryBlocked({ cat: ['IAB8'] }, blocklist(['IAB8-5']))).toBe(false);
+    expect(isCategoryBlocked({ cat: ['IAB80-5'] }, blocklist(['IAB8']))).toBe(false);
+    expect(isCategoryBlocked({ cat: ['IAB8-5'] }, blocklist(['IAB8']))).toBe(true);
+    // Outside IAB 1.0 there is no parent rule: Content Taxonomy 2+ ids are plain numbers.
+    expect(isCategoryBlocked({ cat: ['IAB8-5'], cattax: 2 }, blocklist(['IAB8'], 2))).toBe(false);
+    expect(isCategoryBlocked({ cat: [] }, blocklist(['IAB8']))).toBe(false);
+  });
+
+  it('reads the request’s cattax, 1 when absent or not an integer', () => {
+    expect(categoryBlocklistOf({ id: 'r', imp: [] })).toBeUndefined();
+    expect(categoryBlocklistOf({ id: 'r', imp: [], bcat: [] })).toBeUndefined();
+    expect(categoryBlocklistOf({ id: 'r', imp: [], bcat: ['IAB8'] })).toEqual({ taxonomy: 1, categories: new Set(['IAB8']) });
+    expect(categoryBlocklistOf({ id: 'r', imp: [], bcat: ['52'], cattax: 7 })?.taxonomy).toBe(7);
+    expect(categoryBlocklistOf({ id: 'r', imp: [], bcat: ['IAB8'], cattax: '2' })?.taxonomy).toBe(1);
+  });
+});
+
+describe('isBundleBlocked (bapp against a partner bid’s bundle)', () => {
+  it('screens exactly the bids whose bundle is listed, ignoring case; a bid without bundle never (property)', () => {
+    const bundle = fc.constantFrom('com.example.game', 'COM.Example.Game', 'id1234567', 'com.other.app', '');
+    fc.assert(
+      fc.property(fc.option(bundle, { nil: undefined }), fc.array(bundle, { maxLength: 4 }), (own, bapp) => {
+        const blocked = bundleBlocklistOf({ id: 'r', imp: [], bapp });
+        const expected = own !== undefined && bapp.some((b) => b.toLowerCase() === own.toLowerCase());
+        expect(isBundleBlocked(own, blocked)).toBe(expected);
+      }),
+    );
+    expect(isBundleBlocked(undefined, bundleBlocklistOf({ id: 'r', imp: [] }))).toBe(false);
+  });
+});
+
+describe('screenOutsideBids: bcat and bapp', () => {
+  it('refuses every bid that bcat or bapp blocks with its codes (357/209, 350/206) and lets the rest in (property)', () => {
+    const bundle = fc.option(fc.constantFrom('com.a', 'com.b', 'com.c'), { nil: undefined });
+    const cat = fc.option(fc.array(iabCategory, { maxLength: 3 }), { nil: undefined });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ cat, cattax: fc.option(fc.constantFrom(1, 2), { nil: undefined }), bundle }), { maxLength: 15 }),
+        fc.array(iabCategory, { maxLength: 4 }),
+        fc.array(fc.constantFrom('com.a', 'COM.B'), { maxLength: 2 }),
+        (raw, bcat, bapp) => {
+          const bids = raw.map((b, i) => partnerBid('1', 1_000_000, { bidId: `b${i}`, ...b }));
+          const request = { id: 'r', imp: [], bcat, bapp } as BidRequest;
+          const screened = screenOutsideBids(bids, request, new Map([['1', 0]]), new Map());
+          const categories = categoryBlocklistOf(request);
+          const bundles = bundleBlocklistOf(request);
+          for (const [i, bid] of bids.entries()) {
+            const byCategory = categories !== undefined && isCategoryBlocked(bid, categories);
+            const byBundle = isBundleBlocked(bid.bundle, bundles);
+            const nonBid = screened.nonBids.find((n) => n.bidId === `b${i}`);
+            if (byCategory) expect(nonBid).toMatchObject({ code: 357, lossCode: 209, impId: '1', partnerId: 'p' });
+            else if (byBundle) expect(nonBid).toMatchObject({ code: 350, lossCode: 206, impId: '1', partnerId: 'p' });
+            else expect(screened.partnerBids.has(`p:b${i}`)).toBe(true);
+          }
+          expect(screened.external.length + screened.nonBids.length).toBe(bids.length);
+        },
+      ),
+    );
+  });
+
+  it('screens a bid in the request’s cattax and lets one in another taxonomy through', () => {
+    const request = { id: 'r', imp: [], bcat: ['IAB8'] } as BidRequest;
+    const screened = screenOutsideBids(
+      [
+        partnerBid('1', 3_000_000, { bidId: 'food', cat: ['IAB8-5'] }),
+        partnerBid('1', 2_000_000, { bidId: 'other-tax', cat: ['IAB8'], cattax: 2 }),
+        partnerBid('1', 1_000_000, { bidId: 'no-cat' }),
+      ],
+      request,
+      new Map([['1', 0]]),
+      new Map(),
+    );
+    expect(screened.external.map((b) => b.bidId)).toEqual(['p:other-tax', 'p:no-cat']);
+    expect(screened.nonBids).toEqual([
+      { partnerId: 'p', impId: '1', bidId: 'food', code: 357, lossCode: 209, reason: 'blocked content category (bcat)' },
+    ]);
   });
 });
 
