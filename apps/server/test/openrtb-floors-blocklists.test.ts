@@ -4,6 +4,7 @@ import type { DemandFanout } from '../src/openrtb/demand/demand-types.js';
 import { get, patch, post } from './campaigns.helpers.js';
 import { activeLineItem } from './delivery.helpers.js';
 import { createHarness, expectProblem, type Harness, login, OPERATOR, type Session } from './harness.js';
+import { bidFor, type PartnerServer, partnerAt, startPartnerServer } from './openrtb-demand.helpers.js';
 
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -170,4 +171,155 @@ describe('floor rules and blocklists: API, snapshot and exchange', () => {
     expect((await bid({ badv: ['shoes.example'] })).statusCode).toBe(204);
     expect((await bid({ bcat: ['IAB8'] })).statusCode).toBe(204);
   }, 120_000);
+});
+
+describe('outside bids against the request’s bcat and bapp: real partners through the exchange', () => {
+  let h: Harness;
+  let ids: Awaited<ReturnType<typeof activeLineItem>>;
+  let a: PartnerServer;
+  let b: PartnerServer;
+  const partnerA = { id: '' };
+  const partnerB = { id: '' };
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startPartnerServer(), startPartnerServer()]);
+    const targets = [partnerAt(`${a.url}/custom`), partnerAt(`${b.url}/custom`)];
+    partnerA.id = targets[0]!.id;
+    partnerB.id = targets[1]!.id;
+    // The real fan-out and notifier (loss notices reach the partners), with partners on loopback.
+    h = await createHarness({ openrtb: { partnersOf: () => targets, allowPrivateOutbound: true, random: () => 0.5 } });
+    const owner = await login(h.app, OPERATOR.email, OPERATOR.password);
+    // Our price-priority line item bids 2.50 on a placement floored at 0.50; its creative declares no category.
+    ids = await activeLineItem(h, owner, {
+      campaign: { startsAt: '2026-11-01T00:00:00Z', endsAt: '2027-01-01T00:00:00Z', frequencyCaps: [] },
+      lineItem: { priority: 'price' },
+    });
+    await h.app.delivery.catalog.settle();
+    await h.app.delivery.allowances.settle();
+  }, 120_000);
+  afterAll(async () => {
+    await h.close();
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  /** A partner's answer: one bid on the imp at `price`, with `extra` fields (cat, cattax, bundle…) and a loss notice URL. */
+  const answers = (partner: PartnerServer, price: number | undefined, extra: Record<string, unknown> = {}) => {
+    partner.custom = (request) =>
+      price === undefined
+        ? { status: 204 }
+        : {
+            status: 200,
+            body: bidFor(request, {
+              id: `${request.id}-bid`,
+              price,
+              lurl: `${partner.url}/loss/${request.id}/\${AUCTION_LOSS}`,
+              ...extra,
+            }),
+          };
+  };
+  let auctions = 0;
+  const auction = async (extra: object) => {
+    const id = `outside-${++auctions}`;
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/openrtb2/auction',
+      payload: {
+        id,
+        imp: [{ id: 'imp-1', tagid: ids.placementId, banner: { format: [{ w: 300, h: 250 }] } }],
+        site: { page: 'https://news.example/today', domain: 'news.example' },
+        device: { ip: '8.8.8.8', ua: IPHONE, devicetype: 4 },
+        tmax: 1_000,
+        ...extra,
+      },
+    });
+    return { id, response };
+  };
+  const loggedNonBids = async (auctionId: string) => {
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const { events } = await h.deps.eventLog.read(0, 10_000);
+    const event = events.find((e) => e.type === 'decision' && e.data?.kind === 'openrtb-auction' && e.data.auctionId === auctionId);
+    return event?.data?.nonBids as { partnerId: string; bidId?: string; code: number; lossCode?: number; reason: string }[];
+  };
+  /** The loss notices the partner got for an auction: the `${AUCTION_LOSS}` each carried (notices are sent in the background). */
+  const lossCodes = async (partner: PartnerServer, auctionId: string): Promise<string[]> => {
+    const prefix = `/loss/${auctionId}/`;
+    const found = () => partner.received.filter((r) => r.path.startsWith(prefix)).map((r) => r.path.slice(prefix.length));
+    for (let waited = 0; found().length === 0 && waited < 2_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    return found();
+  };
+
+  it('bcat screens a partner bid whose category it lists: the other partner’s bid wins, the screened one is logged 357 and gets lurl 209', async () => {
+    answers(a, 5, { cat: ['IAB8-5'] });
+    answers(b, 3, { cat: ['IAB1'] });
+    const { id, response } = await auction({ bcat: ['IAB8-5'] });
+    expect(response.statusCode, response.body).toBe(200);
+    // B wins at second price over our line item's 2.50 (A's 5.00 never entered the auction).
+    expect(response.json().seatbid[0].bid[0]).toMatchObject({ id: `${id}-bid`, price: 2.51, crid: 'cr-imp-1' });
+    expect(await loggedNonBids(id)).toContainEqual({
+      partnerId: partnerA.id,
+      impId: 'imp-1',
+      bidId: `${id}-bid`,
+      code: 357,
+      lossCode: 209,
+      reason: 'blocked content category (bcat)',
+    });
+    expect(await lossCodes(a, id)).toEqual(['209']);
+    // B won: it gets no loss notice.
+    expect(b.received.filter((r) => r.path.startsWith(`/loss/${id}/`))).toEqual([]);
+  });
+
+  it('a blocked parent category (IAB8) screens a subcategory (IAB8-5), and our line item wins', async () => {
+    answers(a, 5, { cat: ['IAB8-5', 'IAB1'], cattax: 1 });
+    answers(b, undefined);
+    const { id, response } = await auction({ bcat: ['IAB8'] });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().seatbid[0].bid[0]).toMatchObject({ crid: ids.creativeId, price: 0.51 });
+    expect(await loggedNonBids(id)).toContainEqual(expect.objectContaining({ partnerId: partnerA.id, code: 357, lossCode: 209 }));
+    expect(await lossCodes(a, id)).toEqual(['209']);
+  });
+
+  it('a category in another taxonomy (cattax 2) is not screened by an IAB 1.0 bcat, and wins', async () => {
+    answers(a, 5, { cat: ['IAB8'], cattax: 2 });
+    answers(b, undefined);
+    const { id, response } = await auction({ bcat: ['IAB8'] });
+    expect(response.json().seatbid[0].bid[0]).toMatchObject({ id: `${id}-bid`, price: 2.51 });
+    expect((await loggedNonBids(id)).filter((n) => n.partnerId === partnerA.id)).toEqual([]);
+  });
+
+  it('bapp screens a bid promoting a blocked app (its bundle, any case): logged 350 and lurl 206, the other partner wins', async () => {
+    answers(a, 5, { bundle: 'com.Example.Game' });
+    answers(b, 3, { bundle: 'com.example.other' });
+    const { id, response } = await auction({ bapp: ['com.example.game'] });
+    expect(response.json().seatbid[0].bid[0]).toMatchObject({ id: `${id}-bid`, price: 2.51, crid: 'cr-imp-1' });
+    expect(await loggedNonBids(id)).toContainEqual({
+      partnerId: partnerA.id,
+      impId: 'imp-1',
+      bidId: `${id}-bid`,
+      code: 350,
+      lossCode: 206,
+      reason: 'blocked app bundle (bapp)',
+    });
+    expect(await lossCodes(a, id)).toEqual(['206']);
+  });
+
+  it('badv already screens a partner bid by its adomain (any case): logged 356 and lurl 205', async () => {
+    answers(a, 5, { adomain: ['Blocked.example'] });
+    answers(b, undefined);
+    const { id, response } = await auction({ badv: ['blocked.example'] });
+    expect(response.json().seatbid[0].bid[0]).toMatchObject({ crid: ids.creativeId });
+    expect(await loggedNonBids(id)).toContainEqual(expect.objectContaining({ partnerId: partnerA.id, code: 356, lossCode: 205 }));
+    expect(await lossCodes(a, id)).toEqual(['205']);
+  });
+
+  it('a bid whose cat or bundle has the wrong JSON type is an invalid bid (102) in the log, not a crash', async () => {
+    answers(a, 5, { cat: 'IAB8-5' });
+    answers(b, 3, { bundle: 42 });
+    const { id, response } = await auction({ bcat: ['IAB8'] });
+    expect(response.json().seatbid[0].bid[0]).toMatchObject({ crid: ids.creativeId });
+    const nonBids = await loggedNonBids(id);
+    expect(nonBids).toContainEqual(
+      expect.objectContaining({ partnerId: partnerA.id, code: 102, reason: 'bid.cat must be an array of strings' }),
+    );
+    expect(nonBids).toContainEqual(expect.objectContaining({ partnerId: partnerB.id, code: 102, reason: 'bid.bundle must be a string' }));
+  });
 });
