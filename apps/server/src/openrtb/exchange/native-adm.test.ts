@@ -13,6 +13,7 @@ const creative: RenderCreative = {
   format: 'native',
   width: 1200,
   height: 627,
+  impressionTrackers: [],
   native: {
     title: 'Fresh bread',
     description: 'Baked daily',

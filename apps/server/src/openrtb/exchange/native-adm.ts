@@ -44,7 +44,8 @@ function parsed(raw: unknown): { body: JsonObject; wrapped: boolean } | undefine
   return { body: value, wrapped: false };
 }
 
-type Filled = Omit<NativeAssetResponse, 'id' | 'required'>;
+/** An asset of the answer before its id: one of the kinds of NativeAssetResponse. */
+type Filled = NativeAssetResponse extends infer A ? (A extends unknown ? Omit<A, 'id' | 'required'> : never) : never;
 
 /** Our asset of the kind and type the request asset asks for, within its length; undefined when we carry none. */
 function fill(asset: JsonObject, ours: NativeResponse): Filled | undefined {
