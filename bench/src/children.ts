@@ -1,6 +1,6 @@
 // Child server processes pinned to one CPU with taskset, their output, readiness and shutdown.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -32,6 +32,8 @@ export interface PinnedCommand {
   args: readonly string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Also append every output line to this file (e.g. a `--trace-gc` log). */
+  logFile?: string | undefined;
 }
 
 /** Fails with a helpful message when taskset (util-linux) is missing. */
@@ -81,8 +83,11 @@ export function startPinned(spec: PinnedCommand): ChildServer {
     for (const wake of waiters) wake();
   });
   const isGone = () => spawnError !== undefined || child.exitCode !== null || child.signalCode !== null;
+  const log = spec.logFile === undefined ? undefined : createWriteStream(spec.logFile, { flags: 'a' });
+  if (log) void exited.then(() => log.end());
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
+      log?.write(`${line}\n`);
       seen.push({ line, atMs: performance.now() });
       if (seen.length > 200) seen.shift();
       for (const wake of waiters) wake();

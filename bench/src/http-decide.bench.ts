@@ -7,7 +7,10 @@
 // Run: npm run bench:http-decide [-- --duration 10 --warmup 3 --connections 50 --rounds 2 --line-items 1000]
 //      add --cpu-prof <dir> to write a V8 CPU profile of the AdPlatform process there, and --route off to leave
 //      Fastify's route out of the rounds (a profile of the fast path alone); --bundle <file> runs another build of
-//      AdPlatform (e.g. a variant built elsewhere, for an A/B against this tree's bundle).
+//      AdPlatform (e.g. a variant built elsewhere, for an A/B against this tree's bundle); --server-flags="<node flags>"
+//      starts AdPlatform with extra Node/V8 flags (e.g. --server-flags="--trace-gc --trace-gc-nvp"; the = is needed) and --server-log <file> appends
+//      everything it prints to a file (to read such a trace).
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,10 +48,17 @@ interface Options {
   route: boolean;
   /** Another AdPlatform bundle to run instead of this tree's (`--bundle`); its worker entries beside it. */
   bundle: string | undefined;
+  /** Extra Node/V8 flags for the AdPlatform process (`--server-flags`, split on spaces). */
+  serverFlags: string[];
+  /** A file that receives every line AdPlatform prints (`--server-log`). */
+  serverLog: string | undefined;
 }
 
 function readOptions(): Options {
-  const names = ['duration', 'warmup', 'connections', 'rounds', 'line-items', 'users', 'cpu-prof', 'route', 'bundle'] as const;
+  const names = [
+    ...['duration', 'warmup', 'connections', 'rounds', 'line-items', 'users', 'cpu-prof', 'route', 'bundle'],
+    ...['server-flags', 'server-log'],
+  ] as const;
   const { values } = parseArgs({ options: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
   const positive = (name: (typeof names)[number], fallback: number) => {
     const value = Number(values[name] ?? process.env[`BENCH_${name.replace('-', '_').toUpperCase()}`] ?? fallback);
@@ -68,6 +78,8 @@ function readOptions(): Options {
     users: Math.round(positive('users', 20_000)),
     cpuProfDir: typeof cpuProf === 'string' ? resolve(cpuProf) : undefined,
     bundle: typeof values.bundle === 'string' ? resolve(values.bundle) : undefined,
+    serverFlags: (values['server-flags'] ?? '').split(' ').filter((flag) => flag !== ''),
+    serverLog: typeof values['server-log'] === 'string' ? resolve(values['server-log']) : undefined,
   };
 }
 
@@ -148,6 +160,8 @@ type Sample = Measurement & {
   serverCpuLoad: number;
   clientCpuLoad: number;
   fillRate?: number;
+  /** Paced runs: p99 from the write of each request to its answer (p50/p99 count from its due time). */
+  serviceP99Ms?: number;
   sendLagP99Ms?: number;
 };
 
@@ -186,6 +200,7 @@ const describe = (m: Sample) =>
   `${fixed(m.requestsPerSecond, 0)} req/s, p50 ${fixed(m.p50Ms, 2)} ms, p99 ${fixed(m.p99Ms, 2)} ms, ` +
   `server CPU ${fixed(m.serverCpuUsPerRequest, 1)} µs/req (${threadsOf(m)}), CPU use server ${pct(m.serverCpuLoad)} client ${pct(m.clientCpuLoad)}` +
   (m.fillRate === undefined ? '' : `, filled ${pct(m.fillRate)}`) +
+  (m.serviceP99Ms === undefined ? '' : ` (from due time; from the write p99 ${fixed(m.serviceP99Ms, 2)} ms)`) +
   (m.sendLagP99Ms === undefined ? '' : `, client send lag p99 ${fixed(m.sendLagP99Ms, 2)} ms`) +
   (hasFailures(m) ? `, FAILURES: non-2xx ${m.non2xx}, errors ${m.errors}, timeouts ${m.timeouts} ${JSON.stringify(m.statusCodes)}` : '');
 
@@ -195,13 +210,16 @@ function launchVariant(options: {
   dataDir: string;
   profileDir?: string | undefined;
   bundle?: string | undefined;
+  flags: readonly string[];
+  logFile: string | undefined;
 }): ChildServer {
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   return startPinned({
     name: 'adplatform',
     cpu: SERVER_CPU,
     command: process.execPath,
-    args: [...profile, options.bundle ?? BUNDLE, 'serve'],
+    args: [...profile, ...options.flags, options.bundle ?? BUNDLE, 'serve'],
+    logFile: options.logFile,
     env: cleanEnv({
       ADPLATFORM_PORT: String(options.port),
       ADPLATFORM_HOST: '127.0.0.1',
@@ -303,11 +321,23 @@ async function main(): Promise<number> {
     const baseline = launchBaseline({ cpu: SERVER_CPU, port: basePort });
     servers.push(baseline);
     const adplatform =
-      options.cpuProfDir || options.bundle
-        ? launchVariant({ port: adpPort, dataDir, profileDir: options.cpuProfDir, bundle: options.bundle })
+      options.cpuProfDir || options.bundle || options.serverFlags.length > 0 || options.serverLog
+        ? launchVariant({
+            port: adpPort,
+            dataDir,
+            profileDir: options.cpuProfDir,
+            bundle: options.bundle,
+            flags: options.serverFlags,
+            logFile: options.serverLog,
+          })
         : launchAdPlatform({ cpu: SERVER_CPU, port: adpPort, dataDir, logLevel: 'warn' });
     servers.push(adplatform);
     const baseUrl = `http://127.0.0.1:${adpPort}`;
+    // Phase marks in the server's log, in ms since it was launched (the clock of V8's --trace-gc lines, roughly).
+    const mark = (label: string) => {
+      if (options.serverLog)
+        appendFileSync(options.serverLog, `[bench] ${label} at ${fixed(performance.now() - adplatform.launchedAtMs, 0)} ms\n`);
+    };
     await waitUntilAnswers(`http://127.0.0.1:${basePort}/`, baseline, 30_000);
     await waitUntilAnswers(`${baseUrl}/healthz`, adplatform, 120_000);
 
@@ -351,7 +381,9 @@ async function main(): Promise<number> {
       const b = await sample(baseline, () => measure(baseUrlRoot, load));
       baselineRuns.push(b);
       console.log(`round ${round}   baseline: Fastify hello-world GET /: ${describe(b)}`);
+      mark(`round ${round} decisions start`);
       const d = await runDecisions(options.durationSeconds);
+      mark(`round ${round} decisions end`);
       decisionRuns.push(d);
       console.log(`round ${round}   AdPlatform POST /v1/decisions: ${describe(d)}`);
       failed ||= hasFailures(b) || hasFailures(d);
@@ -369,7 +401,9 @@ async function main(): Promise<number> {
     const caughtUpSeconds = await analyticsCaughtUp(baseUrl, 120_000);
     console.log(`analytics consumer caught up with the full-speed rounds' events in ${fixed(caughtUpSeconds, 1)} s`);
     await eventLoopDelay(baseUrl); // resets the histogram
+    mark('half load starts');
     const halfRun = await sample(adplatform, () => measureAtRate(decisionsUrl, paced, shape));
+    mark('half load ends');
     const half: Sample = { ...halfRun, fillRate: fill.rate() };
     const loop = await eventLoopDelay(baseUrl);
     console.log(`half load AdPlatform POST /v1/decisions at ${fixed(halfRate, 0)} req/s (even pacing): ${describe(half)}`);
