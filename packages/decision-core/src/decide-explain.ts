@@ -75,9 +75,12 @@ export function explainDecision(run: DecisionRun, request: DecisionRequest, outc
     }
     const admitted = new Set<number>();
     const scan = new TargetingScan(run.index, slotRun.req);
+    // Once per slot, not per admitted item: the winners' ids, and the run as the slot left it (caps count
+    // the impressions the request chose up to the end of this slot, as the hot path saw them, at most).
+    const slotEnd: SlotEnd = { run: { ...run, pending: outcome.takenAfter.pending }, winners: winnerIds(outcome) };
     for (let position = scan.peek(); position >= 0; scan.skip(), position = scan.peek()) {
       admitted.add(position);
-      entries.push(laterStep(run, outcome, slotRun, position));
+      entries.push(laterStep(slotEnd, outcome, slotRun, position));
     }
     const rejected = run.index.lineItems.length - admitted.size;
     entries.push({ slotId: slot.slotId, step: 'targeting', count: rejected, reason: `${rejected} line items do not target this request` });
@@ -104,14 +107,20 @@ function namedPositions(run: DecisionRun, ids: readonly string[] | undefined): n
   return positions.sort((a, b) => a - b);
 }
 
+/** A slot's run with the impressions it chose pending, and the ids of its winners. */
+interface SlotEnd {
+  readonly run: DecisionRun;
+  readonly winners: string[];
+}
+
+const winnerIds = (outcome: SlotOutcome): string[] => outcome.selections.map((s) => s.lineItem?.id ?? s.external?.bidId ?? '');
+
 /** The step after targeting that removed an admitted item, or `won`, `separation`, `rank`. */
-function laterStep(run: DecisionRun, outcome: SlotOutcome, slotRun: SlotRun, position: number): ExplainEntry {
+function laterStep({ run, winners }: SlotEnd, outcome: SlotOutcome, slotRun: SlotRun, position: number): ExplainEntry {
   const li = run.index.lineItems[position]!;
   const head = { slotId: outcome.slot.slotId, lineItemId: li.id };
-  const winners = outcome.selections.map((s) => s.lineItem?.id ?? s.external?.bidId ?? '');
   if (winners.includes(li.id)) return { ...head, step: 'won' };
-  // Caps count the impressions the request chose up to the end of this slot, as the hot path saw them (at most).
-  const contender = contend({ ...run, pending: outcome.takenAfter.pending }, slotRun, position);
+  const contender = contend(run, slotRun, position);
   if (contender === 'floor') {
     const creative = chooseCreative(li.creatives, slotRun.fit, unitOf(run.seed, PURPOSE.creative, position), run.userKey);
     return { ...head, step: contender, reason: floorReason(slotRun, creative?.width, creative?.height) };

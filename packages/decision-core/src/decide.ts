@@ -41,10 +41,12 @@ interface Taken {
 const NO_POSITIONS: ReadonlySet<number> = new Set();
 const NO_IDS: ReadonlySet<string> = new Set();
 const NO_COUNTS: ReadonlyMap<string, number> = new Map();
-const added = <T>(set: ReadonlySet<T>, value: T): Set<T> => new Set(set).add(value);
-const counted = (counts: ReadonlyMap<string, number>, ...ids: string[]): Map<string, number> => {
-  const next = new Map(counts);
-  for (const id of ids) next.set(id, (next.get(id) ?? 0) + 1);
+// The first pick (most requests' only one) starts from the shared empty set or map: nothing to copy.
+const added = <T>(set: ReadonlySet<T>, value: T): Set<T> => (set.size === 0 ? new Set<T>() : new Set(set)).add(value);
+const counted = (counts: ReadonlyMap<string, number>, lineItemId: string, campaignId: string): Map<string, number> => {
+  const next = counts.size === 0 ? new Map<string, number>() : new Map(counts);
+  next.set(lineItemId, (next.get(lineItemId) ?? 0) + 1);
+  next.set(campaignId, (next.get(campaignId) ?? 0) + 1);
   return next;
 };
 

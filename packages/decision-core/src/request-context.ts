@@ -90,6 +90,8 @@ function setOf(values: readonly string[] | undefined, fold: (v: string) => strin
 
 const NO_VALUES: readonly string[] = Object.freeze([]);
 const listOf = (set: ReadonlySet<string>): readonly string[] => (set.size === 0 ? NO_VALUES : [...set]);
+/** Shared by every request without key-values: never mutated (typed read-only everywhere). */
+const NO_KEY_VALUES: Readonly<Record<string, readonly string[]>> = Object.freeze({});
 
 export function prepareRequest(ctx: RequestContext | PreparedRequest): PreparedRequest {
   if ('prepared' in ctx) return ctx;
@@ -101,7 +103,9 @@ export function prepareContext(ctx: Omit<RequestContext, 'placementId' | 'nowMs'
   const languages = setOf(ctx.languages, lowerCase);
   const keywords = setOf(ctx.keywords, lowerCase);
   const segments = setOf(ctx.segments);
-  const domains = ctx.domain === undefined ? NONE : new Set([ctx.domain.toLowerCase()]);
+  const domain = ctx.domain?.toLowerCase();
+  // Built directly, not through setOf/listOf: every request on a page has a domain.
+  const domains = domain === undefined ? NONE : new Set<string>().add(domain);
   return {
     prepared: true,
     placementId,
@@ -118,14 +122,14 @@ export function prepareContext(ctx: Omit<RequestContext, 'placementId' | 'nowMs'
     languages,
     keywords,
     segments,
-    keyValues: ctx.keyValues ?? {},
-    domain: lower(ctx.domain),
+    keyValues: ctx.keyValues ?? NO_KEY_VALUES,
+    domain,
     domains,
     categories: setOf(ctx.categories),
     languageList: listOf(languages),
     keywordList: listOf(keywords),
     segmentList: listOf(segments),
-    domainList: listOf(domains),
+    domainList: domain === undefined ? NO_VALUES : [domain],
     localTime: localTimeOfRequest,
   };
 }

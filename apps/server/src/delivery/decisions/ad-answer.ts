@@ -4,7 +4,7 @@ import type { CreativeData } from '../../modules/creatives/creatives.schemas.js'
 import type { CatalogPlacement, OrganizationSnapshot } from '../catalog/load-organization.js';
 import { assetUrl, renderAdMarkup, renderAdMarkupCached, renderNative } from '../render/index.js';
 import type { TrackingFacts, TrackingSigner } from '../tracking/tracking-signer.js';
-import { buildTrackingUrls } from '../tracking/tracking-urls.js';
+import { adTrackingUrls } from '../tracking/tracking-urls.js';
 import type { Ad, FallbackAd } from './decisions.schemas.js';
 
 /** The facts a served ad's tracking URLs vouch for. */
@@ -42,19 +42,21 @@ export interface DirectAdInput {
   origin: string;
 }
 
+/** What the renderers take: the creative's data with its name. */
+const renderedCreative = (creative: Resource<CreativeData>) => ({ ...creative.data, name: creative.name });
+
 /** One served ad of the answer: signed URLs and the markup to render (through the creative's template). */
 export function renderDirectAd(input: DirectAdInput): Ad {
   const { selection, creative, origin } = input;
   const token = input.signer.sign(trackingFactsOf(selection, input));
-  const tracking = buildTrackingUrls(origin, token);
+  const tracking = adTrackingUrls(origin, token);
   const urls = {
     clickUrl: tracking.clickUrl,
     impressionUrl: tracking.impressionUrl,
-    viewableUrl: tracking.eventUrl('viewable'),
+    viewableUrl: tracking.viewableUrl,
     assetBaseUrl: origin,
   };
   const data = creative.data;
-  const rendered = () => ({ ...data, name: creative.name });
   const ad: Ad = {
     decisionId: input.decisionId,
     lineItemId: selection.lineItem.id,
@@ -64,13 +66,13 @@ export function renderDirectAd(input: DirectAdInput): Ad {
     format: data.format,
     width: data.width ?? null,
     height: data.height ?? null,
-    html: data.format === 'video' ? '' : renderAdMarkupCached(creative, rendered, urls),
+    html: data.format === 'video' ? '' : renderAdMarkupCached(creative, renderedCreative, urls),
     clickUrl: urls.clickUrl,
     impressionUrl: urls.impressionUrl,
     viewableUrl: urls.viewableUrl,
   };
   if (data.format === 'image' && data.assets) ad.imageUrl = assetUrl(origin, data.assets.webp.url);
-  if (data.format === 'native') ad.native = renderNative(rendered(), urls);
+  if (data.format === 'native') ad.native = renderNative(renderedCreative(creative), urls);
   if (data.format === 'video') ad.vastUrl = `${origin}/v1/vast/ad?t=${token}`;
   return ad;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DecisionResult, type DecisionSlot, type DirectSelection, decide } from '@adplatform/decision-core';
+import { type DecisionRequest, type DecisionResult, type DecisionSlot, type DirectSelection, decide } from '@adplatform/decision-core';
 import { AppError, type Clock, invalidField, newId } from '@adplatform/domain';
 import type { CounterStore, DeliveryEvent, EventLog } from '@adplatform/ports';
 import type { AllowanceManager } from '../budget/allowances.js';
@@ -7,6 +7,7 @@ import { budgetKeysOf } from '../budget/budget-keys.js';
 import type { SpendSnapshot } from '../budget/spend-snapshot.js';
 import type { DeliveryCatalog } from '../catalog/delivery-catalog.js';
 import type { CatalogPlacement, OrganizationSnapshot } from '../catalog/load-organization.js';
+import type { ExtractionResult } from '../context/extract-context.js';
 import type { RequestContextExtractor } from '../context/request-context-extractor.js';
 import type { TrackingSigner } from '../tracking/tracking-signer.js';
 import { renderDirectAd, renderFallback } from './ad-answer.js';
@@ -80,40 +81,35 @@ export class DecisionService {
       consent: body.consent,
     });
     const { userKey } = extracted;
-    const first = placements[0]!;
     const frequency = userKey === undefined ? undefined : await this.deps.counters.frequencyOf(userKey, nowMs);
-    const sampled = !body.explain && this.deps.explainSampleRate > 0 && this.random() < this.deps.explainSampleRate;
-    const slots: DecisionSlot[] = body.placements.map((p) => ({ slotId: p.divName, placementId: p.placementId, count: p.count ?? 1 }));
+    const explain = body.explain === true;
+    const sampled = !explain && this.deps.explainSampleRate > 0 && this.random() < this.deps.explainSampleRate;
     const result = decide(
       snapshot.index,
       {
         nowMs,
-        slots,
-        context: {
-          ...extracted.context,
-          domain: extracted.context.domain ?? first.domain,
-          categories: first.categories,
-          segments: this.deps.contexts.segmentsFor(snapshot.organizationId, userKey),
-        },
+        slots: slotsOf(body),
+        context: this.contextOf(extracted, placements[0]!, snapshot.organizationId),
         userKey,
         allowDuplicateAdvertisers: body.allowDuplicateAdvertisers ?? false,
-        explain: body.explain === true || sampled,
-        ...(body.explain ? { explainLineItemIds: body.explainLineItemIds ?? allIdsWhenSmall(snapshot) } : {}),
+        explain: explain || sampled,
+        explainLineItemIds: explain ? (body.explainLineItemIds ?? allIdsWhenSmall(snapshot)) : undefined,
       },
       deliveryStateFor(frequency, this.deps.spend, this.deps.allowances, nowMs),
       { random: this.random },
     );
     const decisions: DecisionAnswer['decisions'] = {};
     const requests: DeliveryEvent[] = [];
-    const { country, deviceType, os, browser } = extracted.context;
-    for (let i = 0; i < body.placements.length; i++) {
+    const at: CommitAt = { snapshot, placement: placements[0]!, userKey, nowMs, origin: caller.origin };
+    for (let i = 0; i < placements.length; i++) {
       const divName = body.placements[i]!.divName;
-      const placement = placements[i]!;
-      const at = { snapshot, placement, userKey, nowMs, origin: caller.origin };
+      at.placement = placements[i]!;
       const ads: Ad[] = [];
       let filled: DirectSelection | undefined;
       let filledDecisionId: string | undefined;
-      for (const selection of result.slots[divName] ?? []) {
+      const selections = result.slots[divName];
+      for (let s = 0; s < (selections?.length ?? 0); s++) {
+        const selection = selections![s]!;
         if (selection.lineItem === undefined) continue;
         const decisionId = randomUUID();
         const ad = this.commit(selection as DirectSelection, at, decisionId);
@@ -124,25 +120,50 @@ export class DecisionService {
           filledDecisionId = decisionId;
         }
       }
-      decisions[divName] = ads.length > 0 ? ads : renderFallback(placement, snapshot, caller.origin);
-      requests.push(
-        requestEvent(snapshot.organizationId, nowMs, placement, { country, deviceType, os, browser }, filled, filledDecisionId),
-      );
+      decisions[divName] = ads.length > 0 ? ads : renderFallback(at.placement, snapshot, caller.origin);
+      requests.push(requestEvent(snapshot.organizationId, nowMs, at.placement, extracted.context, filled, filledDecisionId));
     }
     // One `request` event per placement asked for (with the decision id of its first ad when filled): the
     // requests and fill rate of reports and live stats. Appended, never awaited: the hot path does no I/O.
     this.deps.eventLog.append(requests).catch(this.onRequestLogError);
     if (sampled) this.logExplanation(snapshot.organizationId, nowMs, body, result);
-    return body.explain ? { decisions, explanation: result.explanation ?? [] } : { decisions };
+    return explain ? { decisions, explanation: result.explanation ?? [] } : { decisions };
+  }
+
+  /**
+   * The core's context: the extracted one, the first placement's domain when the page gave none and its
+   * categories, the user's segments. One literal of one shape (not a spread of the extracted context, whose
+   * shape varies with what the request had): the core reads it through one map.
+   */
+  private contextOf(extracted: ExtractionResult, first: CatalogPlacement, organizationId: string): DecisionRequest['context'] {
+    const context = extracted.context;
+    return {
+      country: context.country,
+      deviceType: context.deviceType,
+      os: context.os,
+      browser: context.browser,
+      languages: context.languages,
+      keywords: context.keywords,
+      keyValues: context.keyValues,
+      domain: context.domain ?? first.domain,
+      categories: first.categories,
+      segments: this.deps.contexts.segmentsFor(organizationId, extracted.userKey),
+    };
   }
 
   /** Every placement must be delivered, by one organization; divNames unique. */
   private resolvePlacements(body: DecisionRequestBody): { snapshot: OrganizationSnapshot; placements: CatalogPlacement[] } {
-    const seen = new Set<string>();
+    const slots = body.placements;
+    // A name can only repeat among several (most requests ask for one placement: no set).
+    const seen = slots.length > 1 ? new Set<string>() : undefined;
     let snapshot: OrganizationSnapshot | undefined;
-    const placements = body.placements.map((slot, i) => {
-      if (seen.has(slot.divName)) throw invalidField(`body.placements[${i}].divName`, `repeats "${slot.divName}"`);
-      seen.add(slot.divName);
+    const placements: CatalogPlacement[] = [];
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (seen !== undefined) {
+        if (seen.has(slot.divName)) throw invalidField(`body.placements[${i}].divName`, `repeats "${slot.divName}"`);
+        seen.add(slot.divName);
+      }
       const owner = this.deps.catalog.forPlacement(slot.placementId);
       const placement = owner?.placements.get(slot.placementId);
       // Another organization's placement reads as unknown: a request never learns what other tenants have.
@@ -150,8 +171,8 @@ export class DecisionService {
         throw invalidField(`body.placements[${i}].placementId`, 'is not an active placement');
       }
       snapshot ??= owner;
-      return placement;
-    });
+      placements.push(placement);
+    }
     return { snapshot: snapshot!, placements };
   }
 
@@ -165,11 +186,7 @@ export class DecisionService {
   }
 
   /** Takes the impression's cost from the allowance, counts it against the user's caps, and renders the ad. */
-  private commit(
-    selection: DirectSelection,
-    at: { snapshot: OrganizationSnapshot; placement: CatalogPlacement; userKey: string | undefined; nowMs: number; origin: string },
-    decisionId: string,
-  ): Ad | undefined {
+  private commit(selection: DirectSelection, at: CommitAt, decisionId: string): Ad | undefined {
     const { lineItem } = selection;
     const keys = budgetKeysOf(lineItem, at.nowMs);
     if (keys.length > 0 && !this.deps.allowances.consume(keys, selection.costMicros, at.nowMs)) return undefined;
@@ -214,6 +231,18 @@ export class DecisionService {
     this.deps.eventLog.append([event]).catch((err: unknown) => this.deps.log?.error({ err }, 'explain sample not logged'));
   }
 }
+
+/** Where an ad is committed: one object per decision, its placement moved along the slots. */
+interface CommitAt {
+  snapshot: OrganizationSnapshot;
+  placement: CatalogPlacement;
+  userKey: string | undefined;
+  nowMs: number;
+  origin: string;
+}
+
+const slotsOf = (body: DecisionRequestBody): DecisionSlot[] =>
+  body.placements.map((p) => ({ slotId: p.divName, placementId: p.placementId, count: p.count ?? 1 }));
 
 /** The `request` event of one placement in one decision; a filled one names what served first. */
 function requestEvent(

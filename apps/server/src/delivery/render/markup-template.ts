@@ -73,7 +73,7 @@ const templates = new WeakMap<object, Map<string, MarkupTemplate | undefined>>()
  * first use and kept with the creative object. `key` is the object the template is kept with: the
  * snapshot's creative record (never mutated once built).
  */
-export function renderAdMarkupCached(key: object, creative: () => RenderCreative, urls: AdUrls): string {
+export function renderAdMarkupCached<K extends object>(key: K, creative: (key: K) => RenderCreative, urls: AdUrls): string {
   let byOrigin = templates.get(key);
   if (byOrigin === undefined) {
     byOrigin = new Map();
@@ -81,8 +81,8 @@ export function renderAdMarkupCached(key: object, creative: () => RenderCreative
   }
   let template = byOrigin.get(urls.assetBaseUrl);
   if (template === undefined && !byOrigin.has(urls.assetBaseUrl)) {
-    template = compileMarkupTemplate(creative(), urls.assetBaseUrl);
+    template = compileMarkupTemplate(creative(key), urls.assetBaseUrl);
     if (byOrigin.size < MAX_ORIGINS_PER_CREATIVE) byOrigin.set(urls.assetBaseUrl, template);
   }
-  return (template && fillMarkupTemplate(template, urls.clickUrl)) ?? renderAdMarkup(creative(), urls);
+  return (template && fillMarkupTemplate(template, urls.clickUrl)) ?? renderAdMarkup(creative(key), urls);
 }

@@ -115,9 +115,33 @@ describe('tracking signer', () => {
     }
   });
 
+  it('round-trips facts whose ids repeat (the catalog ids a signer keeps parsed), in any order, past its cache size', () => {
+    const pool = fc.sample(fc.uuid(), { numRuns: 40, seed: 3 });
+    const pooled = fc.constantFrom(...pool);
+    const repeating = factsArb.chain((facts) =>
+      fc
+        .record({ advertiserId: pooled, campaignId: pooled, lineItemId: pooled, creativeId: pooled, siteId: pooled })
+        .map((ids) => ({ ...facts, ...ids })),
+    );
+    const small = createTrackingSigner({ secret: 'a-test-secret-of-at-least-32-characters', ttlMs: 24 * HOUR_MS, clock });
+    fc.assert(
+      fc.property(fc.array(repeating, { minLength: 1, maxLength: 20 }), (batch) => {
+        for (const facts of batch) expect(small.verify(small.sign(facts), NOW_MS)).toEqual(facts);
+      }),
+    );
+    // More distinct ids than the cache holds (16,384): it starts over and still signs each right.
+    for (let i = 0; i < 2_200; i++) {
+      const facts = fc.sample(factsArb, { numRuns: 1, seed: 100 + i })[0]!;
+      expect(small.verify(small.sign(facts), NOW_MS)).toEqual(facts);
+    }
+  });
+
   it('refuses to sign ids that are not lowercase UUIDs, and unsafe money', () => {
     const facts = fc.sample(factsArb, { numRuns: 1, seed: 1 })[0]!;
+    signer.sign(facts); // its ids are known to the signer now: a near miss of one is still refused
     expect(() => signer.sign({ ...facts, lineItemId: facts.lineItemId.toUpperCase().replace(/^./, 'A') })).toThrow(TypeError);
+    expect(() => signer.sign({ ...facts, campaignId: `${facts.campaignId.slice(0, 35)}g` })).toThrow(TypeError);
+    expect(() => signer.sign({ ...facts, decisionId: facts.decisionId.replaceAll('-', '_') })).toThrow(TypeError);
     expect(() => signer.sign({ ...facts, creativeId: 'creative-1' })).toThrow(TypeError);
     expect(() => signer.sign({ ...facts, costMicros: -1 })).toThrow(TypeError);
     expect(() => signer.sign({ ...facts, priceCpmMicros: 0.5 })).toThrow(TypeError);

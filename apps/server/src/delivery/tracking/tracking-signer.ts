@@ -74,13 +74,14 @@ export function createTrackingSigner(options: { secret: string | Uint8Array; ttl
   if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs <= 0) throw new RangeError('ttlMs must be a positive integer');
   const { ttlMs, clock } = options;
   const mac = createMac(key);
+  const ids = new IdBytes();
 
   return {
     ttlMs,
     sign(facts) {
       // The payload is encoded straight into the MAC's input buffer: no copy, no allocation but the text.
-      encodeFacts(facts, mac.payload);
-      return `${mac.payload.toString('base64url')}.${mac.compute().toString('base64url', 0, MAC_BYTES)}`;
+      encodeFacts(facts, mac.payload, ids);
+      return `${mac.payload.toString('base64url')}.${mac.computeText()}`;
     },
     verify(token, nowMs = clock.now().getTime()) {
       const dot = token.indexOf('.');
@@ -108,8 +109,10 @@ const SHA256_BYTES = 32;
  * once: `H((K ^ opad) || H((K ^ ipad) || payload))`. The same MAC as `createHmac('sha256', key)`, at a
  * fraction of its cost (no Hmac object and key import per token). Not re-entrant: `compute()` is
  * synchronous and the caller reads `payload` and the result before anything else signs.
+ * `computeText()` is the truncated MAC as base64url, from string digests: Node's `hash()` returns a
+ * string in less time than a Buffer (measured 0.86 against 1.1-2.0 µs for the inner hash).
  */
-function createMac(secret: Buffer): { payload: Buffer; compute(): Buffer } {
+function createMac(secret: Buffer): { payload: Buffer; compute(): Buffer; computeText(): string } {
   const key = secret.byteLength > SHA256_BLOCK_BYTES ? createHash('sha256').update(secret).digest() : secret;
   const inner = Buffer.alloc(SHA256_BLOCK_BYTES + PAYLOAD_BYTES, 0x36);
   const outer = Buffer.alloc(SHA256_BLOCK_BYTES + SHA256_BYTES, 0x5c);
@@ -123,7 +126,26 @@ function createMac(secret: Buffer): { payload: Buffer; compute(): Buffer } {
       hash('sha256', inner, 'buffer').copy(outer, SHA256_BLOCK_BYTES);
       return hash('sha256', outer, 'buffer');
     },
+    computeText() {
+      outer.write(hash('sha256', inner, 'binary'), SHA256_BLOCK_BYTES, SHA256_BYTES, 'binary');
+      return truncatedMacText(hash('sha256', outer, 'base64url'));
+    },
   };
+}
+
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** By a base64url character's code: the character with its low 4 bits cleared (what it becomes when its byte is the last). */
+const LAST_OF_16 = new Array<string>(128).fill('A');
+for (let i = 0; i < 64; i++) LAST_OF_16[BASE64URL_ALPHABET.charCodeAt(i)] = BASE64URL_ALPHABET[i & 0b110000]!;
+/** 16 bytes take 21 characters and 2 bits of a 22nd. */
+const MAC_FULL_CHARS = Math.floor((MAC_BYTES * 8) / 6);
+
+/**
+ * The first MAC_BYTES of a digest as canonical base64url (what `digest.toString('base64url', 0, 16)` gives), from the
+ * whole digest's base64url: its first 21 characters, then the 22nd with the bits of the 17th byte cleared.
+ */
+function truncatedMacText(digest: string): string {
+  return digest.slice(0, MAC_FULL_CHARS) + LAST_OF_16[digest.charCodeAt(MAC_FULL_CHARS)];
 }
 
 export const isRejection = (result: TrackingFacts | TrackingRejection): result is TrackingRejection => 'error' in result;
@@ -136,18 +158,60 @@ function decodeCanonical(text: string): Buffer | undefined {
 }
 
 /** Writes the facts' payload into `payload` (PAYLOAD_BYTES long); throws on a non-UUID id or an unsafe number. */
-function encodeFacts(facts: TrackingFacts, payload: Buffer): void {
+function encodeFacts(facts: TrackingFacts, payload: Buffer, ids: IdBytes): void {
   payload[0] = VERSION;
-  for (let i = 0; i < ID_FIELDS.length; i++) {
-    const field = ID_FIELDS[i]!;
-    if (!writeUuid(facts[field], payload, 1 + i * ID_BYTES)) throw new TypeError(`${field} must be a lowercase UUID`);
-  }
+  // The decision id is new each time; the others are the catalog's, met again and again. Named reads in
+  // ID_FIELDS order (a loop over the names would be a keyed read of eight names: a megamorphic lookup each).
+  const written =
+    writeUuid(facts.decisionId, payload, 1) &&
+    ids.write(facts.organizationId, payload, 17) &&
+    ids.write(facts.advertiserId, payload, 33) &&
+    ids.write(facts.campaignId, payload, 49) &&
+    ids.write(facts.lineItemId, payload, 65) &&
+    ids.write(facts.creativeId, payload, 81) &&
+    ids.write(facts.publisherId, payload, 97) &&
+    ids.write(facts.siteId, payload, 113) &&
+    ids.write(facts.placementId, payload, 129);
+  if (!written) throw new TypeError(`${ID_FIELDS.find((field) => !UUID.test(facts[field]))} must be a lowercase UUID`);
   const model = PRICING_MODELS.indexOf(facts.pricingModel);
   if (model < 0) throw new TypeError('pricingModel must be cpm, cpc or cpa');
   payload[MODEL_AT] = model;
   writeSafeInteger(facts.priceCpmMicros, payload, MODEL_AT + 1);
   writeSafeInteger(facts.costMicros, payload, MODEL_AT + 9);
   writeSafeInteger(facts.decidedAtMs, payload, MODEL_AT + 17);
+}
+
+/** A canonical lowercase UUID, for the error message only (writeUuid decides). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** How many ids `IdBytes` keeps (16 bytes each, in one buffer); when full it starts over. */
+const ID_CACHE_ENTRIES = 16_384;
+
+/**
+ * The 16 bytes of the ids a signer meets again and again (organization, advertiser, campaign, line
+ * item, creative, publisher, site, placement): parsed once, then copied from one buffer. A map
+ * lookup of a string whose hash V8 has cached beats parsing its 36 characters (0.2 µs each).
+ * Only valid UUIDs are kept; bounded by starting over when full (a catalog has fewer ids).
+ */
+class IdBytes {
+  private readonly at = new Map<string, number>();
+  private readonly bytes = Buffer.alloc(ID_CACHE_ENTRIES * ID_BYTES);
+
+  /** Writes a canonical lowercase UUID as 16 bytes at `into[offset]`; false if it is not one. */
+  write(id: string, into: Buffer, offset: number): boolean {
+    let from = this.at.get(id);
+    if (from === undefined) {
+      if (!writeUuid(id, into, offset)) return false;
+      if (this.at.size === ID_CACHE_ENTRIES) this.at.clear();
+      from = this.at.size * ID_BYTES;
+      into.copy(this.bytes, from, offset, offset + ID_BYTES);
+      this.at.set(id, from);
+      return true;
+    }
+    const bytes = this.bytes;
+    for (let i = 0; i < ID_BYTES; i++) into[offset + i] = bytes[from + i]!;
+    return true;
+  }
 }
 
 /** A non-negative safe integer as a big-endian u64. */
