@@ -65,6 +65,7 @@ export class ExchangeService {
   private readonly random: () => number;
   /** The auction log, appended in batches. */
   readonly auctionLog: AuctionLog;
+  private lastOrigin: { origin: string; host: string } | undefined;
 
   constructor(private readonly deps: ExchangeDeps) {
     this.currency = deps.currency ?? 'USD';
@@ -233,11 +234,9 @@ export class ExchangeService {
 
   private sellerDomainFor(caller: OpenRtbCaller): string {
     if (this.deps.sellerDomain) return this.deps.sellerDomain;
-    try {
-      return new URL(caller.origin).hostname;
-    } catch {
-      return caller.origin;
-    }
+    // The public origin is the same on nearly every request: parse it once, not per auction.
+    if (this.lastOrigin?.origin !== caller.origin) this.lastOrigin = { origin: caller.origin, host: hostOf(caller.origin) };
+    return this.lastOrigin.host;
   }
 
   private winners(
@@ -313,6 +312,14 @@ export class ExchangeService {
 
   private logAuction(events: DeliveryEvent[]): void {
     this.auctionLog.add(events);
+  }
+}
+
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).hostname;
+  } catch {
+    return origin;
   }
 }
 
