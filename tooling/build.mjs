@@ -6,8 +6,12 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const started = performance.now();
-// The DuckDB analytics worker's entry is built beside the bundle, where its proxy looks for it.
-const entries = { adplatform: '../apps/cli/src/main.ts', 'duckdb-analytics-worker': '../adapters/duckdb/src/duckdb-analytics-worker.ts' };
+// The worker entries (DuckDB analytics, /t/events parsing) are built beside the bundle, where their pools look for them.
+const entries = {
+  adplatform: '../apps/cli/src/main.ts',
+  'duckdb-analytics-worker': '../adapters/duckdb/src/duckdb-analytics-worker.ts',
+  'events-ingest-worker': '../apps/server/src/delivery/tracking/events-ingest-worker.ts',
+};
 await build({
   entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, new URL(file, import.meta.url).pathname])),
   outdir: new URL('../apps/cli/dist', import.meta.url).pathname,

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import Type from 'typebox';
-import { parseEventLines } from './events-ingest-lines.js';
+import { createEventLinesPool, type EventLinesPoolOptions } from './events-ingest-pool.js';
 
 export interface EventsIngestOptions {
   eventLog: EventLog;
@@ -17,6 +17,8 @@ export interface EventsIngestOptions {
   bodyLimitBytes?: number;
   /** Lines per request. Default 10,000. */
   maxLines?: number;
+  /** Where large bodies are parsed: worker threads (ADR 0021), started on the first large body, ended with the app. */
+  parsing?: EventLinesPoolOptions;
 }
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/json-lines'];
@@ -35,6 +37,8 @@ export const eventsIngestRoutes: FastifyPluginAsyncTypebox<EventsIngestOptions> 
   const bodyLimit = options.bodyLimitBytes ?? 16 * 1_048_576;
   const maxLines = options.maxLines ?? 10_000;
   const organizationOf = new WeakMap<FastifyRequest, string>();
+  const parser = createEventLinesPool(options.parsing);
+  app.addHook('onClose', () => parser.close());
   const counted = new Counter({
     name: 'adplatform_ingest_events_total',
     help: 'Lines of POST /t/events batches, by result (accepted, rejected)',
@@ -85,7 +89,7 @@ export const eventsIngestRoutes: FastifyPluginAsyncTypebox<EventsIngestOptions> 
       const organizationId = organizationOf.get(request);
       if (organizationId === undefined) throw new AppError('UNAUTHENTICATED', 'Send an ingest key');
       const body = request.body as Buffer;
-      const { events, rejected, tooMany } = parseEventLines(body, { organizationId, nowMs: options.clock.now().getTime(), maxLines });
+      const { events, rejected, tooMany } = await parser.parse(body, { organizationId, nowMs: options.clock.now().getTime(), maxLines });
       if (tooMany) {
         throw new AppError('VALIDATION_FAILED', `A batch holds at most ${maxLines} events`, {
           issues: [{ path: 'body', message: `has more than ${maxLines} lines` }],
