@@ -141,6 +141,17 @@ export function processCpuSeconds(pid: number): number {
 }
 
 /**
+ * Write and read system calls a process has made so far (`syscw`/`syscr` of /proc/<pid>/io, Linux; the
+ * caller must be allowed to read it). A count per request shows I/O that is not batched (a write and a
+ * file sync per request instead of per group of requests).
+ */
+export function processSyscalls(pid: number): { writes: number; reads: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+  return { writes: field('syscw'), reads: field('syscr') };
+}
+
+/**
  * CPU seconds (user + system) of each thread of `pid`, summed by thread name (`/proc/<pid>/task/<tid>/stat`):
  * the main thread is `main`, the others by the name the kernel shows. Node.js 20 leaves its threads
  * (libuv's pool, where DuckDB's statements and file syncs run, and V8's GC helpers) named `node`, so

@@ -21,6 +21,7 @@ import {
   freePort,
   pinProcess,
   processCpuSeconds,
+  processSyscalls,
   startPinned,
   threadCpuSeconds,
   waitUntilAnswers,
@@ -155,6 +156,8 @@ function decisionShape(catalog: SeededCatalog, users: number, fill: FillCounter,
 
 type Sample = Measurement & {
   serverCpuUsPerRequest: number;
+  /** The server's write system calls per request (socket writes, log writes; /proc/<pid>/io). */
+  serverWritesPerRequest: number;
   /** The server's CPU per request by thread name (`main` = the event loop; `node` = libuv's pool, where DuckDB runs, and V8's helpers). */
   threadCpuUsPerRequest: Map<string, number>;
   serverCpuLoad: number;
@@ -167,10 +170,12 @@ type Sample = Measurement & {
 
 async function sample<M extends Measurement>(server: ChildServer, run: () => Promise<M>): Promise<M & Sample> {
   const serverBefore = processCpuSeconds(server.pid);
+  const syscallsBefore = processSyscalls(server.pid);
   const threadsBefore = threadCpuSeconds(server.pid);
   const clientBefore = process.cpuUsage();
   const m = await run();
   const serverSeconds = processCpuSeconds(server.pid) - serverBefore;
+  const serverWrites = processSyscalls(server.pid).writes - syscallsBefore.writes;
   const threadsAfter = threadCpuSeconds(server.pid);
   const client = process.cpuUsage(clientBefore);
   const requests = m.ok + m.non2xx;
@@ -184,6 +189,7 @@ async function sample<M extends Measurement>(server: ChildServer, run: () => Pro
     threadCpuUsPerRequest,
     serverCpuUsPerRequest: (serverSeconds * 1e6) / requests,
     serverCpuLoad: serverSeconds / m.durationSeconds,
+    serverWritesPerRequest: serverWrites / requests,
     clientCpuLoad: (client.user + client.system) / 1e6 / m.durationSeconds,
   };
 }
@@ -198,7 +204,8 @@ const pct = (share: number) => `${fixed(share * 100, 0)}%`;
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const describe = (m: Sample) =>
   `${fixed(m.requestsPerSecond, 0)} req/s, p50 ${fixed(m.p50Ms, 2)} ms, p99 ${fixed(m.p99Ms, 2)} ms, ` +
-  `server CPU ${fixed(m.serverCpuUsPerRequest, 1)} µs/req (${threadsOf(m)}), CPU use server ${pct(m.serverCpuLoad)} client ${pct(m.clientCpuLoad)}` +
+  `server CPU ${fixed(m.serverCpuUsPerRequest, 1)} µs/req (${threadsOf(m)}), CPU use server ${pct(m.serverCpuLoad)} client ${pct(m.clientCpuLoad)}, ` +
+  `server write syscalls ${fixed(m.serverWritesPerRequest, 2)}/req` +
   (m.fillRate === undefined ? '' : `, filled ${pct(m.fillRate)}`) +
   (m.serviceP99Ms === undefined ? '' : ` (from due time; from the write p99 ${fixed(m.serviceP99Ms, 2)} ms)`) +
   (m.sendLagP99Ms === undefined ? '' : `, client send lag p99 ${fixed(m.sendLagP99Ms, 2)} ms`) +
@@ -333,10 +340,14 @@ async function main(): Promise<number> {
         : launchAdPlatform({ cpu: SERVER_CPU, port: adpPort, dataDir, logLevel: 'warn' });
     servers.push(adplatform);
     const baseUrl = `http://127.0.0.1:${adpPort}`;
-    // Phase marks in the server's log, in ms since it was launched (the clock of V8's --trace-gc lines, roughly).
+    // Phase marks in the server's log, in ms since it was launched (the clock of V8's --trace-gc lines, roughly) and
+    // in µs of the monotonic clock (that of a --cpu-prof profile's timestamps), to cut a trace or profile by phase.
     const mark = (label: string) => {
       if (options.serverLog)
-        appendFileSync(options.serverLog, `[bench] ${label} at ${fixed(performance.now() - adplatform.launchedAtMs, 0)} ms\n`);
+        appendFileSync(
+          options.serverLog,
+          `[bench] ${label} at ${fixed(performance.now() - adplatform.launchedAtMs, 0)} ms (monotonic ${process.hrtime.bigint() / 1000n} µs)\n`,
+        );
     };
     await waitUntilAnswers(`http://127.0.0.1:${basePort}/`, baseline, 30_000);
     await waitUntilAnswers(`${baseUrl}/healthz`, adplatform, 120_000);

@@ -17,6 +17,11 @@ export interface PacedOptions {
   durationSeconds: number;
   /** Keep-alive sockets; a request due while all are busy waits for one (and that wait counts). */
   connections: number;
+  /**
+   * Between sends: `sleep` on a timer (1 ms granularity: sends leave in small bursts, up to ~1 ms late) or
+   * `spin` (the default: yield to I/O with setImmediate; on time, but one busy core).
+   */
+  idle?: 'spin' | 'sleep';
 }
 
 /**
@@ -172,7 +177,7 @@ export async function measureAtRate(url: string, options: PacedOptions, shape: R
       if (live === 0) failWaiting();
     }
     const untilNextMs = next < total ? dueOf(next) - performance.now() : 0;
-    await (untilNextMs > SLEEP_ABOVE_MS ? sleep(untilNextMs - SLEEP_ABOVE_MS) : yieldToIo());
+    await (options.idle !== 'sleep' && untilNextMs <= SLEEP_ABOVE_MS ? yieldToIo() : sleep(Math.max(1, untilNextMs - SLEEP_ABOVE_MS)));
   }
   const lastSendMs = performance.now();
   if (finished < total) await allDone;
