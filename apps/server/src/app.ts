@@ -248,7 +248,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     version: VERSION,
   });
   const openrtbDeps = { ...deps, delivery, signer: trackingSigner, publicUrl: tracking.publicUrl };
-  await registerOpenRtb(app, openrtbDeps, { allowPrivateOutbound: options.allowPrivateOutbound, ...options.openrtb });
+  await registerOpenRtb(app, openrtbDeps, {
+    allowPrivateOutbound: options.allowPrivateOutbound,
+    trustProxy: options.trustProxy ?? false,
+    ...options.openrtb,
+  });
   await app.register(trackingRoutes, {
     signer: trackingSigner,
     eventLog: deps.eventLog,

@@ -10,7 +10,8 @@ import type { NoticeNotifier } from './demand/notice-notifier.js';
 import { createOutsideDemand, type OutsideDemandSettings } from './demand/outside-demand.js';
 import { ExchangeService } from './exchange/exchange.service.js';
 import { PartnerDirectory } from './exchange/partner-directory.js';
-import { openrtbRoutes } from './openrtb.routes.js';
+import { DEFAULT_OPENRTB_BODY_LIMIT_BYTES, openrtbRoutes } from './openrtb.routes.js';
+import { installOpenRtbFastPath } from './openrtb-fast-path.js';
 
 export interface OpenRtbOptions {
   /** Bid request body limit, bytes (default 256 KiB). */
@@ -25,6 +26,8 @@ export interface OpenRtbOptions {
   notifier?: NoticeNotifier;
   /** The fan-out's settings (rates URL, network buffer, sockets…), when it is built here. */
   demand?: OutsideDemandSettings;
+  /** Behind a trusted proxy the caller's IP and origin come from forwarded headers: every auction then takes the Fastify route. */
+  trustProxy?: boolean;
   /** Let partner endpoints be loopback or private addresses (tests, private networks). */
   allowPrivateOutbound?: boolean;
   /** Our schain node's `asi` (ADPLATFORM_SELLER_DOMAIN); default the host of the public URL the request came to. */
@@ -79,4 +82,9 @@ export async function registerOpenRtb(app: FastifyInstance, deps: OpenRtbDeps, o
     else await options.fanout?.close();
   });
   await app.register(openrtbRoutes, { exchange, bidder, bodyLimitBytes: options.bodyLimitBytes, publicUrl: deps.publicUrl });
+  // The plain auction skips Fastify's lifecycle (openrtb-fast-path.ts); behind a trusted proxy every request takes the route.
+  if (!options.trustProxy) {
+    const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_OPENRTB_BODY_LIMIT_BYTES;
+    installOpenRtbFastPath(app, { exchange, bodyLimitBytes, publicUrl: deps.publicUrl });
+  }
 }
