@@ -7,8 +7,9 @@
 // Run: node --import tsx bench/src/decide-service.bench.ts [--line-items 1000 --decisions 20000 --rounds 5 --users 20000]
 //      --data-dir <dir> keeps the seeded catalog there and reuses it on the next run (seeding takes ~40 s), so two builds
 //      can be compared on the same catalog in alternating runs; --split also times the steps of a decision one at a
-//      time over the same requests (context extraction, the frequency read, the core, rendering and signing the ad,
-//      the request event's append, the answer's JSON).
+//      time over the same requests (context extraction, the frequency read, the core, the commit of allowance and
+//      frequency, rendering and signing the ad, the answer's JSON, the request event's append with the local log's
+//      encoding and commit on later turns as main-thread CPU), and what a sampled explanation costs.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -17,8 +18,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@adplatform/config';
 import { type DecisionResult, type DirectSelection, decide } from '@adplatform/decision-core';
+import { newId } from '@adplatform/domain';
+import type { DeliveryEvent } from '@adplatform/ports';
 import { buildApp } from '../../apps/server/src/app.js';
 import { ensureOperator } from '../../apps/server/src/bootstrap.js';
+import { budgetKeysOf } from '../../apps/server/src/delivery/budget/budget-keys.js';
 import { renderDirectAd } from '../../apps/server/src/delivery/decisions/ad-answer.js';
 import type { DecisionCaller } from '../../apps/server/src/delivery/decisions/decision.service.js';
 import { deliveryStateFor } from '../../apps/server/src/delivery/decisions/decision-state.js';
@@ -172,42 +176,116 @@ async function printSplit(stream: readonly DecisionRequestBody[], caller: Decisi
   const extracted = inputs.map((input) => contexts.extract(input));
   const frequencies = await Promise.all(extracted.map((e) => (e.userKey ? deps.counters.frequencyOf(e.userKey, nowMs) : undefined)));
   const results: DecisionResult[] = [];
-  const steps: [string, (i: number) => unknown][] = [
-    ['context extraction (geo, user agent, user key)', (i) => contexts.extract(inputs[i]!)],
+  const decisionIds = stream.map(() => crypto.randomUUID());
+  const context = (i: number) => {
+    const e = extracted[i]!;
+    return { ...e.context, domain: e.context.domain ?? placement.domain, categories: placement.categories, segments: [] };
+  };
+  const slots = [{ slotId: 'a', placementId: placement.id, count: 1 }];
+  const selectionOf = (i: number) => results[i]!.slots.a?.[0] as DirectSelection | undefined;
+  // Each step: its name, the step over request i, and how it is timed: `wall` (a synchronous loop) or `cpu` (the main
+  // thread's CPU until every promise the loop made settles: work done on later turns, like the event log's commit).
+  const steps: [string, (i: number) => unknown, 'wall' | 'cpu'][] = [
+    ['context extraction (geo, user agent, user key)', (i) => contexts.extract(inputs[i]!), 'wall'],
+    ['frequency read (memory counters; the await of the hot path)', (i) => frequencyOf(extracted[i]!.userKey, nowMs), 'cpu'],
     [
       'core decide (index scan, checks, ranking)',
       (i) => {
-        const e = extracted[i]!;
-        const context = { ...e.context, domain: e.context.domain ?? placement.domain, categories: placement.categories, segments: [] };
-        const slots = [{ slotId: 'a', placementId: placement.id, count: 1 }];
         const state = deliveryStateFor(frequencies[i], spend, allowances, nowMs);
-        results[i] = decide(snapshot.index, { nowMs, slots, context, userKey: e.userKey }, state, { random: Math.random });
+        results[i] = decide(snapshot.index, { nowMs, slots, context: context(i), userKey: extracted[i]!.userKey }, state, {
+          random: Math.random,
+        });
       },
+      'wall',
+    ],
+    [
+      'commit (allowance taken, impression recorded against caps)',
+      (i) => {
+        const selection = selectionOf(i);
+        if (!selection) return;
+        allowances.consume(budgetKeysOf(selection.lineItem, nowMs), selection.costMicros, nowMs);
+        const userKey = extracted[i]!.userKey;
+        if (userKey !== undefined && (selection.lineItem.frequencyCaps?.length ?? 0) > 0)
+          return deps.counters.recordImpression(userKey, [selection.lineItem.id, selection.lineItem.campaignId], nowMs);
+      },
+      'cpu',
     ],
     [
       'render + sign the ad (markup, tracking URLs, HMAC)',
       (i) => {
-        const selection = results[i]!.slots.a?.[0] as DirectSelection | undefined;
+        const selection = selectionOf(i);
         const creative = selection && snapshot.creatives.get(selection.creative.id);
         if (!selection || !creative) return;
-        return renderDirectAd({ selection, creative, placement, signer, decisionId: crypto.randomUUID(), nowMs, origin: caller.origin });
+        ads[i] = renderDirectAd({ selection, creative, placement, signer, decisionId: decisionIds[i]!, nowMs, origin: caller.origin });
       },
+      'wall',
     ],
-    ['answer JSON (JSON.stringify of a filled answer)', (i) => JSON.stringify({ decisions: { a: [lastAd(i)] } })],
+    ['answer JSON (JSON.stringify of a filled answer)', (i) => JSON.stringify({ decisions: { a: [ads[i]] } }), 'wall'],
+    [
+      'request event into the local log (appended; encoded and written on later turns)',
+      (i) => deps.eventLog.append([requestEventOf(i)]),
+      'cpu',
+    ],
   ];
+  const requestEventOf = (i: number): DeliveryEvent => {
+    const selection = selectionOf(i);
+    const { country, deviceType, os, browser } = extracted[i]!.context;
+    return {
+      id: newId(),
+      type: 'request',
+      at: nowMs,
+      organizationId: snapshot.organizationId,
+      publisherId: placement.publisherId,
+      siteId: placement.siteId,
+      placementId: placement.id,
+      ...(country ? { country } : {}),
+      ...(deviceType ? { deviceType } : {}),
+      ...(os ? { os } : {}),
+      ...(browser ? { browser } : {}),
+      ...(selection
+        ? {
+            decisionId: decisionIds[i]!,
+            advertiserId: selection.lineItem.advertiserId,
+            campaignId: selection.lineItem.campaignId,
+            lineItemId: selection.lineItem.id,
+            creativeId: selection.creative.id,
+          }
+        : {}),
+    };
+  };
   const ads: unknown[] = stream.map(() => undefined);
-  const lastAd = (i: number) => ads[i];
   console.log('per-step split (µs per decision, each step alone over the same requests, median of 3 passes):');
-  for (const [name, step] of steps) {
+  for (const [name, step, timing] of steps) {
     const passes: number[] = [];
     for (let pass = 0; pass < 4; pass++) {
+      const pending: unknown[] = [];
+      const main0 = timing === 'cpu' ? (threadCpuSeconds(process.pid).get('main') ?? 0) : 0;
       const t0 = performance.now();
       for (let i = 0; i < stream.length; i++) {
         const out = step(i);
-        if (name.startsWith('render')) ads[i] = out;
+        if (timing === 'cpu') pending.push(out);
       }
-      if (pass > 0) passes.push(((performance.now() - t0) * 1000) / stream.length);
+      if (timing === 'cpu') await Promise.all(pending);
+      const us = timing === 'cpu' ? ((threadCpuSeconds(process.pid).get('main') ?? 0) - main0) * 1e6 : (performance.now() - t0) * 1000;
+      if (pass > 0) passes.push(us / stream.length);
     }
-    console.log(`  ${name}: ${fixed(passes.sort((a, b) => a - b)[1]!, 2)}`);
+    console.log(`  ${name}${timing === 'cpu' ? ' [main-thread CPU]' : ''}: ${fixed(passes.sort((a, b) => a - b)[1]!, 2)}`);
   }
+  // The explanation of a decision: what a sampled one (ADPLATFORM_EXPLAIN_SAMPLE_RATE, default 1 in 1,000) adds.
+  const explained = Math.min(stream.length, 500);
+  const t0 = performance.now();
+  for (let i = 0; i < explained; i++) {
+    const state = deliveryStateFor(frequencies[i], spend, allowances, nowMs);
+    decide(snapshot.index, { nowMs, slots, context: context(i), userKey: extracted[i]!.userKey, explain: true }, state, {
+      random: Math.random,
+    });
+  }
+  console.log(
+    `  core decide with its explanation (a sampled decision; not in the loop above): ${fixed(((performance.now() - t0) * 1000) / explained, 1)}`,
+  );
+}
+
+/** The user's frequency record, as the service reads it. */
+function frequencyOf(userKey: string | undefined, nowMs: number) {
+  return userKey === undefined ? undefined : deps.counters.frequencyOf(userKey, nowMs);
 }
