@@ -9,7 +9,7 @@
 //      Fastify's route out of the rounds (a profile of the fast path alone); --bundle <file> runs another build of
 //      AdPlatform (e.g. a variant built elsewhere, for an A/B against this tree's bundle); --server-flags="<node flags>"
 //      starts AdPlatform with extra Node/V8 flags (e.g. --server-flags="--trace-gc --trace-gc-nvp"; the = is needed) and --server-log <file> appends
-//      everything it prints to a file (to read such a trace).
+//      everything it prints to a file (to read such a trace); --half-rate <req/s> fixes the paced run's rate (A/B runs).
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,12 +53,14 @@ interface Options {
   serverFlags: string[];
   /** A file that receives every line AdPlatform prints (`--server-log`). */
   serverLog: string | undefined;
+  /** The paced run's rate instead of half the measured maximum (`--half-rate`), for A/B runs at one rate. */
+  halfRate: number | undefined;
 }
 
 function readOptions(): Options {
   const names = [
     ...['duration', 'warmup', 'connections', 'rounds', 'line-items', 'users', 'cpu-prof', 'route', 'bundle'],
-    ...['server-flags', 'server-log'],
+    ...['server-flags', 'server-log', 'half-rate'],
   ] as const;
   const { values } = parseArgs({ options: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
   const positive = (name: (typeof names)[number], fallback: number) => {
@@ -81,6 +83,7 @@ function readOptions(): Options {
     bundle: typeof values.bundle === 'string' ? resolve(values.bundle) : undefined,
     serverFlags: (values['server-flags'] ?? '').split(' ').filter((flag) => flag !== ''),
     serverLog: typeof values['server-log'] === 'string' ? resolve(values['server-log']) : undefined,
+    halfRate: values['half-rate'] === undefined ? undefined : positive('half-rate', 1),
   };
 }
 
@@ -405,7 +408,7 @@ async function main(): Promise<number> {
       failed ||= hasFailures(r);
     }
 
-    const halfRate = mean(decisionRuns.map((m) => m.requestsPerSecond)) / 2;
+    const halfRate = options.halfRate ?? mean(decisionRuns.map((m) => m.requestsPerSecond)) / 2;
     const fill = new FillCounter();
     const shape = decisionShape(catalog, options.users, fill);
     const paced = { ratePerSecond: halfRate, durationSeconds: options.durationSeconds, connections: options.connections };
