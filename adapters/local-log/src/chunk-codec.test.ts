@@ -1,4 +1,4 @@
-import type { DeliveryEvent } from '@adplatform/ports';
+import { DELIVERY_EVENT_TYPES, type DeliveryEvent } from '@adplatform/ports';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +12,9 @@ import {
   hasIntactCrc,
   parseHeader,
 } from './chunk-codec.js';
+
+/** Fields of codec 3's FIELDS list (id, organizationId, decisionId, …, revenueMicros). */
+const FIELD_COUNT = 17;
 
 const eventArb: fc.Arbitrary<DeliveryEvent> = fc.record(
   {
@@ -151,6 +154,65 @@ describe('codec 3 (dictionary)', () => {
           const header = parseHeader(chunk);
           expect(header && decodePayload(chunk, header)).toEqual(events);
         }
+      }),
+    );
+  });
+});
+
+/** The bytes codec 3 gives an `id` or `decisionId`: 16 bytes for a lowercase UUID, else its UTF-8 text. */
+function uniqueFieldBytes(id: string | undefined): Buffer {
+  if (id === undefined) return Buffer.of(0);
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
+    return Buffer.concat([Buffer.of(1), Buffer.from(id.replaceAll('-', ''), 'hex')]);
+  }
+  const text = Buffer.from(id, 'utf8');
+  return Buffer.concat([Buffer.of(2, text.byteLength & 0xff, text.byteLength >>> 8), text]);
+}
+
+describe('unique ids in codec 3', () => {
+  // 36 characters, most of them one change away from a UUID: the chunk's ids are read from one copy of them all.
+  const nearUuidArb = fc
+    .tuple(
+      fc.uuid(),
+      fc.nat({ max: 35 }),
+      fc.constantFrom('A', 'F', 'g', '-', '0', '\u0161', '\u0130', '\u00e1', '\ud83d', '\u{1F600}', ' '),
+    )
+    .map(([uuid, at, char]) => uuid.slice(0, at) + char + uuid.slice(at + 1));
+  const idArb = fc.oneof(
+    fc.uuid(),
+    nearUuidArb,
+    fc.uuid().map((id) => id.toUpperCase()),
+    fc.string({ minLength: 36, maxLength: 36, unit: 'binary' }),
+    fc.string({ unit: 'binary' }),
+  );
+  const idsArb = fc.record({ id: idArb, decisionId: fc.option(idArb, { nil: undefined }) });
+
+  it('writes each id as alone in a chunk, 16 bytes for a lowercase UUID and text for anything else, and reads it back', () => {
+    fc.assert(
+      fc.property(fc.array(idsArb, { minLength: 1, maxLength: 30 }), (ids) => {
+        const events = ids.map(({ id, decisionId }, at) => ({ id, decisionId, type: 'click', at }) as unknown as DeliveryEvent);
+        const [, payload] = encodeChunk(events, 0, CODEC_DICTIONARY);
+        const expected = events.map((event) => {
+          const at = Buffer.alloc(8);
+          at.writeDoubleLE(event.at);
+          const absent = Buffer.alloc(FIELD_COUNT - 3 + 2); // the other fields, `invalid` and `data`: all absent
+          const organization = Buffer.of(0);
+          return Buffer.concat([
+            Buffer.of(0, DELIVERY_EVENT_TYPES.indexOf('click')),
+            at,
+            uniqueFieldBytes(event.id),
+            organization,
+            uniqueFieldBytes(event.decisionId),
+            absent,
+          ]);
+        });
+        expect(payload.equals(Buffer.concat(expected))).toBe(true);
+        const chunk = Buffer.concat(encodeChunk(events, 0, CODEC_DICTIONARY));
+        const header = parseHeader(chunk);
+        const back = header && decodePayload(chunk, header);
+        expect(back?.map((event) => [event.id, event.decisionId])).toEqual(
+          events.map((event) => [Buffer.from(event.id).toString(), event.decisionId && Buffer.from(event.decisionId).toString()]),
+        );
       }),
     );
   });

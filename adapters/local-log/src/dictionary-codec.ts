@@ -241,20 +241,21 @@ export class DictionaryEncoder {
       return false;
     }
     const out = this.buffer;
-    const at = this.at;
-    // The hex pairs of the five groups (8-4-4-4-12), with no test for the dashes inside the loop.
-    let to = at + 1;
+    const at = this.at + 1;
+    // The 16 hex pairs of the five groups (8-4-4-4-12), each looked up at once.
     let bad = 0;
-    for (let i = 0; i < 36; i += 2) {
-      if (i === 8 || i === 13 || i === 18 || i === 23) i++;
-      const high = hexValue(id.charCodeAt(i));
-      const low = hexValue(id.charCodeAt(i + 1));
-      bad |= high | low;
-      out[to++] = (high << 4) | (low & 15);
+    for (let k = 0; k < 16; k++) {
+      const i = UUID_PAIRS[k] as number;
+      const high = id.charCodeAt(i);
+      const low = id.charCodeAt(i + 1);
+      // Above 255 for a character past ASCII or a pair that is not two lowercase hex digits.
+      const byte = (HEX_PAIR[((high << 7) | low) & 0x3fff] as number) | (((high | low) & 0xff80) << 1);
+      bad |= byte;
+      out[at + k] = byte;
     }
-    if (bad & 16) return false; // nothing counts as written until `at` moves
-    out[at] = tag;
-    this.at = at + 17;
+    if (bad > 255) return false; // nothing counts as written until `at` moves
+    out[at - 1] = tag;
+    this.at = at + 16;
     return true;
   }
 
@@ -299,10 +300,15 @@ export class DictionaryEncoder {
   }
 }
 
-/** 16 for anything but a lowercase hex digit (so OR-ing results flags a bad one), else its value. */
-const HEX_VALUE = new Uint8Array(65_536).fill(16);
-for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
-const hexValue = (code: number): number => HEX_VALUE[code] as number;
+/** The byte of two lowercase hex digits at index (first << 7 | second) for characters below 128; 256 for any other pair. */
+const HEX_PAIR = new Uint16Array(1 << 14).fill(256);
+for (let high = 0; high < 16; high++) {
+  for (let low = 0; low < 16; low++) {
+    HEX_PAIR[('0123456789abcdef'.charCodeAt(high) << 7) | '0123456789abcdef'.charCodeAt(low)] = (high << 4) | low;
+  }
+}
+/** Where each of a UUID's 16 hex pairs starts in its 8-4-4-4-12 text. */
+const UUID_PAIRS = Uint8Array.from([0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34]);
 
 /**
  * The most an event's fixed-size parts take: kind, type, `at`, 17 fields as
