@@ -329,9 +329,34 @@ describe('POST /openrtb2/bid', () => {
     expect(body).toMatchObject({ id: '80ce30c53c16e6ede735f123ef6e32361bfc7b22', cur: 'USD' });
     const [win] = body.seatbid[0].bid;
     expect(win).toMatchObject({ impid: '1', price: 2.5, w: 300, h: 250, crid: ids.creativeId, adid: ids.lineItemId });
-    expect(win.burl).toMatch(/\/t\/imp\?t=.*&r=204$/);
-    const billed = await h.app.inject({ method: 'GET', url: new URL(win.burl).pathname + new URL(win.burl).search });
+    expect(win.burl.endsWith(`&r=204&cp=${macro('AUCTION_PRICE')}`)).toBe(true);
+    expect(win.burl).toMatch(/\/t\/imp\?t=/);
+    // The calling exchange ran a second-price auction and bills us its clearing price, 1.25 against our 2.50.
+    const cleared = new URL(win.burl.replace(macro('AUCTION_PRICE'), '1.25'));
+    const billed = await h.app.inject({ method: 'GET', url: cleared.pathname + cleared.search });
     expect(billed.statusCode).toBe(204);
+    const impressions = (await h.deps.eventLog.read(0, 100)).events.filter((e) => e.type === 'impression');
+    expect(impressions).toHaveLength(1);
+    // 2.50 CPM is 2,500 micros an impression; at the clearing price half of it.
+    expect(impressions[0]).toMatchObject({ costMicros: '1250', lineItemId: ids.lineItemId, data: { clearingCpmMicros: 1_250_000 } });
+  });
+
+  it('bills its signed price when the exchange leaves the price macro unsubstituted or claims more than we bid', async () => {
+    const bids = await Promise.all(
+      [0, 1].map(async () => {
+        const response = await h.app.inject({ method: 'POST', url: `/openrtb2/bid?placement=${ids.placementId}`, payload: iabBanner() });
+        return response.json().seatbid[0].bid[0] as { burl: string };
+      }),
+    );
+    for (const [bid, price] of [
+      [bids[0]!, macro('AUCTION_PRICE')],
+      [bids[1]!, '9.99'],
+    ] as const) {
+      const url = new URL(bid.burl.replace(macro('AUCTION_PRICE'), encodeURIComponent(price)));
+      expect((await h.app.inject({ method: 'GET', url: url.pathname + url.search })).statusCode).toBe(204);
+    }
+    const costs = (await h.deps.eventLog.read(0, 100)).events.filter((e) => e.type === 'impression').map((e) => e.costMicros);
+    expect(costs).toEqual(['2500', '2500']);
   });
 
   it('does not bid under the floor, on a size it has no creative for, or for an unknown placement', async () => {

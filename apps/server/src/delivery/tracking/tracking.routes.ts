@@ -7,7 +7,7 @@ import { Counter } from 'prom-client';
 import { clickMacroValues, resolveLandingUrl } from './click-macros.js';
 import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
 import { ClickQuery, ConversionQuery, EventQuery, ImpressionQuery } from './tracking.schemas.js';
-import { type TrackedType, toDeliveryEvent } from './tracking-events.js';
+import { clearingCpmMicrosOf, type TrackedType, toDeliveryEvent } from './tracking-events.js';
 import { isRejection, type TrackingFacts, type TrackingRejection, type TrackingSigner } from './tracking-signer.js';
 
 /** The landing URL of a creative, from the in-memory delivery snapshot (never a database, never the request). */
@@ -50,7 +50,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
   const guard = options.replayGuard ?? createReplayGuard();
   const rejected = new Counter({
     name: 'adplatform_tracking_rejected_total',
-    help: 'Tracking requests refused or ignored, by endpoint and reason (malformed, bad-signature, expired, replay, unknown-creative)',
+    help: 'Tracking requests refused or ignored, by endpoint and reason (malformed, bad-signature, expired, replay, unknown-creative; unreadable-clearing-price is counted, not refused)',
     labelNames: ['endpoint', 'reason'] as const,
     registers: [app.metrics],
   });
@@ -69,6 +69,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
     log: FastifyBaseLogger,
     valueMicros?: number,
     untilMs = signer.expiresAtMs(facts),
+    clearingCpmMicros?: number,
   ) {
     const nowMs = clock.now().getTime();
     const key = `${facts.decisionId}/${type}`;
@@ -76,7 +77,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
       rejected.inc({ endpoint, reason: 'replay' });
       return false;
     }
-    const event = toDeliveryEvent(facts, type, { atMs: nowMs, conversionValueMicros: valueMicros });
+    const event = toDeliveryEvent(facts, type, { atMs: nowMs, conversionValueMicros: valueMicros, clearingCpmMicros });
     try {
       await options.eventLog.append([event]);
     } catch (error) {
@@ -112,7 +113,11 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
     },
     async (request, reply) => {
       const facts = verified(request.query.t, 'imp');
-      await record(facts, 'impression', 'imp', request.log);
+      // `cp`: the clearing price another exchange substituted into our billing notice (the bidder's burl).
+      const { cp } = request.query;
+      const clearing = clearingCpmMicrosOf(cp);
+      if (cp !== undefined && clearing === undefined) rejected.inc({ endpoint: 'imp', reason: 'unreadable-clearing-price' });
+      await record(facts, 'impression', 'imp', request.log, undefined, undefined, clearing);
       reply.header('cache-control', 'no-store').header('cross-origin-resource-policy', 'cross-origin');
       if (request.query.r === '204') return reply.status(204).send();
       return reply.type('image/gif').send(PIXEL);

@@ -8,6 +8,13 @@ const Token = Type.String({ minLength: 1, maxLength: 512, description: 'The sign
 export const ImpressionQuery = Type.Object({
   t: Token,
   r: Type.Optional(Type.Literal('204', { description: '`204` answers No Content instead of the 1×1 GIF.' })),
+  cp: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description:
+        'The clearing price (CPM, a plain decimal) an exchange substituted for its AUCTION_PRICE macro in our bid’s billing notice: a CPM impression then costs that share of its signed price, never more. Anything else (an encrypted price, the macro itself) is counted at the signed price.',
+    }),
+  ),
 });
 
 export const ClickQuery = Type.Object({ t: Token });

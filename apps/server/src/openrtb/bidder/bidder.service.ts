@@ -117,8 +117,8 @@ export class BidderService {
       impid: imp.id,
       price: priceOf(selection.ecpmMicros),
       adm: video ? admOf(ad) : ad.html,
-      // The billing notice counts the impression (our VAST counts its own for video).
-      ...(video ? {} : { burl: `${ad.impressionUrl}&r=204` }),
+      // The billing notice counts the impression (our VAST counts its own for video), at the exchange's clearing price.
+      ...(video ? {} : { burl: `${ad.impressionUrl}&r=204&cp=\${AUCTION_PRICE}` }),
       crid: ad.creativeId,
       cid: ad.campaignId,
       adid: ad.lineItemId,
