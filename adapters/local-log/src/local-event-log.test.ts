@@ -209,6 +209,34 @@ describe('local event log: group commit and offsets', () => {
     await reopened.close();
   });
 
+  it('with a group-commit wait, appends arriving during a write wait their turn too: one fsync per wait, not per append', async () => {
+    const dir = await freshDir();
+    // A disk whose fsync takes 8 ms, so appends always arrive while a write is in flight.
+    const slowSync = async (file: string) => {
+      const handle = await open(file, 'a');
+      const datasync = handle.datasync.bind(handle);
+      handle.datasync = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 8));
+        return datasync();
+      };
+      return handle;
+    };
+    const log = await openLog(dir, { groupCommitMs: 20, openForAppend: slowSync });
+    // A steady trickle: an append every millisecond for ~120 ms (each resolves only once durable).
+    const appends: Promise<void>[] = [];
+    for (let n = 0; n < 120; n++) {
+      appends.push(log.append([event(n)]));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await Promise.all(appends);
+    // Commits are ≥ 20 ms + one fsync apart, so ~120 ms of appends (longer on a slow machine) share about five
+    // writes; committing whatever arrived during the previous fsync at once gives one write per fsync (~15).
+    expect(log.stats().fsyncs).toBeGreaterThan(0);
+    expect(log.stats().fsyncs).toBeLessThanOrEqual(9);
+    expect((await log.read(0, 200)).events.map((e) => e.id)).toEqual(range(0, 120).map((e) => e.id));
+    await log.close();
+  });
+
   it('finishes appends accepted before close, and refuses later ones', async () => {
     const dir = await freshDir();
     const log = await openLog(dir, { groupCommitMs: 20 });

@@ -13,7 +13,10 @@ export interface LocalEventLogOptions {
   segmentBytes?: number;
   /** Whole old segments are deleted past these bounds (never the one being written). Default: keep everything. */
   retention?: { maxBytes?: number; maxAgeMs?: number };
-  /** How long the first append after a quiet spell waits for others to share its write and fsync. Default 0 (the next turn of the event loop). */
+  /**
+   * How long an append waits for others to share its write and fsync: the first after a quiet spell, and those that
+   * arrive while a write is in flight (so commits are at least this far apart). Default 0 (the next turn of the event loop).
+   */
   groupCommitMs?: number;
   /** Epoch ms, for age retention; injectable for tests. */
   nowMs?: () => number;
@@ -192,6 +195,9 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
       } catch (error) {
         for (const pending of batch) pending.reject(error); // a second settle of a refused one is a no-op
       }
+      // With a group-commit wait, what arrived during this write waits its turn too (schedule, after this flush):
+      // otherwise a steady trickle gets one write + fsync per append whenever the fsync is quicker than the gap.
+      if (groupCommitMs > 0) return;
     }
   }
 
