@@ -195,6 +195,53 @@ describe('POST /openrtb2/auction', () => {
     expect(unknown.statusCode).toBe(200);
   });
 
+  it('answers a native imp won by a native line item with a Native response keyed to the request’s assets, and does not bid when it cannot fill a required one', async () => {
+    const call = (method: 'POST' | 'PATCH', url: string, payload: object) =>
+      h.app.inject({ method, url, headers: owner.headers, cookies: {}, payload });
+    expect((await call('PATCH', `/api/v1/placements/${ids.placementId}`, { formats: ['image', 'html', 'native'] })).statusCode).toBe(200);
+    const creative = await call('POST', '/api/v1/creatives', {
+      advertiserId: ids.advertiserId,
+      name: 'Native',
+      format: 'native',
+      clickUrl: 'https://acme.example/boots',
+      native: {
+        title: 'Winter boots',
+        imageUrl: 'https://cdn.example/boots.jpg',
+        iconUrl: 'https://cdn.example/acme.png',
+        sponsor: 'Acme',
+        description: 'Warm and dry',
+      },
+    });
+    expect(creative.statusCode, creative.body).toBe(201);
+    const creativeId = creative.json().id as string;
+    expect((await call('POST', `/api/v1/creatives/${creativeId}/approve`, {})).statusCode).toBe(200);
+    expect((await call('POST', `/api/v1/line-items/${ids.lineItemId}/creatives`, { creativeId, weight: 30 })).statusCode).toBe(200);
+    await settled(h);
+    // The IAB Native 1.2 content-context example: title, main image, icon, sponsor and description, an optional video
+    // (without its plcmttype 11, outside 1-4, which Prebid Server's rules refuse).
+    const { plcmttype: _outOfRange, ...example } = JSON.parse(
+      readFileSync(
+        path.resolve(import.meta.dirname, '../../../../shared/fixtures/mxmcherry-openrtb/native1/request/testdata/v1.2/content-context.json'),
+        'utf8',
+      ),
+    );
+    const iabNative = JSON.stringify(example);
+    const response = await auction(request({}, { banner: undefined, native: { request: iabNative, ver: '1.2' } }));
+    expect(response.statusCode, response.body).toBe(200);
+    const [bid] = response.json().seatbid[0].bid;
+    expect(bid).toMatchObject({ impid: 'imp-1', mtype: 4, crid: creativeId });
+    const adm = JSON.parse(bid.adm) as { assets: { id: number }[]; link: { url: string }; imptrackers: string[] };
+    expect(adm.assets.map((a) => a.id)).toEqual([123, 128, 124, 126, 127]);
+    expect(adm.assets[0]).toEqual({ id: 123, title: { text: 'Winter boots' } });
+    expect(adm.link.url).toMatch(/\/t\/click\?t=/);
+    expect(adm.imptrackers[0]).toMatch(/\/t\/imp\?t=/);
+
+    // A required rating (data type 3), which the creative does not carry: no direct bid.
+    const rating = JSON.stringify({ assets: [{ id: 1, required: 1, title: { len: 90 } }, { id: 2, required: 1, data: { type: 3 } }] });
+    const unfilled = await auction(request({}, { banner: undefined, native: { request: rating } }));
+    expect(unfilled.statusCode).toBe(204);
+  });
+
   it('prices in a currency the request asks for', async () => {
     demand.state.bids = [bid(3_000_000)];
     const response = await auction(request({ cur: ['EUR'] }));

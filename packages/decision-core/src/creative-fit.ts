@@ -23,6 +23,19 @@ export function placementFit(placement: DeliveryPlacement): PlacementFit {
   };
 }
 
+/** The placement's fit narrowed to a slot's formats and sizes (each only where given), keeping its blocked creatives. */
+export function narrowedFit(
+  fit: PlacementFit,
+  formats: readonly CreativeFormat[] | undefined,
+  sizes: readonly { readonly width: number; readonly height: number }[] | undefined,
+): PlacementFit {
+  return {
+    formats: formats === undefined ? fit.formats : new Set(formats.filter((f) => fit.formats.has(f))),
+    sizes: sizes === undefined ? fit.sizes : new Set(sizes.map((s) => sizeKey(s.width, s.height)).filter((k) => fit.sizes.has(k))),
+    blocked: fit.blocked,
+  };
+}
+
 export function fitsPlacement(creative: DeliveryCreative, fit: PlacementFit): boolean {
   if (!fit.formats.has(creative.format)) return false;
   if (fit.blocked?.has(creative.id)) return false;

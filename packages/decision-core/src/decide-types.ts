@@ -1,5 +1,5 @@
 import type { AuctionType } from './auction.js';
-import type { DeliveryCreative, DeliveryLineItem, PriorityTier } from './delivery-types.js';
+import type { CreativeFormat, DeliveryCreative, DeliveryLineItem, PriorityTier } from './delivery-types.js';
 import type { RatePredictor } from './ranking.js';
 import type { RequestContext } from './request-context.js';
 
@@ -16,6 +16,12 @@ export interface DecisionSlot {
    * max(placement floor, this); second price clears at no less. Lower than the placement's: no effect.
    */
   readonly floorMicros?: number | undefined;
+  /**
+   * Narrows what the placement accepts for this slot (an OpenRTB imp asks for some media and sizes only): only
+   * these creative formats, and for image and HTML creatives only these sizes. Unset: the placement's own.
+   */
+  readonly formats?: readonly CreativeFormat[] | undefined;
+  readonly sizes?: readonly { readonly width: number; readonly height: number }[] | undefined;
 }
 
 /** A bid from outside demand (an OpenRTB seat) for one slot; it competes in the price tier. */

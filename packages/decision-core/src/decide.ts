@@ -1,6 +1,6 @@
 import { clearingPriceMicros } from './auction.js';
 import { requestBlocks } from './blocklists.js';
-import { placementFit } from './creative-fit.js';
+import { narrowedFit, placementFit } from './creative-fit.js';
 import {
   bidContender,
   type Contender,
@@ -123,7 +123,8 @@ function slotRunOf(run: DecisionRun, slot: DecisionSlot, placement: DeliveryPlac
   const floorTable = run.index.placementFloors.size === 0 ? undefined : run.index.placementFloors.get(slot.placementId);
   const floorRow = floorTable === undefined ? 0 : floorRowOf(floorTable, req.country, req.deviceType);
   const rowMin = floorTable === undefined ? 0 : floorTable.rowMin[floorRow]!;
-  const fit = run.index.placementFits.get(slot.placementId) ?? placementFit(placement);
+  const placed = run.index.placementFits.get(slot.placementId) ?? placementFit(placement);
+  const fit = slot.formats === undefined && slot.sizes === undefined ? placed : narrowedFit(placed, slot.formats, slot.sizes);
   const blocked = run.blocks?.creatives;
   return {
     slotId: slot.slotId,

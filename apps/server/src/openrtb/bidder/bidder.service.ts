@@ -3,11 +3,14 @@ import type { Clock } from '@adplatform/domain';
 import type { CounterStore } from '@adplatform/ports';
 import type { OrganizationSnapshot } from '../../delivery/catalog/load-organization.js';
 import { deliveryStateFor } from '../../delivery/decisions/decision-state.js';
+import type { Ad } from '../../delivery/decisions/decisions.schemas.js';
 import type { Delivery } from '../../delivery/delivery.js';
+import type { NativeResponse } from '../../delivery/render/native-response.js';
 import type { TrackingSigner } from '../../delivery/tracking/tracking-signer.js';
 import type { CurrencyRates } from '../demand/currency-rates.js';
 import { priceOf } from '../exchange/auction-response.js';
 import { admOf, commitDirectWin } from '../exchange/direct-win.js';
+import { fitsNativeRequest, nativeAdmFor } from '../exchange/native-adm.js';
 import { contextInputOf, type OpenRtbCaller, statedContext } from '../exchange/openrtb-context.js';
 import { cpmMicrosIn } from '../exchange/outside-bids.js';
 import { impSizes } from '../exchange/placement-match.js';
@@ -104,6 +107,9 @@ export class BidderService {
     const floor = cpmMicrosIn(imp.bidfloor, imp.bidfloorcur, this.currency, this.deps.rates);
     if (floor === undefined || selection.ecpmMicros < floor) return undefined;
     if (!fitsImp(imp, selection)) return undefined;
+    // A native creative must fill every asset the imp's Native request requires.
+    const native = selection.creative.format === 'native' ? imp.native : undefined;
+    if (native && !fitsNativeRequest(native.request, at.snapshot.creatives.get(selection.creative.id))) return undefined;
     const placement = at.snapshot.placements.get(at.placementId)!;
     const ad = commitDirectWin(
       selection,
@@ -116,7 +122,7 @@ export class BidderService {
       id: ad.decisionId,
       impid: imp.id,
       price: priceOf(selection.ecpmMicros),
-      adm: video ? admOf(ad) : ad.html,
+      adm: video ? admOf(ad) : native && ad.native ? (nativeAdmOfBid(native.request, ad) ?? ad.html) : ad.html,
       // The billing notice counts the impression (our VAST counts its own for video), at the exchange's clearing price.
       ...(video ? {} : { burl: `${ad.impressionUrl}&r=204&cp=\${AUCTION_PRICE}` }),
       crid: ad.creativeId,
@@ -143,4 +149,18 @@ function fitsImp(imp: Imp, selection: DirectSelection): boolean {
   if (!imp.banner) return false;
   const sizes = impSizes(imp);
   return sizes.length === 0 || sizes.some((s) => s.w === creative.width && s.h === creative.height);
+}
+
+/**
+ * The native `adm` of a bid to another exchange: our Native response for its request, without our own impression
+ * URL among the trackers — the billing notice (`burl`, with the clearing price) is what counts the impression.
+ */
+function nativeAdmOfBid(request: string, ad: Ad): string | undefined {
+  const ours = ad.native as NativeResponse;
+  const notOurs = (url: string) => url !== ad.impressionUrl;
+  return nativeAdmFor(request, {
+    ...ours,
+    eventtrackers: ours.eventtrackers.filter((t) => notOurs(t.url)),
+    ...(ours.imptrackers ? { imptrackers: ours.imptrackers.filter(notOurs) } : {}),
+  });
 }

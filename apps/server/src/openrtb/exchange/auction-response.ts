@@ -12,8 +12,10 @@ export interface WinningBid {
   readonly media: MediaType;
   readonly adm?: string | undefined;
   readonly adomain?: readonly string[] | undefined;
-  /** The creative's IAB categories (our direct bids; a partner's `cat` is not passed on). */
+  /** The creative's content categories: our direct bids' IAB 1.0 ones, or a partner's as it sent them. */
   readonly cat?: readonly string[] | undefined;
+  /** The taxonomy of `cat` when a partner named one other than the default (1). */
+  readonly cattax?: number | undefined;
   readonly crid?: string | undefined;
   readonly cid?: string | undefined;
   readonly dealId?: string | undefined;
@@ -91,7 +93,10 @@ export function buildBidResponse(wins: readonly WinningBid[], options: ResponseO
     const prebid: Record<string, unknown> = { type: win.media, meta: { demandSource: win.source, networkName: win.seat } };
     if (options.granularity) prebid.targeting = targetingOf(win, options, options.granularity);
     bid.ext = { prebid };
-    if (win.cat && win.cat.length > 0) bid.cat = [...win.cat];
+    if (win.cat && win.cat.length > 0) {
+      bid.cat = [...win.cat];
+      if (win.cattax !== undefined && win.cattax !== 1) bid.cattax = win.cattax;
+    }
     return bid;
   });
   const response: BidResponse = {

@@ -4,6 +4,7 @@ import type { CounterStore, DeliveryEvent, EventLog } from '@adplatform/ports';
 import type { OrganizationSnapshot } from '../../delivery/catalog/load-organization.js';
 import { deliveryStateFor } from '../../delivery/decisions/decision-state.js';
 import type { Delivery } from '../../delivery/delivery.js';
+import type { NativeResponse } from '../../delivery/render/native-response.js';
 import type { TrackingSigner } from '../../delivery/tracking/tracking-signer.js';
 import type { CurrencyRates } from '../demand/currency-rates.js';
 import type { DemandFanout, DemandPartnerTarget, FanoutOutcome, PartnerBid } from '../demand/demand-types.js';
@@ -18,10 +19,11 @@ import { auctionEvents } from './auction-events.js';
 import { AuctionLog } from './auction-log.js';
 import { buildBidResponse, mediaOfImp, type WinningBid } from './auction-response.js';
 import { admOf, commitDirectWin } from './direct-win.js';
+import { fitsNativeRequest, nativeAdmFor } from './native-adm.js';
 import { fireLossNotices, type NoticeContext, winnerNotices } from './notices.js';
 import { contextInputOf, type OpenRtbCaller, statedContext } from './openrtb-context.js';
 import { cpmMicrosIn, dealFloorsOf, type ScreenedBids, screenOutsideBids } from './outside-bids.js';
-import { ADPLATFORM_BIDDER, type MatchedImp, matchPlacements } from './placement-match.js';
+import { ADPLATFORM_BIDDER, impSlotFit, type MatchedImp, matchPlacements } from './placement-match.js';
 
 export interface ExchangeDeps {
   delivery: Pick<Delivery, 'catalog' | 'contexts' | 'allowances' | 'spend'>;
@@ -111,6 +113,8 @@ export class ExchangeService {
       placementId: placement.id,
       count: 1,
       floorMicros: floors.get(imp.id),
+      // Only what the imp asks for: its media, and a banner's sizes.
+      ...impSlotFit(imp),
     }));
     const result = decide(
       snapshot.index,
@@ -268,6 +272,9 @@ export class ExchangeService {
           media: mediaOfImp(imp),
           adm: notices.adm,
           adomain: bid.adomain,
+          // The partner's categories go on, so the caller can run its own bcat checks as with our bids.
+          cat: bid.cat,
+          cattax: bid.cattax,
           crid: bid.crid,
           dealId: bid.dealId,
           w: bid.w,
@@ -278,6 +285,9 @@ export class ExchangeService {
         });
         continue;
       }
+      // A native creative on a native imp must fill the assets its Native request requires, else it does not bid.
+      const native = imp.native && selection.creative.format === 'native' ? imp.native : undefined;
+      if (native && !fitsNativeRequest(native.request, at.snapshot.creatives.get(selection.creative.id))) continue;
       const ad = commitDirectWin(
         selection,
         { snapshot: at.snapshot, placement, userKey: at.userKey, nowMs: at.nowMs, origin: at.caller.origin, test: at.test },
@@ -289,7 +299,8 @@ export class ExchangeService {
         bidId: ad.decisionId,
         priceMicros: selection.priceMicros,
         media: ad.format === 'video' ? 'video' : ad.format === 'native' ? 'native' : 'banner',
-        adm: admOf(ad),
+        // `ad.native` is renderNative's NativeResponse (the answer schema types it as unknown).
+        adm: native && ad.native ? (nativeAdmFor(native.request, ad.native as NativeResponse) ?? admOf(ad)) : admOf(ad),
         // OpenRTB: the buyer's domains for the caller's own blocking checks, and the creative's categories (`cat`, below).
         adomain: selection.lineItem.advertiserDomains,
         cat: selection.creative.categories,

@@ -1,5 +1,7 @@
+import type { Resource } from '@adplatform/domain';
 import type { NativeAssetResponse, NativeResponse } from '../../delivery/render/native-response.js';
-import { NATIVE_DATA_TYPE, NATIVE_IMAGE_TYPE } from '../../delivery/render/native-response.js';
+import { NATIVE_DATA_TYPE, NATIVE_IMAGE_TYPE, renderNative } from '../../delivery/render/native-response.js';
+import type { CreativeData } from '../../modules/creatives/creatives.schemas.js';
 import { isObject, type JsonObject, own } from '../model/json-checks.js';
 
 /**
@@ -26,6 +28,18 @@ export function nativeAdmFor(nativeRequest: unknown, ours: NativeResponse): stri
   if (assets.length === 0) return undefined;
   const response: NativeResponse = { ...ours, assets, eventtrackers: trackersFor(request.body, ours) };
   return JSON.stringify(request.wrapped ? { native: response } : response);
+}
+
+const PLACEHOLDER_URLS = { clickUrl: 'https://placeholder.invalid/', impressionUrl: 'https://placeholder.invalid/', assetBaseUrl: '' };
+
+/**
+ * Whether a native creative can answer the imp's Native request (every required asset filled), asked before the
+ * win is committed, so a creative that cannot does not spend its allowance or count a frequency.
+ */
+export function fitsNativeRequest(nativeRequest: unknown, creative: Resource<CreativeData> | undefined): boolean {
+  if (!creative) return false;
+  const ours = renderNative({ ...creative.data }, PLACEHOLDER_URLS);
+  return ours !== undefined && nativeAdmFor(nativeRequest, ours) !== undefined;
 }
 
 /** The request object, and whether it came wrapped as Native 1.0 does (`{"native": {...}}`), so the answer is too. */

@@ -1,3 +1,4 @@
+import type { CreativeFormat, DecisionSlot } from '@adplatform/decision-core';
 import type { DeliveryCatalog } from '../../delivery/catalog/delivery-catalog.js';
 import type { CatalogPlacement, OrganizationSnapshot } from '../../delivery/catalog/load-organization.js';
 import { isObject, own } from '../model/json-checks.js';
@@ -84,6 +85,23 @@ export function impSizes(imp: Imp): { w: number; h: number }[] {
   for (const format of banner?.format ?? []) if (format.w && format.h) sizes.push({ w: format.w, h: format.h });
   if (imp.video?.w && imp.video.h) sizes.push({ w: imp.video.w, h: imp.video.h });
   return sizes;
+}
+
+/**
+ * What an imp lets our creatives be, narrowing its placement's fit: image and HTML creatives for a banner (of the
+ * banner's sizes when it names any), video for video, native for native; nothing of ours for audio alone.
+ */
+export function impSlotFit(imp: Imp): Pick<DecisionSlot, 'formats' | 'sizes'> {
+  const formats: CreativeFormat[] = [];
+  if (imp.banner) formats.push('image', 'html');
+  if (imp.video) formats.push('video');
+  if (imp.native) formats.push('native');
+  const banner = imp.banner;
+  if (!banner) return { formats };
+  const sizes: { width: number; height: number }[] = [];
+  if (banner.w && banner.h) sizes.push({ width: banner.w, height: banner.h });
+  for (const format of banner.format ?? []) if (format.w && format.h) sizes.push({ width: format.w, height: format.h });
+  return sizes.length > 0 ? { formats, sizes } : { formats };
 }
 
 /** Needs the publisher id (it scopes the search to one publisher) and a domain. */

@@ -189,6 +189,8 @@ export interface Bid {
   adomain?: string[];
   /** The creative's IAB content categories. */
   cat?: string[];
+  /** The taxonomy of `cat` (OpenRTB 2.6; absent: 1, IAB Content Category 1.0). */
+  cattax?: number;
   crid?: string;
   cid?: string;
   dealid?: string;
