@@ -221,7 +221,10 @@ describe('POST /openrtb2/auction', () => {
     // (without its plcmttype 11, outside 1-4, which Prebid Server's rules refuse).
     const { plcmttype: _outOfRange, ...example } = JSON.parse(
       readFileSync(
-        path.resolve(import.meta.dirname, '../../../../shared/fixtures/mxmcherry-openrtb/native1/request/testdata/v1.2/content-context.json'),
+        path.resolve(
+          import.meta.dirname,
+          '../../../../shared/fixtures/mxmcherry-openrtb/native1/request/testdata/v1.2/content-context.json',
+        ),
         'utf8',
       ),
     );
@@ -237,7 +240,12 @@ describe('POST /openrtb2/auction', () => {
     expect(adm.imptrackers[0]).toMatch(/\/t\/imp\?t=/);
 
     // A required rating (data type 3), which the creative does not carry: no direct bid.
-    const rating = JSON.stringify({ assets: [{ id: 1, required: 1, title: { len: 90 } }, { id: 2, required: 1, data: { type: 3 } }] });
+    const rating = JSON.stringify({
+      assets: [
+        { id: 1, required: 1, title: { len: 90 } },
+        { id: 2, required: 1, data: { type: 3 } },
+      ],
+    });
     const unfilled = await auction(request({}, { banner: undefined, native: { request: rating } }));
     expect(unfilled.statusCode).toBe(204);
   });
