@@ -1,10 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { AppError } from '@adplatform/domain';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { publicOriginOf } from '../delivery/tracking/tracking-urls.js';
-import { routeLatencyRecorder } from '../http/metrics.js';
+import type { FastifyInstance } from 'fastify';
+import {
+  exchangeFinisher,
+  installFastPath,
+  isPlainJsonPost,
+  JSON_TYPE,
+  PROBLEM_TYPE,
+  type RequestHandler,
+  readingBody,
+  socketCaller,
+} from '../http/fast-path.js';
 import { problemBody, toAppError } from '../http/problem.js';
 import type { ExchangeService } from './exchange/exchange.service.js';
 import { validateBidRequest } from './model/validate-request.js';
@@ -17,26 +23,6 @@ export interface OpenRtbFastPathOptions {
 }
 
 const ROUTE = '/openrtb2/auction';
-/** The request id a caller may send (app.ts's genReqId rule). */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** The content types the route's parser takes, as clients spell them (Prebid.js sends `text/plain`). */
-const BODY_TYPES = new Set([
-  'application/json',
-  'application/json; charset=utf-8',
-  'application/json;charset=utf-8',
-  'application/json; charset=UTF-8',
-  'application/json;charset=UTF-8',
-  'text/plain',
-  'text/plain; charset=utf-8',
-  'text/plain;charset=utf-8',
-  'text/plain; charset=UTF-8',
-  'text/plain;charset=UTF-8',
-]);
-const DIGITS = /^[0-9]{1,9}$/;
-const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Whether a request is the plain auction the fast path answers, by its request line and headers only (before
@@ -46,16 +32,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * route's 413), and nothing unusual (chunked, `Content-Encoding`, `Expect`, no `Host`).
  */
 export function takesOpenRtbFastPath(req: IncomingMessage, bodyLimitBytes: number): boolean {
-  if (req.method !== 'POST' || req.url !== ROUTE) return false;
-  const h = req.headers;
-  if (h.authorization !== undefined || h.cookie !== undefined) return false;
-  const type = h['content-type'];
-  if (type === undefined || !BODY_TYPES.has(type)) return false;
-  const length = h['content-length'];
-  if (length === undefined || !DIGITS.test(length)) return false;
-  const bytes = Number(length);
-  if (bytes === 0 || bytes > bodyLimitBytes) return false;
-  return h['transfer-encoding'] === undefined && h['content-encoding'] === undefined && h.expect === undefined && h.host !== undefined;
+  return req.method === 'POST' && req.url === ROUTE && isPlainJsonPost(req, bodyLimitBytes);
 }
 
 /**
@@ -71,22 +48,7 @@ export function takesOpenRtbFastPath(req: IncomingMessage, bodyLimitBytes: numbe
  * origin are then the socket's and the `Host` header, as Fastify reads them).
  */
 export function installOpenRtbFastPath(app: FastifyInstance, options: OpenRtbFastPathOptions): void {
-  const server = app.server;
-  const listeners = server.listeners('request') as Handler[];
-  const next = listeners[0];
-  if (listeners.length !== 1 || next === undefined) throw new Error('the OpenRTB fast path expects one request listener');
-  const handle = createOpenRtbFastPath(app, options);
-  // While Fastify closes, it answers 503 and closes connections: the fast path stands aside.
-  let closing = false;
-  app.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
-  server.removeListener('request', next);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!closing && takesOpenRtbFastPath(req, options.bodyLimitBytes)) handle(req, res);
-    else next(req, res);
-  });
+  installFastPath(app, 'OpenRTB', (req) => takesOpenRtbFastPath(req, options.bodyLimitBytes), createOpenRtbFastPath(app, options));
 }
 
 /** The route's CORS answer (openrtb.routes.ts `allowCaller`): the origin echoed with credentials, else `*`. */
@@ -98,19 +60,9 @@ function corsHeaders(req: IncomingMessage, id: string): Record<string, string | 
 }
 
 /** The fast path's handler for a request `takesOpenRtbFastPath` accepted. */
-export function createOpenRtbFastPath(app: FastifyInstance, { exchange, publicUrl }: OpenRtbFastPathOptions): Handler {
-  const recordLatency = app.metrics === undefined ? undefined : routeLatencyRecorder(app.metrics);
-  const log = app.log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
-  const enabled = (level: string) => typeof log.isLevelEnabled === 'function' && log.isLevelEnabled(level);
-
-  /** Ends the exchange as the route's onResponse hooks do: latency series, then the request line (successes at debug). */
-  const finish = (id: string, status: number, startMs: number) => {
-    const ms = performance.now() - startMs;
-    recordLatency?.('POST', ROUTE, status, ms / 1000);
-    const level = status < 400 ? 'debug' : 'info';
-    if (!enabled(level)) return;
-    log.child({ reqId: id })[level]({ method: 'POST', route: ROUTE, status, ms: Math.round(ms * 100) / 100 }, 'request');
-  };
+export function createOpenRtbFastPath(app: FastifyInstance, { exchange, publicUrl }: OpenRtbFastPathOptions): RequestHandler {
+  const finish = exchangeFinisher(app, ROUTE);
+  const log = app.log;
 
   const fail = (req: IncomingMessage, res: ServerResponse, id: string, startMs: number, error: unknown, afterHandler: boolean) => {
     const appError = toAppError(error);
@@ -143,14 +95,7 @@ export function createOpenRtbFastPath(app: FastifyInstance, { exchange, publicUr
       fail(req, res, id, startMs, invalidBidRequest(validation.message), true);
       return;
     }
-    const h = req.headers;
-    const socket = req.socket;
-    const caller = {
-      ip: socket.remoteAddress as string,
-      userAgent: h['user-agent'] ?? '',
-      origin: publicOriginOf({ protocol: (socket as TLSSocket).encrypted ? 'https' : 'http', host: h.host ?? '' }, publicUrl),
-    };
-    exchange.auction(validation.request, caller, receivedAtMs).then(
+    exchange.auction(validation.request, socketCaller(req, publicUrl), receivedAtMs).then(
       (answer) => {
         try {
           const headers = corsHeaders(req, id);
@@ -176,26 +121,5 @@ export function createOpenRtbFastPath(app: FastifyInstance, { exchange, publicUr
     );
   };
 
-  return (req, res) => {
-    const startMs = performance.now();
-    const sent = req.headers['x-request-id'];
-    const id = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
-    const chunks: Buffer[] = [];
-    let received = 0;
-    req.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      received += chunk.length;
-    });
-    req.on('end', () => {
-      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
-      try {
-        auction(req, res, id, startMs, text);
-      } catch (err) {
-        if (!res.headersSent) fail(req, res, id, startMs, err, false);
-        else res.destroy();
-      }
-    });
-    // An aborted upload: nothing to answer, and never an unhandled 'error'.
-    req.on('error', () => res.destroy());
-  };
+  return readingBody(auction, (req, res, id, startMs, err) => fail(req, res, id, startMs, err, false));
 }

@@ -1,13 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { AppError } from '@adplatform/domain';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
-import { routeLatencyRecorder } from '../../http/metrics.js';
+import {
+  exchangeFinisher,
+  installFastPath,
+  isPlainJsonPost,
+  JSON_TYPE,
+  PROBLEM_TYPE,
+  type RequestHandler,
+  readingBody,
+  socketCaller,
+} from '../../http/fast-path.js';
 import { problemBody, toAppError } from '../../http/problem.js';
 import { createValidatorCompiler } from '../../http/validation.js';
-import { publicOriginOf } from '../tracking/tracking-urls.js';
 import type { DecisionService } from './decision.service.js';
 import { countSlots, DECISION_BODY_LIMIT_BYTES, type SlotOutcomes } from './decisions.routes.js';
 import { DecisionRequestBody } from './decisions.schemas.js';
@@ -21,28 +27,8 @@ export interface DecisionsFastPathOptions {
 const PATH = '/v1/decisions';
 const PATH_WITH_QUERY = '/v1/decisions?';
 const ROUTE = '/v1/decisions';
-/** The request id a caller may send (app.ts's genReqId rule). */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** The content types the route's parser takes, as clients spell them (browsers send `text/plain;charset=UTF-8`). */
-const BODY_TYPES = new Set([
-  'application/json',
-  'application/json; charset=utf-8',
-  'application/json;charset=utf-8',
-  'application/json; charset=UTF-8',
-  'application/json;charset=UTF-8',
-  'text/plain',
-  'text/plain; charset=utf-8',
-  'text/plain;charset=utf-8',
-  'text/plain; charset=UTF-8',
-  'text/plain;charset=UTF-8',
-]);
-const DIGITS = /^[0-9]{1,9}$/;
-const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
-const JSON_TYPE = 'application/json; charset=utf-8';
 const MALFORMED = () =>
   new AppError('MALFORMED_JSON', 'The body is not valid JSON', { issues: [{ path: 'body', message: 'is not valid JSON' }] });
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Whether a request is the common ad request the fast path answers, by its request line and headers
@@ -55,16 +41,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export function takesFastPath(req: IncomingMessage): boolean {
   if (req.method !== 'POST') return false;
   const url = req.url;
-  if (url !== PATH && !url?.startsWith(PATH_WITH_QUERY)) return false;
-  const h = req.headers;
-  if (h.authorization !== undefined || h.cookie !== undefined) return false;
-  const type = h['content-type'];
-  if (type === undefined || !BODY_TYPES.has(type)) return false;
-  const length = h['content-length'];
-  if (length === undefined || !DIGITS.test(length)) return false;
-  const bytes = Number(length);
-  if (bytes === 0 || bytes > DECISION_BODY_LIMIT_BYTES) return false;
-  return h['transfer-encoding'] === undefined && h['content-encoding'] === undefined && h.expect === undefined && h.host !== undefined;
+  return (url === PATH || url?.startsWith(PATH_WITH_QUERY) === true) && isPlainJsonPost(req, DECISION_BODY_LIMIT_BYTES);
 }
 
 /**
@@ -80,46 +57,19 @@ export function takesFastPath(req: IncomingMessage): boolean {
  * IP and origin are then the socket's and the `Host` header, as Fastify reads them).
  */
 export function installDecisionsFastPath(app: FastifyInstance, options: DecisionsFastPathOptions): void {
-  const server = app.server;
-  const listeners = server.listeners('request') as Handler[];
-  const fastify = listeners[0];
-  if (listeners.length !== 1 || fastify === undefined)
-    throw new Error('the decisions fast path expects Fastify as the only request listener');
-  const handle = createDecisionsFastPath(app, options);
-  // While Fastify closes, it answers 503 and closes connections: the fast path stands aside.
-  let closing = false;
-  app.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
-  server.removeListener('request', fastify);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!closing && takesFastPath(req)) handle(req, res);
-    else fastify(req, res);
-  });
+  installFastPath(app, 'decisions', takesFastPath, createDecisionsFastPath(app, options));
 }
 
 /** The fast path's handler for a request `takesFastPath` accepted. */
-export function createDecisionsFastPath(app: FastifyInstance, { decisions, publicUrl }: DecisionsFastPathOptions): Handler {
+export function createDecisionsFastPath(app: FastifyInstance, { decisions, publicUrl }: DecisionsFastPathOptions): RequestHandler {
   const validate = createValidatorCompiler()({ schema: DecisionRequestBody, httpPart: 'body', method: 'POST', url: ROUTE }) as ((
     value: unknown,
   ) => boolean) & { errors?: unknown[] | null };
-  const recordLatency = routeLatencyRecorder(app.metrics);
-  const slots = app.metrics.getSingleMetric('adplatform_decision_slots_total') as Counter<'outcome'> | undefined;
-  if (!recordLatency || !slots)
-    throw new Error('the decisions fast path needs the metrics plugin and the decisions routes registered first');
+  const slots = app.metrics?.getSingleMetric('adplatform_decision_slots_total') as Counter<'outcome'> | undefined;
+  if (!slots) throw new Error('the decisions fast path needs the metrics plugin and the decisions routes registered first');
   const outcomes: SlotOutcomes = { filled: slots.labels('filled'), fallback: slots.labels('fallback'), unfilled: slots.labels('unfilled') };
-  const log = app.log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
-  const enabled = (level: string) => typeof log.isLevelEnabled === 'function' && log.isLevelEnabled(level);
-
-  /** Ends the exchange as the route's onResponse hooks do: latency series, then the request line (successes at debug). */
-  const finish = (id: string, status: number, startMs: number) => {
-    const ms = performance.now() - startMs;
-    recordLatency('POST', ROUTE, status, ms / 1000);
-    const level = status < 400 ? 'debug' : 'info';
-    if (!enabled(level)) return;
-    log.child({ reqId: id })[level]({ method: 'POST', route: ROUTE, status, ms: Math.round(ms * 100) / 100 }, 'request');
-  };
+  const finish = exchangeFinisher(app, ROUTE);
+  const log = app.log;
 
   /** A problem+json answer; `cors` when the route's handler had set its headers before the error (service errors). */
   const fail = (req: IncomingMessage, res: ServerResponse, id: string, startMs: number, error: unknown, cors: boolean) => {
@@ -155,14 +105,10 @@ export function createDecisionsFastPath(app: FastifyInstance, { decisions, publi
       fail(req, res, id, startMs, { validation: validate.errors ?? [], validationContext: 'body' }, false);
       return;
     }
-    const h = req.headers;
-    const socket = req.socket;
     const caller = {
-      ip: socket.remoteAddress as string,
-      userAgent: h['user-agent'] ?? '',
-      acceptLanguage: h['accept-language'],
-      referer: h.referer,
-      origin: publicOriginOf({ protocol: (socket as TLSSocket).encrypted ? 'https' : 'http', host: h.host ?? '' }, publicUrl),
+      ...socketCaller(req, publicUrl),
+      acceptLanguage: req.headers['accept-language'],
+      referer: req.headers.referer,
       organizationId: undefined,
     };
     decisions.decide(body as DecisionRequestBody, caller).then(
@@ -189,26 +135,5 @@ export function createDecisionsFastPath(app: FastifyInstance, { decisions, publi
     );
   };
 
-  return (req, res) => {
-    const startMs = performance.now();
-    const sent = req.headers['x-request-id'];
-    const id = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
-    const chunks: Buffer[] = [];
-    let received = 0;
-    req.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      received += chunk.length;
-    });
-    req.on('end', () => {
-      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
-      try {
-        decide(req, res, id, startMs, text);
-      } catch (err) {
-        if (!res.headersSent) fail(req, res, id, startMs, err, false);
-        else res.destroy();
-      }
-    });
-    // An aborted upload: nothing to answer, and never an unhandled 'error'.
-    req.on('error', () => res.destroy());
-  };
+  return readingBody(decide, (req, res, id, startMs, err) => fail(req, res, id, startMs, err, false));
 }
