@@ -71,6 +71,30 @@ async function auctionEvents(h: Harness): Promise<DeliveryEvent[]> {
   return events.filter((e) => e.type === 'decision' && e.data?.kind === 'openrtb-auction');
 }
 
+/** Lets the line item's placement take native ads and attaches an approved native creative (title, image, icon, sponsor, description). */
+async function attachNativeCreative(h: Harness, owner: Session, ids: { placementId: string; advertiserId: string; lineItemId: string }) {
+  const call = (method: 'POST' | 'PATCH', url: string, payload: object) => h.app.inject({ method, url, headers: owner.headers, payload });
+  expect((await call('PATCH', `/api/v1/placements/${ids.placementId}`, { formats: ['image', 'html', 'native'] })).statusCode).toBe(200);
+  const creative = await call('POST', '/api/v1/creatives', {
+    advertiserId: ids.advertiserId,
+    name: 'Native',
+    format: 'native',
+    clickUrl: 'https://acme.example/boots',
+    native: {
+      title: 'Winter boots',
+      imageUrl: 'https://cdn.example/boots.jpg',
+      iconUrl: 'https://cdn.example/acme.png',
+      sponsor: 'Acme',
+      description: 'Warm and dry',
+    },
+  });
+  expect(creative.statusCode, creative.body).toBe(201);
+  const creativeId = creative.json().id as string;
+  expect((await call('POST', `/api/v1/creatives/${creativeId}/approve`, {})).statusCode).toBe(200);
+  expect((await call('POST', `/api/v1/line-items/${ids.lineItemId}/creatives`, { creativeId, weight: 30 })).statusCode).toBe(200);
+  return creativeId;
+}
+
 describe('POST /openrtb2/auction', () => {
   let h: Harness;
   let owner: Session;
@@ -196,26 +220,7 @@ describe('POST /openrtb2/auction', () => {
   });
 
   it('answers a native imp won by a native line item with a Native response keyed to the request’s assets, and does not bid when it cannot fill a required one', async () => {
-    const call = (method: 'POST' | 'PATCH', url: string, payload: object) =>
-      h.app.inject({ method, url, headers: owner.headers, cookies: {}, payload });
-    expect((await call('PATCH', `/api/v1/placements/${ids.placementId}`, { formats: ['image', 'html', 'native'] })).statusCode).toBe(200);
-    const creative = await call('POST', '/api/v1/creatives', {
-      advertiserId: ids.advertiserId,
-      name: 'Native',
-      format: 'native',
-      clickUrl: 'https://acme.example/boots',
-      native: {
-        title: 'Winter boots',
-        imageUrl: 'https://cdn.example/boots.jpg',
-        iconUrl: 'https://cdn.example/acme.png',
-        sponsor: 'Acme',
-        description: 'Warm and dry',
-      },
-    });
-    expect(creative.statusCode, creative.body).toBe(201);
-    const creativeId = creative.json().id as string;
-    expect((await call('POST', `/api/v1/creatives/${creativeId}/approve`, {})).statusCode).toBe(200);
-    expect((await call('POST', `/api/v1/line-items/${ids.lineItemId}/creatives`, { creativeId, weight: 30 })).statusCode).toBe(200);
+    const creativeId = await attachNativeCreative(h, owner, ids);
     await settled(h);
     // The IAB Native 1.2 content-context example: title, main image, icon, sponsor and description, an optional video
     // (without its plcmttype 11, outside 1-4, which Prebid Server's rules refuse).
@@ -431,5 +436,40 @@ describe('POST /openrtb2/bid', () => {
     const unknown = await h.app.inject({ method: 'POST', url: '/openrtb2/bid?placement=nope', payload: request });
     expect(unknown.statusCode).toBe(204);
     expect(unknown.headers['x-openrtb-nbr']).toBe('7');
+  });
+
+  it('bids a native creative on a native imp with a Native response for its request, counted by the billing notice alone', async () => {
+    const creativeId = await attachNativeCreative(h, await login(h.app, OPERATOR.email, OPERATOR.password), ids);
+    await settled(h);
+    const native = (assets: object[]) => ({
+      ...iabBanner(),
+      imp: [{ id: '1', native: { request: JSON.stringify({ ver: '1.2', assets }) } }],
+    });
+    const wanted = [
+      { id: 7, required: 1, title: { len: 25 } },
+      { id: 8, required: 1, img: { type: 3 } },
+      { id: 9, data: { type: 1 } },
+    ];
+    const response = await h.app.inject({ method: 'POST', url: `/openrtb2/bid?placement=${ids.placementId}`, payload: native(wanted) });
+    expect(response.statusCode, response.body).toBe(200);
+    const [bid] = response.json().seatbid[0].bid;
+    expect(bid).toMatchObject({ mtype: 4, crid: creativeId });
+    const adm = JSON.parse(bid.adm) as { assets: object[]; imptrackers?: string[]; eventtrackers: { url: string }[] };
+    expect(adm.assets).toEqual([
+      { id: 7, title: { text: 'Winter boots' } },
+      { id: 8, img: { type: 3, url: 'https://cdn.example/boots.jpg' } },
+      { id: 9, data: { type: 1, value: 'Acme' } },
+    ]);
+    // Our impression URL is the burl's; the markup does not count it a second time.
+    expect(bid.burl).toMatch(/\/t\/imp\?t=/);
+    const ours = bid.burl.split('&r=204')[0] as string;
+    expect([...(adm.imptrackers ?? []), ...adm.eventtrackers.map((t) => t.url)]).not.toContain(ours);
+    // A required asset the creative lacks (a rating): no bid.
+    const unfilled = await h.app.inject({
+      method: 'POST',
+      url: `/openrtb2/bid?placement=${ids.placementId}`,
+      payload: native([...wanted, { id: 10, required: 1, data: { type: 3 } }]),
+    });
+    expect(unfilled.statusCode).toBe(204);
   });
 });

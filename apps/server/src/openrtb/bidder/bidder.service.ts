@@ -13,7 +13,7 @@ import { admOf, commitDirectWin } from '../exchange/direct-win.js';
 import { fitsNativeRequest, nativeAdmFor } from '../exchange/native-adm.js';
 import { contextInputOf, type OpenRtbCaller, statedContext } from '../exchange/openrtb-context.js';
 import { cpmMicrosIn } from '../exchange/outside-bids.js';
-import { impSizes } from '../exchange/placement-match.js';
+import { impSizes, impSlotFit } from '../exchange/placement-match.js';
 import { normalizeRequest } from '../model/normalize-request.js';
 import { type Bid, type BidRequest, type BidResponse, type Imp, MARKUP_TYPE, NO_BID_REASON } from '../model/openrtb-types.js';
 
@@ -66,7 +66,8 @@ export class BidderService {
     if (request.device?.ua !== undefined && extracted.isBot) return { status: 204, nbr: NO_BID_REASON.suspectedNonHumanTraffic };
     const { userKey } = extracted;
     const frequency = userKey === undefined ? undefined : await this.deps.counters.frequencyOf(userKey, nowMs);
-    const slots: DecisionSlot[] = request.imp.map((imp) => ({ slotId: imp.id, placementId: placement.id, count: 1 }));
+    // Creatives that fit the imp as well as the placement: its media, and a banner's sizes.
+    const slots: DecisionSlot[] = request.imp.map((imp) => ({ slotId: imp.id, placementId: placement.id, count: 1, ...impSlotFit(imp) }));
     const stated = statedContext(request);
     const result = decide(
       snapshot.index,
