@@ -94,6 +94,30 @@ describe('nativeAdmFor', () => {
     expect(nativeAdmFor({ assets: [{ id: 1, video: { mimes: ['video/mp4'] } }] }, ours)).toBeUndefined();
   });
 
+  it('for any request of assets the creative can fill, answers every one of them under its own id', () => {
+    // Our creative: title "Fresh bread" (11), a 1200×627 main image, an icon, sponsor "The Bakery" (10), description, CTA.
+    const fillable = fc.oneof(
+      fc.record({ title: fc.record({ len: fc.integer({ min: 11, max: 140 }) }) }),
+      fc.record({ img: fc.record({ type: fc.constant(3), wmin: fc.integer({ min: 0, max: 1200 }) }) }),
+      fc.record({ img: fc.record({ type: fc.constant(1) }) }),
+      fc.record({ data: fc.record({ type: fc.constantFrom(1, 2, 12), len: fc.integer({ min: 11, max: 140 }) }) }),
+    );
+    const request = fc
+      .uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 8 })
+      .chain((ids) =>
+        fc.tuple(
+          ...ids.map((id) => fc.tuple(fillable, fc.boolean()).map(([a, required]) => ({ id, ...a, ...(required ? { required: 1 } : {}) }))),
+        ),
+      );
+    fc.assert(
+      fc.property(request, (assets) => {
+        const adm = nativeAdmFor({ assets }, ours);
+        expect(adm).toBeDefined();
+        expect((JSON.parse(adm!) as Answer).assets.map((a) => a.id)).toEqual(assets.map((a) => a.id));
+      }),
+    );
+  });
+
   it('for any request: answers only asset ids the request holds, each once, and fills every required one or does not bid', () => {
     const asset = fc.oneof(
       fc.record({ title: fc.record({ len: fc.integer({ min: 1, max: 40 }) }) }),

@@ -77,12 +77,17 @@ function candidateIds(imp: Imp): string[] {
   return ids;
 }
 
-/** The imp's fixed sizes: banner w×h and its formats. */
-export function impSizes(imp: Imp): { w: number; h: number }[] {
+/** A banner's fixed sizes: its w×h and its formats'. */
+function bannerSizes(banner: NonNullable<Imp['banner']>): { w: number; h: number }[] {
   const sizes: { w: number; h: number }[] = [];
-  const banner = imp.banner;
-  if (banner?.w && banner.h) sizes.push({ w: banner.w, h: banner.h });
-  for (const format of banner?.format ?? []) if (format.w && format.h) sizes.push({ w: format.w, h: format.h });
+  if (banner.w && banner.h) sizes.push({ w: banner.w, h: banner.h });
+  for (const format of banner.format ?? []) if (format.w && format.h) sizes.push({ w: format.w, h: format.h });
+  return sizes;
+}
+
+/** The imp's fixed sizes: the banner's and the video player's. */
+export function impSizes(imp: Imp): { w: number; h: number }[] {
+  const sizes = imp.banner ? bannerSizes(imp.banner) : [];
   if (imp.video?.w && imp.video.h) sizes.push({ w: imp.video.w, h: imp.video.h });
   return sizes;
 }
@@ -96,12 +101,8 @@ export function impSlotFit(imp: Imp): Pick<DecisionSlot, 'formats' | 'sizes'> {
   if (imp.banner) formats.push('image', 'html');
   if (imp.video) formats.push('video');
   if (imp.native) formats.push('native');
-  const banner = imp.banner;
-  if (!banner) return { formats };
-  const sizes: { width: number; height: number }[] = [];
-  if (banner.w && banner.h) sizes.push({ width: banner.w, height: banner.h });
-  for (const format of banner.format ?? []) if (format.w && format.h) sizes.push({ width: format.w, height: format.h });
-  return sizes.length > 0 ? { formats, sizes } : { formats };
+  const sizes = imp.banner ? bannerSizes(imp.banner) : [];
+  return sizes.length > 0 ? { formats, sizes: sizes.map(({ w, h }) => ({ width: w, height: h })) } : { formats };
 }
 
 /** Needs the publisher id (it scopes the search to one publisher) and a domain. */
