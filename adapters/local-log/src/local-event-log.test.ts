@@ -237,6 +237,61 @@ describe('local event log: group commit and offsets', () => {
     await log.close();
   });
 
+  it('holds background appends for backgroundCommitMs and shares one fsync among them', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir, { groupCommitMs: 2, backgroundCommitMs: 300 });
+    let durable = 0;
+    const appends = Array.from({ length: 20 }, (_, n) => log.append([event(n)], { background: true }).then(() => void durable++));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(durable).toBe(0); // awaited appends would be on disk after 2 ms + one fsync
+    expect(log.stats().fsyncs).toBe(0);
+    await Promise.all(appends);
+    expect(log.stats().fsyncs).toBe(1);
+    expect(ids((await log.read(0, 50)).events)).toEqual(ids(range(0, 20)));
+    await log.close();
+  });
+
+  it('commits queued background appends with an awaited one, at groupCommitMs', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir, { groupCommitMs: 2, backgroundCommitMs: 10_000 });
+    const background = log.append(range(0, 3), { background: true });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = performance.now();
+    await log.append([event(3)]);
+    await background;
+    expect(performance.now() - started).toBeLessThan(2_000); // not the 10 s background wait
+    expect(log.stats().fsyncs).toBe(1);
+    expect(ids((await log.read(0, 10)).events)).toEqual(ids(range(0, 4)));
+    await log.close();
+  });
+
+  it('commits background appends at groupCommitMs once they hold a full buffer of events', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir, { groupCommitMs: 2, backgroundCommitMs: 10_000 });
+    const started = performance.now();
+    await log.append(range(0, 4096), { background: true });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect((await log.read(0, 5000)).next).toBe(4096);
+    await log.close();
+  });
+
+  it('commits waiting background appends at close without waiting out backgroundCommitMs', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir, { groupCommitMs: 2, backgroundCommitMs: 10_000 });
+    const background = log.append(range(0, 5), { background: true });
+    const started = performance.now();
+    await log.close();
+    await background;
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const reopened = await openLog(dir);
+    expect((await reopened.read(0, 10)).next).toBe(5);
+    await reopened.close();
+  });
+
+  it('refuses a backgroundCommitMs shorter than groupCommitMs', async () => {
+    await expect(openLog(await freshDir(), { groupCommitMs: 5, backgroundCommitMs: 1 })).rejects.toThrow(RangeError);
+  });
+
   it('finishes appends accepted before close, and refuses later ones', async () => {
     const dir = await freshDir();
     const log = await openLog(dir, { groupCommitMs: 20 });

@@ -18,6 +18,11 @@ export interface LocalEventLogOptions {
    * arrive while a write is in flight (so commits are at least this far apart). Default 0 (the next turn of the event loop).
    */
   groupCommitMs?: number;
+  /**
+   * How long a background append (`append(events, { background: true })`: nobody awaits it) may wait for others, when
+   * no awaited append is queued; an awaited one brings the commit forward to `groupCommitMs`. Default `groupCommitMs`.
+   */
+  backgroundCommitMs?: number;
   /** Epoch ms, for age retention; injectable for tests. */
   nowMs?: () => number;
   /** Opens the segment being appended to; injectable so tests can make writes fail (disk full, I/O error). */
@@ -75,6 +80,8 @@ interface Pending {
 /** At most this many events per chunk, so a read near one event never decodes a huge chunk. */
 const CHUNK_EVENTS = 1024;
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+/** Background appends holding this many events are committed at `groupCommitMs` like awaited ones (a bounded buffer). */
+const BACKGROUND_MAX_EVENTS = 4 * CHUNK_EVENTS;
 
 /**
  * The durable embedded event log (ADR 0012): append-only segment files with
@@ -85,6 +92,8 @@ const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
  */
 export async function createLocalEventLog(options: LocalEventLogOptions): Promise<LocalEventLog> {
   const { dir, groupCommitMs = 0, retention = {} } = options;
+  const backgroundCommitMs = options.backgroundCommitMs ?? groupCommitMs;
+  if (!(backgroundCommitMs >= groupCommitMs)) throw new RangeError('backgroundCommitMs must be at least groupCommitMs');
   const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
   const nowMs = options.nowMs ?? Date.now;
   if (!Number.isSafeInteger(segmentBytes) || segmentBytes < 1024) throw new RangeError('segmentBytes must be an integer of at least 1024');
@@ -97,7 +106,16 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
   let end = endOffset;
   const stats = { appendCalls: 0, events: 0, writes: 0, fsyncs: 0, bytes: 0 };
   let queue: Pending[] = [];
+  /** What `queue` holds: whether an awaited append is in it, and how many events its background appends carry. */
+  let queuedUrgent = false;
+  let queuedBackgroundEvents = 0;
   let scheduled = false;
+  /** The pending commit's timer (or immediate) and when it fires (performance.now() ms), so an awaited append can bring it forward. */
+  let timer:
+    | { kind: 'timeout'; handle: ReturnType<typeof setTimeout> }
+    | { kind: 'immediate'; handle: ReturnType<typeof setImmediate> }
+    | undefined;
+  let dueAt = 0;
   let flushing: Promise<void> | undefined;
   let closed = false;
   let broken: unknown;
@@ -187,9 +205,12 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
 
   async function flush(): Promise<void> {
     scheduled = false;
+    timer = undefined;
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
+      queuedUrgent = false;
+      queuedBackgroundEvents = 0;
       try {
         for (const pending of await commit(batch)) pending.resolve();
       } catch (error) {
@@ -201,17 +222,37 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
     }
   }
 
+  function run(): void {
+    flushing = flush().finally(() => {
+      flushing = undefined;
+      if (queue.length > 0) schedule();
+    });
+  }
+
+  /**
+   * Sets the next commit's timer from what the queue holds: `groupCommitMs` when an awaited append (or a full
+   * background buffer) is in it, else `backgroundCommitMs`. A timer already set for later is brought forward;
+   * during a write, the `finally` of `run` schedules what arrived meanwhile.
+   */
   function schedule(): void {
-    if (scheduled || flushing) return;
+    if (flushing) return;
+    const urgent = queuedUrgent || queuedBackgroundEvents >= BACKGROUND_MAX_EVENTS;
+    const wait = urgent ? groupCommitMs : backgroundCommitMs;
+    const due = performance.now() + wait;
+    if (scheduled) {
+      if (due >= dueAt) return;
+      clearTimer();
+    }
     scheduled = true;
-    const run = () => {
-      flushing = flush().finally(() => {
-        flushing = undefined;
-        if (queue.length > 0) schedule();
-      });
-    };
-    if (groupCommitMs > 0) setTimeout(run, groupCommitMs);
-    else setImmediate(run);
+    dueAt = due;
+    timer = wait > 0 ? { kind: 'timeout', handle: setTimeout(run, wait) } : { kind: 'immediate', handle: setImmediate(run) };
+  }
+
+  function clearTimer(): void {
+    // Each clear function only for its own kind: clearImmediate on a Timeout would miscount Node's immediate queue.
+    if (timer?.kind === 'timeout') clearTimeout(timer.handle);
+    else if (timer?.kind === 'immediate') clearImmediate(timer.handle);
+    timer = undefined;
   }
 
   async function applyRetention(): Promise<void> {
@@ -258,11 +299,14 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
   return {
     kind: 'local-log',
     recovery: { truncatedBytes },
-    append(events) {
+    append(events, options) {
       if (closed) return Promise.reject(new Error('the event log is closed'));
       if (broken) return Promise.reject(broken);
       stats.appendCalls++;
       if (events.length === 0) return Promise.resolve();
+      const background = options?.background === true;
+      if (background) queuedBackgroundEvents += events.length;
+      else queuedUrgent = true;
       return new Promise((resolve, reject) => {
         queue.push({ events, resolve, reject });
         schedule();
@@ -290,6 +334,11 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
       closed = true;
       if (ageTimer) clearInterval(ageTimer);
       while (flushing || scheduled || queue.length > 0) {
+        if (!flushing && scheduled) {
+          clearTimer(); // what is queued is committed now, not when a background wait ends
+          scheduled = false;
+          run();
+        }
         await (flushing ?? new Promise((resolve) => setImmediate(resolve)));
       }
       await writer.close();

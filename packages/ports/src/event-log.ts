@@ -18,9 +18,19 @@
  *   Retention wins over a slow consumer: its committed offset then lies
  *   before the oldest kept event, and `read` starts at the oldest kept one.
  */
+/** How an append may be scheduled; it is as durable either way once its promise resolves. */
+export interface AppendOptions {
+  /**
+   * Nobody waits on this append's answer (a decision's request events, the auction log): an adapter may hold it
+   * longer to share one write and fsync with more events (the local log: `backgroundCommitMs`). An awaited append
+   * that arrives meanwhile takes it along in its own, sooner commit.
+   */
+  background?: boolean;
+}
+
 export interface EventLog {
   readonly kind: string;
-  append(events: readonly DeliveryEvent[]): Promise<void>;
+  append(events: readonly DeliveryEvent[], options?: AppendOptions): Promise<void>;
   /**
    * Up to `limit` events from `offset` on, and the offset to read next. An
    * offset older than the oldest kept event starts at the oldest kept one; an

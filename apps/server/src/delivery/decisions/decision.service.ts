@@ -32,6 +32,8 @@ export interface DecisionServiceDeps {
 
 /** Naming every line item's failing targeting dimension costs O(index): only for small organizations unless asked. */
 const EXPLAIN_ALL_UP_TO = 1000;
+/** A decision's events are appended without waiting for them: the log may batch them longer (ADR 0022 amendment). */
+const BACKGROUND = { background: true } as const;
 const allIdsWhenSmall = (snapshot: OrganizationSnapshot): string[] | undefined =>
   snapshot.index.lineItems.length <= EXPLAIN_ALL_UP_TO ? snapshot.index.lineItems.map((li) => li.id) : undefined;
 
@@ -125,7 +127,7 @@ export class DecisionService {
     }
     // One `request` event per placement asked for (with the decision id of its first ad when filled): the
     // requests and fill rate of reports and live stats. Appended, never awaited: the hot path does no I/O.
-    this.deps.eventLog.append(requests).catch(this.onRequestLogError);
+    this.deps.eventLog.append(requests, BACKGROUND).catch(this.onRequestLogError);
     if (sampled) this.logExplanation(snapshot.organizationId, nowMs, body, result);
     return explain ? { decisions, explanation: result.explanation ?? [] } : { decisions };
   }
@@ -228,7 +230,7 @@ export class DecisionService {
         explanation: result.explanation ?? [],
       },
     };
-    this.deps.eventLog.append([event]).catch((err: unknown) => this.deps.log?.error({ err }, 'explain sample not logged'));
+    this.deps.eventLog.append([event], BACKGROUND).catch((err: unknown) => this.deps.log?.error({ err }, 'explain sample not logged'));
   }
 }
 

@@ -40,7 +40,7 @@ export class AuctionLog {
       this.batch = [];
       // Handed over at once (the log keeps the order of its appends); chained only so `flush` can wait for all of them.
       const appended = this.eventLog
-        .append(events)
+        .append(events, { background: true })
         .catch((err: unknown) => this.options.log?.error({ err, events: events.length }, 'auction events not logged'));
       this.inFlight = this.inFlight.then(() => appended);
     }
