@@ -7,7 +7,12 @@ import { type ChildServer, startPinned } from './children.js';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUNDLE = 'apps/cli/dist/adplatform.mjs';
 const BASELINE = 'bench/dist/baseline-server.mjs';
-export const LISTENING = { baseline: /"baseline is listening"/, adplatform: /"AdPlatform is listening"/ } as const;
+const FLOOR = 'bench/dist/floor-server.mjs';
+export const LISTENING = {
+  baseline: /"baseline is listening"/,
+  floor: /"floor is listening"/,
+  adplatform: /"AdPlatform is listening"/,
+} as const;
 /** AdPlatform's first log line: its code is loaded, the stores are not open yet. */
 export const STARTING = /"AdPlatform is starting/;
 
@@ -19,9 +24,14 @@ export const STARTING = /"AdPlatform is starting/;
 export async function buildServers(): Promise<void> {
   const bundle = spawnSync(process.execPath, ['tooling/build.mjs', '--quiet'], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (bundle.status !== 0) throw new Error(`tooling/build.mjs failed (exit ${bundle.status})`);
+  await Promise.all([buildBenchServer('baseline-server', BASELINE), buildBenchServer('floor-server', FLOOR)]);
+}
+
+/** A bench server compiled like the bundle (esbuild, dependencies external), so it runs without a TypeScript loader. */
+async function buildBenchServer(name: string, outfile: string): Promise<void> {
   await build({
-    entryPoints: [`${REPO_ROOT}bench/src/baseline-server.ts`],
-    outfile: `${REPO_ROOT}${BASELINE}`,
+    entryPoints: [`${REPO_ROOT}bench/src/${name}.ts`],
+    outfile: `${REPO_ROOT}${outfile}`,
     bundle: true,
     packages: 'external',
     platform: 'node',
@@ -50,6 +60,18 @@ export function launchBaseline(options: { cpu: string; port: number }): ChildSer
     cpu: options.cpu,
     command: process.execPath,
     args: [BASELINE],
+    env: cleanEnv({ BENCH_PORT: String(options.port) }),
+    cwd: REPO_ROOT,
+  });
+}
+
+/** The floor under the HTTP goals (bench/src/floor-server.ts, built by buildServers); port 0 picks a free one. */
+export function launchFloor(options: { cpu: string; port: number }): ChildServer {
+  return startPinned({
+    name: 'floor',
+    cpu: options.cpu,
+    command: process.execPath,
+    args: [FLOOR],
     env: cleanEnv({ BENCH_PORT: String(options.port) }),
     cwd: REPO_ROOT,
   });
