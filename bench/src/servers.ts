@@ -54,24 +54,17 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** The bare Fastify hello-world (bench/src/baseline-server.ts, built by buildServers); port 0 picks a free one. */
-export function launchBaseline(options: { cpu: string; port: number }): ChildServer {
-  return startPinned({
-    name: 'baseline',
-    cpu: options.cpu,
-    command: process.execPath,
-    args: [BASELINE],
-    env: cleanEnv({ BENCH_PORT: String(options.port) }),
-    cwd: REPO_ROOT,
-  });
-}
+export const launchBaseline = (options: { cpu: string; port: number }): ChildServer => launchBenchServer('baseline', BASELINE, options);
 
 /** The floor under the HTTP goals (bench/src/floor-server.ts, built by buildServers); port 0 picks a free one. */
-export function launchFloor(options: { cpu: string; port: number }): ChildServer {
+export const launchFloor = (options: { cpu: string; port: number }): ChildServer => launchBenchServer('floor', FLOOR, options);
+
+function launchBenchServer(name: string, file: string, options: { cpu: string; port: number }): ChildServer {
   return startPinned({
-    name: 'floor',
+    name,
     cpu: options.cpu,
     command: process.execPath,
-    args: [FLOOR],
+    args: [file],
     env: cleanEnv({ BENCH_PORT: String(options.port) }),
     cwd: REPO_ROOT,
   });
