@@ -5,7 +5,7 @@ import { AppError } from '@adplatform/domain';
 import type { DeliveryEvent } from '@adplatform/ports';
 import { runEventLogContract } from '@adplatform/ports/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeChunk } from './chunk-codec.js';
+import { encodeChunk, HEADER_BYTES, parseHeader } from './chunk-codec.js';
 import { createLocalEventLog, type LocalEventLog, type LocalEventLogOptions } from './local-event-log.js';
 
 const dirs: string[] = [];
@@ -234,6 +234,29 @@ describe('local event log: group commit and offsets', () => {
     expect(log.stats().fsyncs).toBeGreaterThan(0);
     expect(log.stats().fsyncs).toBeLessThanOrEqual(9);
     expect((await log.read(0, 200)).events.map((e) => e.id)).toEqual(range(0, 120).map((e) => e.id));
+    await log.close();
+  });
+
+  it('frames the small appends of one commit as one chunk, not a chunk per append', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir, { groupCommitMs: 5 });
+    // Forty appends of one or two events, as decisions make them, land in one group commit.
+    await Promise.all(Array.from({ length: 40 }, (_, n) => log.append(n % 2 === 0 ? [event(2 * n)] : [event(2 * n - 1), event(2 * n)])));
+    expect(log.stats().writes).toBe(1);
+    const bytes = await readFile(path.join(dir, (await segmentFiles(dir))[0] as string));
+    const counts: number[] = [];
+    for (let at = 0; at < bytes.byteLength; ) {
+      const header = parseHeader(bytes, at);
+      if (header === undefined) break;
+      counts.push(header.count);
+      at += HEADER_BYTES + header.payloadBytes;
+    }
+    expect(counts).toEqual([60]);
+    const read = (await log.read(0, 100)).events;
+    expect(read).toHaveLength(60);
+    expect(read.map((e) => e.data)).toEqual(
+      Array.from({ length: 40 }, (_, n) => (n % 2 === 0 ? [{ n: 2 * n }] : [{ n: 2 * n - 1 }, { n: 2 * n }])).flat(),
+    );
     await log.close();
   });
 

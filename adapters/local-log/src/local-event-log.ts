@@ -77,6 +77,18 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** Where a chunk of a commit starts: its first offset and its byte position in the commit's buffer. */
+interface ChunkStart {
+  offset: number;
+  bytes: number;
+}
+
+/** A commit's encoded chunks and the appends they hold (those refused while encoding are not among them). */
+interface Encoded {
+  starts: ChunkStart[];
+  written: Pending[];
+}
+
 /** At most this many events per chunk, so a read near one event never decodes a huge chunk. */
 const CHUNK_EVENTS = 1024;
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -133,16 +145,42 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
   }
 
   /**
-   * Writes one group commit and answers the appends it holds; an append whose
-   * events cannot be encoded is refused alone. On a failed write the file is
-   * cut back to its durable size so nothing half-written stays.
+   * The events of all the batch's appends as consecutive chunks of up to CHUNK_EVENTS, whatever append each came
+   * from: decisions append one or two events each, and a chunk per append repeated every id in full (each chunk has
+   * its own dictionary) and a header per event or two, for the writer and every reader. Undefined when an event
+   * cannot be encoded: the caller then encodes append by append, so that one is refused alone.
    */
-  async function commit(batch: Pending[]): Promise<Pending[]> {
-    const baseOffset = end;
-    const starts: { offset: number; bytes: number }[] = [];
+  function encodeMerged(batch: Pending[], baseOffset: number): Encoded | undefined {
+    const starts: ChunkStart[] = [];
+    let run: DeliveryEvent[] = [];
+    let offset = baseOffset;
+    try {
+      for (const pending of batch) {
+        for (const event of pending.events) {
+          run.push(event);
+          if (run.length === CHUNK_EVENTS) {
+            starts.push({ offset, bytes: chunks.byteLength });
+            chunks.add(run, offset);
+            offset += run.length;
+            run = [];
+          }
+        }
+      }
+      if (run.length > 0) {
+        starts.push({ offset, bytes: chunks.byteLength });
+        chunks.add(run, offset);
+      }
+    } catch {
+      return undefined;
+    }
+    return { starts, written: batch };
+  }
+
+  /** A chunk (or several, for a large one) per append; an append whose events cannot be encoded is refused alone. */
+  function encodeEach(batch: Pending[], baseOffset: number): Encoded {
+    const starts: ChunkStart[] = [];
     const written: Pending[] = [];
     let offset = baseOffset;
-    chunks.reset();
     for (const pending of batch) {
       const before = { bytes: chunks.byteLength, starts: starts.length };
       try {
@@ -160,6 +198,24 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
       offset += pending.events.length;
       written.push(pending);
     }
+    return { starts, written };
+  }
+
+  /**
+   * Writes one group commit and answers the appends it holds; an append whose
+   * events cannot be encoded is refused alone. On a failed write the file is
+   * cut back to its durable size so nothing half-written stays.
+   */
+  async function commit(batch: Pending[]): Promise<Pending[]> {
+    const baseOffset = end;
+    chunks.reset();
+    let encoded = batch.length > 1 ? encodeMerged(batch, baseOffset) : undefined;
+    if (encoded === undefined) {
+      chunks.reset();
+      encoded = encodeEach(batch, baseOffset);
+    }
+    const { starts, written } = encoded;
+    const offset = baseOffset + written.reduce((sum, pending) => sum + pending.events.length, 0);
     if (written.length === 0) return written;
     const bytes = chunks.byteLength;
     if (active.sizeBytes > 0 && active.sizeBytes + bytes > segmentBytes) {
