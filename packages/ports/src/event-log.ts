@@ -113,3 +113,34 @@ export interface DeliveryEvent {
   /** Type-specific facts (the explanation of a sampled decision, a conversion value…). */
   data?: Record<string, unknown>;
 }
+
+/**
+ * Every property of DeliveryEvent, in the interface's order, for code that reads events key by key (the ingest
+ * scanner). The codecs keep their own lists: their order is the on-disk format.
+ */
+export const DELIVERY_EVENT_KEYS = [
+  'id',
+  'type',
+  'at',
+  'organizationId',
+  'decisionId',
+  'advertiserId',
+  'campaignId',
+  'lineItemId',
+  'creativeId',
+  'publisherId',
+  'siteId',
+  'placementId',
+  'country',
+  'region',
+  'deviceType',
+  'os',
+  'browser',
+  'costMicros',
+  'revenueMicros',
+  'invalid',
+  'data',
+] as const satisfies readonly (keyof DeliveryEvent)[];
+/** Compiles only while DELIVERY_EVENT_KEYS names every property of DeliveryEvent. */
+const everyKeyListed: Exclude<keyof DeliveryEvent, (typeof DELIVERY_EVENT_KEYS)[number]> extends never ? true : never = true;
+void everyKeyListed;

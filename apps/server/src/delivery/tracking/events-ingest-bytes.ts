@@ -1,30 +1,9 @@
 // The byte grammar of a `POST /t/events` line for events-ingest-scanner.ts: the schema's keys (a key's index is its bit
 // in the scanner's set of keys seen), the memo slots, the bytes of JSON's punctuation and character classes.
+import { DELIVERY_EVENT_KEYS } from '@adplatform/ports';
 
 /** The keys of the event schema; a field's index is its bit in the scanner's set of keys seen. */
-export const NAMES = [
-  'id',
-  'type',
-  'at',
-  'organizationId',
-  'decisionId',
-  'advertiserId',
-  'campaignId',
-  'lineItemId',
-  'creativeId',
-  'publisherId',
-  'siteId',
-  'placementId',
-  'country',
-  'region',
-  'deviceType',
-  'os',
-  'browser',
-  'costMicros',
-  'revenueMicros',
-  'invalid',
-  'data',
-] as const;
+export const NAMES = DELIVERY_EVENT_KEYS;
 export const NAME_BYTES = NAMES.map((name) => Uint8Array.from(Buffer.from(name, 'latin1')));
 export const FIELD_OF = new Map<string, number>(NAMES.map((name, index) => [name, index]));
 /** The "previous key" of a line's first key, for the guess of the next key. */
