@@ -84,6 +84,33 @@ export class ChunkWriter {
     this.encoder.at = Math.min(byteLength, this.encoder.at);
   }
 
+  /**
+   * Copies chunks framed elsewhere (`encodeFramed`, offsets from 0) and gives
+   * them their place in the log: each header's offset is rewritten from
+   * `baseOffset` on and its CRC computed again. Answers each chunk's first
+   * offset and byte position in this writer. The framing was checked by
+   * `framedChunks` when the append was taken.
+   */
+  addFramed(framed: Uint8Array, chunks: readonly FramedChunk[], baseOffset: number): ChunkStart[] {
+    const encoder = this.encoder;
+    encoder.ensure(framed.byteLength);
+    const start = encoder.at;
+    const out = encoder.buffer;
+    out.set(framed, start);
+    encoder.at += framed.byteLength;
+    const starts: ChunkStart[] = [];
+    let offset = baseOffset;
+    for (const chunk of chunks) {
+      const at = start + chunk.bytes;
+      out.writeUInt32LE(offset % 2 ** 32, at + 8);
+      out.writeUInt32LE(Math.floor(offset / 2 ** 32), at + 12);
+      out.writeUInt32LE(crc32(out.subarray(at + 8, at + chunk.length)), at + 4);
+      starts.push({ offset, bytes: at });
+      offset += chunk.count;
+    }
+    return starts;
+  }
+
   /** Frames one chunk of `events` whose first offset is `baseOffset`. */
   add(events: readonly DeliveryEvent[], baseOffset: number): void {
     const encoder = this.encoder;
@@ -100,6 +127,62 @@ export class ChunkWriter {
     out.set(MAGIC, start + 21);
     out.writeUInt32LE(crc32(out.subarray(start + 8, encoder.at)), start + 4);
   }
+}
+
+/** Where a chunk starts: its first offset and its byte position in the writer's buffer. */
+export interface ChunkStart {
+  offset: number;
+  bytes: number;
+}
+
+/** One chunk of framed bytes: where it starts, its length with the header, its events. */
+export interface FramedChunk {
+  bytes: number;
+  length: number;
+  count: number;
+}
+
+/** The format name of `encodeFramed`'s bytes (`EncodedEvents.format`): codec-3 chunks as this log writes them. */
+export const FRAMED_FORMAT = 'local-log/codec-3-chunks';
+/** At most this many events per chunk, so a read near one event never decodes a huge chunk. */
+export const CHUNK_EVENTS = 1024;
+
+/**
+ * `events` framed as the log would write them, chunks of up to CHUNK_EVENTS
+ * numbered from offset 0 (the log renumbers them: `addFramed`), in a new
+ * buffer of their own that can be moved to another thread. `writer` is
+ * reused call after call by its owner (a parsing worker keeps one).
+ */
+export function encodeFramed(events: readonly DeliveryEvent[], writer: ChunkWriter): Uint8Array {
+  writer.reset();
+  for (let at = 0; at < events.length; at += CHUNK_EVENTS) {
+    writer.add(events.length <= CHUNK_EVENTS ? events : events.slice(at, at + CHUNK_EVENTS), at);
+  }
+  return new Uint8Array(writer.bytes());
+}
+
+/**
+ * The chunks of framed bytes, checked whole: every header well formed and of
+ * codec 3, the lengths adding up to the bytes exactly and the counts to
+ * `count`. Throws a RangeError otherwise, before anything is written.
+ */
+export function framedChunks(framed: Uint8Array, count: number): FramedChunk[] {
+  const bytes = Buffer.from(framed.buffer, framed.byteOffset, framed.byteLength);
+  const chunks: FramedChunk[] = [];
+  let at = 0;
+  let events = 0;
+  while (at < bytes.byteLength) {
+    const header = parseHeader(bytes, at);
+    const length = header ? HEADER_BYTES + header.payloadBytes : 0;
+    if (!header || header.codec !== CODEC_DICTIONARY || at + length > bytes.byteLength) {
+      throw new RangeError(`encoded events: no codec-3 chunk at byte ${at}`);
+    }
+    chunks.push({ bytes: at, length, count: header.count });
+    events += header.count;
+    at += length;
+  }
+  if (events !== count || count === 0) throw new RangeError(`encoded events: the chunks hold ${events} events, not ${count}`);
+  return chunks;
 }
 
 /** The header at `at`, or undefined when the bytes there cannot be one (garbage, zeros, a torn write). */

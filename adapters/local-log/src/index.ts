@@ -1,5 +1,7 @@
+export { ChunkWriter, encodeFramed, FRAMED_FORMAT } from './chunk-codec.js';
 export {
   createLocalEventLog,
+  type DurableBatch,
   type DurableTap,
   type LocalEventLog,
   type LocalEventLogOptions,

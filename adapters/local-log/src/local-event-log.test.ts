@@ -2,10 +2,11 @@ import { appendFile, mkdtemp, open, readdir, readFile, rm, stat, writeFile } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError } from '@adplatform/domain';
-import type { DeliveryEvent } from '@adplatform/ports';
+import { type DeliveryEvent, type EventTally, tallyEvents } from '@adplatform/ports';
 import { runEventLogContract } from '@adplatform/ports/contracts';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeChunk, HEADER_BYTES, parseHeader } from './chunk-codec.js';
+import { ChunkWriter, encodeChunk, encodeFramed, FRAMED_FORMAT, HEADER_BYTES, parseHeader } from './chunk-codec.js';
 import { createLocalEventLog, type LocalEventLog, type LocalEventLogOptions } from './local-event-log.js';
 
 const dirs: string[] = [];
@@ -391,8 +392,9 @@ describe('durable taps', () => {
     await log.append(range(0, 2));
     const seen: { ids: string[]; firstOffset: number }[] = [];
     let pendingReads: Promise<void>[] = [];
-    const remove = log.onDurable((events, firstOffset) => {
+    const remove = log.onDurable(({ events = [], firstOffset, count }) => {
       // What a tap sees is already readable: the same events at the same offsets.
+      expect(count).toBe(events.length);
       pendingReads.push(
         log.read(firstOffset, events.length).then((read) => {
           expect(read.events).toEqual(events);
@@ -426,6 +428,86 @@ describe('durable taps', () => {
     });
     await log.append(range(0, 3));
     expect(await log.read(0, 10)).toEqual({ events: range(0, 3), next: 3 });
+    await log.close();
+  });
+});
+
+describe('appendEncoded: events framed elsewhere', () => {
+  const writer = new ChunkWriter();
+  const encoded = (events: DeliveryEvent[]) => ({
+    format: FRAMED_FORMAT,
+    bytes: encodeFramed(events, writer),
+    count: events.length,
+    tally: tallyEvents(events),
+  });
+  const withCost = (n: number): DeliveryEvent => ({ ...event(n), organizationId: `org-${n % 3}`, costMicros: String(n * 7) });
+
+  it('takes their place among object appends in call order, in one commit or many, and reads back the same after a reopen', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({ size: fc.integer({ min: 1, max: 2_500 }), encoded: fc.boolean(), background: fc.boolean(), await: fc.boolean() }),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
+        async (appends) => {
+          const dir = await freshDir();
+          const log = await openLog(dir, { groupCommitMs: 1 });
+          const seen: { firstOffset: number; count: number; objects: boolean; tally: readonly EventTally[] }[] = [];
+          log.onDurable((batch) =>
+            seen.push({ firstOffset: batch.firstOffset, count: batch.count, objects: batch.events !== undefined, tally: batch.tally }),
+          );
+          const expected: DeliveryEvent[] = [];
+          let inFlight: Promise<void>[] = [];
+          for (const { size, encoded: framed, background, await: wait } of appends) {
+            const events = Array.from({ length: size }, (_, i) => withCost(expected.length + i));
+            expected.push(...events);
+            inFlight.push(framed ? log.appendEncoded(encoded(events), { background }) : log.append(events, { background }));
+            if (wait) {
+              await Promise.all(inFlight);
+              inFlight = [];
+            }
+          }
+          await Promise.all(inFlight);
+          expect(await log.read(0, expected.length + 1)).toEqual({ events: expected, next: expected.length });
+          // The taps saw every append once, in offset order, objects or the producer's tally.
+          let offset = 0;
+          for (const [i, batch] of seen.entries()) {
+            expect(batch.firstOffset).toBe(offset);
+            expect(batch.objects).toBe(!appends[i]?.encoded);
+            expect(batch.tally).toEqual(tallyEvents(expected.slice(offset, offset + batch.count)));
+            offset += batch.count;
+          }
+          expect(offset).toBe(expected.length);
+          await log.close();
+          // Every chunk's CRC and offset hold: a reopen cuts nothing and reads from the middle of any chunk.
+          const reopened = await openLog(dir);
+          expect(reopened.recovery.truncatedBytes).toBe(0);
+          const middle = Math.floor(expected.length / 2);
+          expect((await reopened.read(middle, 3)).events).toEqual(expected.slice(middle, middle + 3));
+          expect((await reopened.read(0, expected.length)).events).toEqual(expected);
+          await reopened.close();
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('refuses bytes of another format, torn framing or a wrong count, and appends nothing', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    const good = encoded(range(0, 5));
+    await expect(log.appendEncoded({ ...good, format: 'json' })).rejects.toThrow(RangeError);
+    await expect(log.appendEncoded({ ...good, bytes: good.bytes.subarray(0, good.bytes.byteLength - 1) })).rejects.toThrow(
+      /no codec-3 chunk/,
+    );
+    await expect(log.appendEncoded({ ...good, count: 6 })).rejects.toThrow(/hold 5 events, not 6/);
+    await expect(log.appendEncoded({ ...good, bytes: new Uint8Array(0), count: 0 })).rejects.toThrow(RangeError);
+    expect(await log.read(0, 10)).toEqual({ events: [], next: 0 });
+    await log.appendEncoded(good);
+    expect(await log.read(0, 10)).toEqual({ events: range(0, 5), next: 5 });
     await log.close();
   });
 });

@@ -1,8 +1,9 @@
 import { type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@adplatform/domain';
-import type { DeliveryEvent, EventLog } from '@adplatform/ports';
-import { ChunkWriter } from './chunk-codec.js';
+import type { DeliveryEvent, EncodedAppend, EventLog } from '@adplatform/ports';
+import { CHUNK_EVENTS, ChunkWriter, FRAMED_FORMAT, type FramedChunk, framedChunks } from './chunk-codec.js';
+import { type DurableBatch, durableBatch, encodeEach, encodeMerged, type Pending } from './commit-encoding.js';
 import { createConsumerOffsets, syncDir } from './consumer-offsets.js';
 import { indexChunk, positionBefore, readChunks, SEGMENT_NAME, type SparseIndex, scanSegment, segmentName } from './segment-file.js';
 
@@ -40,18 +41,20 @@ export interface LocalEventLogStats {
   segments: number;
 }
 
-/** Sees the events of one append once they are durable, with the offset of the first. */
-export type DurableTap = (events: readonly DeliveryEvent[], firstOffset: number) => void;
+export type { DurableBatch } from './commit-encoding.js';
 
-export interface LocalEventLog extends EventLog {
+/** Sees each append once it is durable. */
+export type DurableTap = (batch: DurableBatch) => void;
+
+export interface LocalEventLog extends EventLog, EncodedAppend {
   /** What opening found: the bytes of a torn or corrupt tail cut from the last segment. */
   readonly recovery: { truncatedBytes: number };
   stats(): LocalEventLogStats;
   /** The offset of the oldest kept event (where a consumer behind retention resumes). */
   oldestOffset(): number;
   /**
-   * Calls `tap` with each append's events once they are durable, in offset
-   * order, synchronously before those appends resolve; answers a function that
+   * Calls `tap` with each append once it is durable, in offset order,
+   * synchronously before those appends resolve; answers a function that
    * removes it. An in-process reader of what is being written (the live stats)
    * needs no read and no decoding: this process is the log's only writer. The
    * events are the producer's objects: read them during the call, never keep
@@ -71,26 +74,6 @@ interface Segment {
   index: SparseIndex | undefined;
 }
 
-interface Pending {
-  events: readonly DeliveryEvent[];
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
-/** Where a chunk of a commit starts: its first offset and its byte position in the commit's buffer. */
-interface ChunkStart {
-  offset: number;
-  bytes: number;
-}
-
-/** A commit's encoded chunks and the appends they hold (those refused while encoding are not among them). */
-interface Encoded {
-  starts: ChunkStart[];
-  written: Pending[];
-}
-
-/** At most this many events per chunk, so a read near one event never decodes a huge chunk. */
-const CHUNK_EVENTS = 1024;
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 /** Background appends holding this many events are committed at `groupCommitMs` like awaited ones (a bounded buffer). */
 const BACKGROUND_MAX_EVENTS = 4 * CHUNK_EVENTS;
@@ -145,63 +128,6 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
   }
 
   /**
-   * The events of all the batch's appends as consecutive chunks of up to CHUNK_EVENTS, whatever append each came
-   * from: decisions append one or two events each, and a chunk per append repeated every id in full (each chunk has
-   * its own dictionary) and a header per event or two, for the writer and every reader. Undefined when an event
-   * cannot be encoded: the caller then encodes append by append, so that one is refused alone.
-   */
-  function encodeMerged(batch: Pending[], baseOffset: number): Encoded | undefined {
-    const starts: ChunkStart[] = [];
-    let run: DeliveryEvent[] = [];
-    let offset = baseOffset;
-    try {
-      for (const pending of batch) {
-        for (const event of pending.events) {
-          run.push(event);
-          if (run.length === CHUNK_EVENTS) {
-            starts.push({ offset, bytes: chunks.byteLength });
-            chunks.add(run, offset);
-            offset += run.length;
-            run = [];
-          }
-        }
-      }
-      if (run.length > 0) {
-        starts.push({ offset, bytes: chunks.byteLength });
-        chunks.add(run, offset);
-      }
-    } catch {
-      return undefined;
-    }
-    return { starts, written: batch };
-  }
-
-  /** A chunk (or several, for a large one) per append; an append whose events cannot be encoded is refused alone. */
-  function encodeEach(batch: Pending[], baseOffset: number): Encoded {
-    const starts: ChunkStart[] = [];
-    const written: Pending[] = [];
-    let offset = baseOffset;
-    for (const pending of batch) {
-      const before = { bytes: chunks.byteLength, starts: starts.length };
-      try {
-        for (let at = 0; at < pending.events.length; at += CHUNK_EVENTS) {
-          const events = pending.events.length <= CHUNK_EVENTS ? pending.events : pending.events.slice(at, at + CHUNK_EVENTS);
-          starts.push({ offset: offset + at, bytes: chunks.byteLength });
-          chunks.add(events, offset + at);
-        }
-      } catch (error) {
-        chunks.truncate(before.bytes);
-        starts.length = before.starts;
-        pending.reject(error);
-        continue;
-      }
-      offset += pending.events.length;
-      written.push(pending);
-    }
-    return { starts, written };
-  }
-
-  /**
    * Writes one group commit and answers the appends it holds; an append whose
    * events cannot be encoded is refused alone. On a failed write the file is
    * cut back to its durable size so nothing half-written stays.
@@ -209,13 +135,13 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
   async function commit(batch: Pending[]): Promise<Pending[]> {
     const baseOffset = end;
     chunks.reset();
-    let encoded = batch.length > 1 ? encodeMerged(batch, baseOffset) : undefined;
+    let encoded = batch.length > 1 ? encodeMerged(chunks, batch, baseOffset) : undefined;
     if (encoded === undefined) {
       chunks.reset();
-      encoded = encodeEach(batch, baseOffset);
+      encoded = encodeEach(chunks, batch, baseOffset);
     }
     const { starts, written } = encoded;
-    const offset = baseOffset + written.reduce((sum, pending) => sum + pending.events.length, 0);
+    const offset = baseOffset + written.reduce((sum, pending) => sum + pending.count, 0);
     if (written.length === 0) return written;
     const bytes = chunks.byteLength;
     if (active.sizeBytes > 0 && active.sizeBytes + bytes > segmentBytes) {
@@ -248,14 +174,15 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
     if (taps.size === 0) return;
     let offset = baseOffset;
     for (const pending of written) {
+      const batch = durableBatch(pending, offset);
       for (const tap of taps) {
         try {
-          tap(pending.events, offset);
+          tap(batch);
         } catch {
           // A tap only observes: its failure must not turn a durable append into a refused one.
         }
       }
-      offset += pending.events.length;
+      offset += pending.count;
     }
   }
 
@@ -352,21 +279,36 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
     return { events, next: reached };
   }
 
+  /** Queues one append (objects or framed events) for the next group commit. */
+  function enqueue(entry: Omit<Pending, 'resolve' | 'reject'>, background: boolean): Promise<void> {
+    if (closed) return Promise.reject(new Error('the event log is closed'));
+    if (broken) return Promise.reject(broken);
+    stats.appendCalls++;
+    if (entry.count === 0) return Promise.resolve();
+    if (background) queuedBackgroundEvents += entry.count;
+    else queuedUrgent = true;
+    return new Promise((resolve, reject) => {
+      queue.push({ ...entry, resolve, reject });
+      schedule();
+    });
+  }
+
   return {
     kind: 'local-log',
+    encodedFormat: FRAMED_FORMAT,
     recovery: { truncatedBytes },
     append(events, options) {
-      if (closed) return Promise.reject(new Error('the event log is closed'));
-      if (broken) return Promise.reject(broken);
-      stats.appendCalls++;
-      if (events.length === 0) return Promise.resolve();
-      const background = options?.background === true;
-      if (background) queuedBackgroundEvents += events.length;
-      else queuedUrgent = true;
-      return new Promise((resolve, reject) => {
-        queue.push({ events, resolve, reject });
-        schedule();
-      });
+      return enqueue({ events, framed: undefined, count: events.length }, options?.background === true);
+    },
+    appendEncoded(encoded, options) {
+      let chunks: FramedChunk[];
+      try {
+        if (encoded.format !== FRAMED_FORMAT) throw new RangeError(`encoded events: format ${encoded.format}, not ${FRAMED_FORMAT}`);
+        chunks = framedChunks(encoded.bytes, encoded.count);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return enqueue({ events: undefined, framed: { encoded, chunks }, count: encoded.count }, options?.background === true);
     },
     async read(offset, limit) {
       if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('offset must be a non-negative integer');

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { createLocalEventLog, type DurableBatch, FRAMED_FORMAT } from '@adplatform/adapter-local-log';
 import { createMemoryEventLog } from '@adplatform/adapter-memory';
 import { AppError } from '@adplatform/domain';
-import type { DeliveryEvent } from '@adplatform/ports';
+import { type DeliveryEvent, tallyEvents } from '@adplatform/ports';
 import fc from 'fast-check';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
@@ -118,7 +122,8 @@ describe('createEventLinesPool', () => {
         const body = lines.join('\n');
         const expected = parseEventLines(body, { ...options, maxLines });
         const actual = await workers.parse(Buffer.from(body), { ...options, maxLines });
-        expectSameEvents(actual.events, expected.events);
+        expect(actual.encoded).toBeUndefined();
+        expectSameEvents(actual.events ?? [], expected.events);
         expect(actual.rejected).toStrictEqual(expected.rejected);
         expect(actual.tooMany).toBe(expected.tooMany);
       }),
@@ -138,7 +143,41 @@ describe('createEventLinesPool', () => {
     expect(text.length).toBeGreaterThan(65_536);
     const parsed = await workers.parse(Buffer.from(text), options);
     expect(workers.threadIds).toHaveLength(1);
-    expectSameEvents(parsed.events, parseEventLines(text, options).events);
+    expectSameEvents(parsed.events ?? [], parseEventLines(text, options).events);
+  });
+
+  it("answers the events encoded for the local log: appended, they read back as parseEventLines' events, with their tally", async () => {
+    const workers = pool({ threads: 1, minBodyBytes: 0, encodedFormat: FRAMED_FORMAT });
+    const dir = await mkdtemp(path.join(tmpdir(), 'adp-ingest-pool-'));
+    const log = await createLocalEventLog({ dir });
+    try {
+      await fc.assert(
+        fc.asyncProperty(bodyArb, fc.integer({ min: 1, max: 50 }), async (lines, maxLines) => {
+          const body = lines.join('\n');
+          const expected = parseEventLines(body, { ...options, maxLines });
+          const actual = await workers.parse(Buffer.from(body), { ...options, maxLines });
+          expect(actual.rejected).toStrictEqual(expected.rejected);
+          expect(actual.tooMany).toBe(expected.tooMany);
+          if (expected.events.length === 0 || expected.tooMany) {
+            // Nothing to write (or refused whole): no encoding spent.
+            expect(actual.encoded).toBeUndefined();
+            return;
+          }
+          expect(actual.events).toBeUndefined();
+          const encoded = actual.encoded ?? expect.fail('no encoded events');
+          expect(encoded.count).toBe(expected.events.length);
+          expect(encoded.tally).toEqual(tallyEvents(expected.events));
+          const start = (await log.read(Number.MAX_SAFE_INTEGER, 1)).next;
+          await log.appendEncoded(encoded);
+          // Equal values (the log's decoder sets the keys in its own order).
+          expect((await log.read(start, encoded.count + 1)).events).toStrictEqual(expected.events);
+        }),
+        { numRuns: 100 },
+      );
+    } finally {
+      await log.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects the bodies of a worker that dies with SERVICE_UNAVAILABLE, and the next body too (never hangs)', async () => {
@@ -149,6 +188,45 @@ describe('createEventLinesPool', () => {
     expect((first as AppError).code).toBe('SERVICE_UNAVAILABLE');
     expect(dying.threadIds).toEqual([]);
     await expect(dying.parse(body(), options)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+});
+
+describe('POST /t/events on the local log', () => {
+  it('appends a large body as the worker encoded it: the event loop never sees the events as objects', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'adp-ingest-route-'));
+    const eventLog = await createLocalEventLog({ dir });
+    const app = Fastify();
+    app.decorate('metrics', new Registry());
+    await app.register(eventsIngestRoutes, {
+      eventLog,
+      clock: { now: () => new Date(NOW) },
+      authenticateIngestKey: async () => ({ organizationId: ORG }),
+    });
+    const seen: DurableBatch[] = [];
+    eventLog.onDurable((batch) => seen.push(batch));
+    try {
+      const lines = Array.from({ length: 2_000 }, (_, i) =>
+        JSON.stringify({ id: randomUUID(), type: 'impression', at: NOW - i, campaignId: pooledIds[0], costMicros: String(i), data: { i } }),
+      );
+      const body = lines.join('\n');
+      expect(body.length).toBeGreaterThan(65_536);
+      const response = await app.inject({
+        method: 'POST',
+        url: '/t/events',
+        headers: { authorization: 'Bearer adpi_test', 'content-type': 'application/x-ndjson' },
+        payload: body,
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ accepted: 2_000, rejected: [] });
+      const expected = parseEventLines(body, options).events;
+      expect((await eventLog.read(0, 5_000)).events).toStrictEqual(expected);
+      expect(seen.map((batch) => [batch.events, batch.count])).toEqual([[undefined, 2_000]]);
+      expect(seen[0]?.tally).toEqual(tallyEvents(expected));
+    } finally {
+      await app.close();
+      await eventLog.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

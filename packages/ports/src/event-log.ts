@@ -1,3 +1,5 @@
+import type { EventTally } from './event-tally.js';
+
 /**
  * The event log port: every decision, impression, click and other delivery
  * event, appended with an id minted where the event was born. Adapters: the
@@ -54,6 +56,35 @@ export interface EventLog {
   /** Flushes what was accepted and releases files and connections; appends after it reject. */
   close(): Promise<void>;
 }
+
+/**
+ * Events that an adapter's own encoder framed beforehand, off the event loop
+ * (the `/t/events` parsing worker), so that the log writes them without
+ * encoding them again. The bytes mean something only to adapters whose
+ * `encodedFormat` is `format`. The events are not objects here, so `tally`
+ * says what they add up to, for in-process readers that count them.
+ */
+export interface EncodedEvents {
+  format: string;
+  bytes: Uint8Array;
+  /** How many events the bytes hold. */
+  count: number;
+  tally: EventTally[];
+}
+
+/**
+ * An event log that also takes `EncodedEvents` of its `encodedFormat`, with
+ * `append`'s promise: the events get consecutive offsets in call order among
+ * all appends, and the promise resolves once they are durable. Bytes that are
+ * not of the format reject with a RangeError, and nothing is appended.
+ */
+export interface EncodedAppend {
+  readonly encodedFormat: string;
+  appendEncoded(batch: EncodedEvents, options?: AppendOptions): Promise<void>;
+}
+
+export const acceptsEncoded = (log: EventLog): log is EventLog & EncodedAppend =>
+  typeof (log as Partial<EncodedAppend>).appendEncoded === 'function' && typeof (log as Partial<EncodedAppend>).encodedFormat === 'string';
 
 /** Consumer names: letters, digits, `_` and `-`, 1 to 64 of them (safe as a file name and a JetStream durable name). */
 export const CONSUMER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

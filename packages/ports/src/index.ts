@@ -3,6 +3,7 @@ export * from './blob-store.js';
 export type * from './change-bus.js';
 export type * from './counters.js';
 export * from './event-log.js';
+export * from './event-tally.js';
 export * from './frequency-tally.js';
 export type * from './metadata-store.js';
 export type * from './rate-limiter.js';

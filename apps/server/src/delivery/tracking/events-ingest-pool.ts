@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '@adplatform/domain';
+import type { DeliveryEvent, EncodedEvents } from '@adplatform/ports';
 import { BACKGROUND_NICENESS } from '../../background-threads.js';
 import { type LineRejection, type ParsedLines, type ParseLinesOptions, parseEventLines } from './events-ingest-lines.js';
 import { type PackedEvents, unpackEvents } from './events-ingest-packed.js';
@@ -14,10 +15,21 @@ export interface LinesWorkerRequest {
   id: number;
   body: Uint8Array;
   options: ParseLinesOptions;
+  /** Answer the events encoded in this format for the log (`EncodedEvents`) when the worker can; else packed. */
+  encodedFormat: string | undefined;
 }
 export type LinesWorkerReply =
   | { id: number; ok: true; packed: PackedEvents; rejected: LineRejection[]; tooMany: boolean }
+  | { id: number; ok: true; encoded: EncodedEvents; rejected: LineRejection[]; tooMany: boolean }
   | { id: number; ok: false; message: string };
+
+/**
+ * A parsed body: the accepted events as objects (parsed on the calling thread,
+ * or by a worker that cannot encode for the log), or encoded for the log by a
+ * worker (`EventLinesPoolOptions.encodedFormat`), never both.
+ */
+export type ParsedBatch = Omit<ParsedLines, 'events'> &
+  ({ events: DeliveryEvent[]; encoded?: undefined } | { events?: undefined; encoded: EncodedEvents });
 
 export interface EventLinesPoolOptions {
   /** Worker threads, started one at a time as bodies come. Default: the cores but one, at least 1, at most 2. */
@@ -28,6 +40,12 @@ export interface EventLinesPoolOptions {
   maxQueued?: number;
   /** The workers' nice value (their threads yield to the event loop on a busy core). Default BACKGROUND_NICENESS. */
   niceness?: number;
+  /**
+   * The event log's `encodedFormat` (`EncodedAppend`): a worker that knows it
+   * answers the events encoded for the log, which then writes them without
+   * encoding them on the event loop. Default: events as objects.
+   */
+  encodedFormat?: string;
   /** For tests: the worker's code instead of events-ingest-worker. */
   workerEntry?: { entry: URL | string; eval: boolean };
 }
@@ -35,11 +53,12 @@ export interface EventLinesPoolOptions {
 export interface EventLinesPool {
   /**
    * `parseEventLines(body, options)`, the same answer, in a worker thread for
-   * a large body. `body` may be moved to the worker (unusable after). A worker
-   * that dies rejects its bodies with AppError SERVICE_UNAVAILABLE (nothing
-   * was accepted: the sender retries) and is replaced by the next body.
+   * a large body (there, with `encodedFormat`, the events come encoded). `body`
+   * may be moved to the worker (unusable after). A worker that dies rejects
+   * its bodies with AppError SERVICE_UNAVAILABLE (nothing was accepted: the
+   * sender retries) and is replaced by the next body.
    */
-  parse(body: Buffer, options: ParseLinesOptions): Promise<ParsedLines>;
+  parse(body: Buffer, options: ParseLinesOptions): Promise<ParsedBatch>;
   /** The workers started so far and alive; for tests. */
   readonly threadIds: readonly number[];
   close(): Promise<void>;
@@ -61,7 +80,7 @@ function workerEntry(): { entry: URL | string; eval: boolean } {
 }
 
 interface Pending {
-  resolve(parsed: ParsedLines): void;
+  resolve(parsed: ParsedBatch): void;
   reject(error: Error): void;
   organizationId: string;
 }
@@ -104,6 +123,7 @@ export function createEventLinesPool(options: EventLinesPoolOptions = {}): Event
       queued -= 1;
       if (thread.pending.size === 0) worker.unref();
       if (!reply.ok) call.reject(new Error(`events parser: ${reply.message}`));
+      else if ('encoded' in reply) call.resolve({ encoded: reply.encoded, rejected: reply.rejected, tooMany: reply.tooMany });
       else {
         const events = unpackEvents(reply.packed, call.organizationId);
         call.resolve({ events, rejected: reply.rejected, tooMany: reply.tooMany });
@@ -138,11 +158,11 @@ export function createEventLinesPool(options: EventLinesPoolOptions = {}): Event
       // Moved when the body owns its memory, else copied (a pooled buffer shares its memory with others).
       const owns = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
       const bytes = owns ? body : new Uint8Array(body);
-      return new Promise<ParsedLines>((resolve, reject) => {
+      return new Promise<ParsedBatch>((resolve, reject) => {
         thread.pending.set(id, { resolve, reject, organizationId: parseOptions.organizationId });
         queued += 1;
         if (thread.pending.size === 1) thread.worker.ref();
-        const request: LinesWorkerRequest = { id, body: bytes, options: parseOptions };
+        const request: LinesWorkerRequest = { id, body: bytes, options: parseOptions, encodedFormat: options.encodedFormat };
         thread.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
       });
     },

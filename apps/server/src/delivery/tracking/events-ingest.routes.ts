@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AppError, type Clock } from '@adplatform/domain';
-import type { EventLog } from '@adplatform/ports';
+import { acceptsEncoded, type EventLog } from '@adplatform/ports';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
@@ -37,7 +37,9 @@ export const eventsIngestRoutes: FastifyPluginAsyncTypebox<EventsIngestOptions> 
   const bodyLimit = options.bodyLimitBytes ?? 16 * 1_048_576;
   const maxLines = options.maxLines ?? 10_000;
   const organizationOf = new WeakMap<FastifyRequest, string>();
-  const parser = createEventLinesPool(options.parsing);
+  const log = options.eventLog;
+  // The local log takes events a worker encoded (EncodedAppend): the event loop then neither rebuilds nor encodes them.
+  const parser = createEventLinesPool({ encodedFormat: acceptsEncoded(log) ? log.encodedFormat : undefined, ...options.parsing });
   app.addHook('onClose', () => parser.close());
   const counted = new Counter({
     name: 'adplatform_ingest_events_total',
@@ -89,22 +91,25 @@ export const eventsIngestRoutes: FastifyPluginAsyncTypebox<EventsIngestOptions> 
       const organizationId = organizationOf.get(request);
       if (organizationId === undefined) throw new AppError('UNAUTHENTICATED', 'Send an ingest key');
       const body = request.body as Buffer;
-      const { events, rejected, tooMany } = await parser.parse(body, { organizationId, nowMs: options.clock.now().getTime(), maxLines });
+      const parsed = await parser.parse(body, { organizationId, nowMs: options.clock.now().getTime(), maxLines });
+      const { rejected, tooMany } = parsed;
       if (tooMany) {
         throw new AppError('VALIDATION_FAILED', `A batch holds at most ${maxLines} events`, {
           issues: [{ path: 'body', message: `has more than ${maxLines} lines` }],
         });
       }
       counted.inc({ result: 'rejected' }, rejected.length);
-      if (events.length === 0) throw noneAccepted(rejected);
+      const accepted = parsed.encoded ? parsed.encoded.count : parsed.events.length;
+      if (accepted === 0) throw noneAccepted(rejected);
       try {
-        await options.eventLog.append(events);
+        if (parsed.encoded && acceptsEncoded(log)) await log.appendEncoded(parsed.encoded);
+        else await log.append(parsed.events ?? []);
       } catch (error) {
-        request.log.error({ err: error, events: events.length }, 'event log refused an ingest batch');
+        request.log.error({ err: error, events: accepted }, 'event log refused an ingest batch');
         throw new AppError('SERVICE_UNAVAILABLE', 'The event log could not store the batch; nothing was acknowledged, retry it');
       }
-      counted.inc({ result: 'accepted' }, events.length);
-      return reply.header('cache-control', 'no-store').send({ accepted: events.length, rejected });
+      counted.inc({ result: 'accepted' }, accepted);
+      return reply.header('cache-control', 'no-store').send({ accepted, rejected });
     },
   );
 };

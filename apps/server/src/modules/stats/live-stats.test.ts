@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLocalEventLog } from '@adplatform/adapter-local-log';
+import { ChunkWriter, createLocalEventLog, encodeFramed, FRAMED_FORMAT } from '@adplatform/adapter-local-log';
 import { createMemoryEventLog } from '@adplatform/adapter-memory';
 import { newId } from '@adplatform/domain';
-import type { DeliveryEvent } from '@adplatform/ports';
+import { DELIVERY_EVENT_TYPES, type DeliveryEvent, tallyEvents } from '@adplatform/ports';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIVE_WINDOW_SECONDS, LiveStats } from './live-stats.js';
@@ -88,6 +88,54 @@ describe('LiveStats', () => {
       await log.append([event('impression', (T0 - 2) * 1_000)]);
       expect(stats.second(orgA, T0 - 2).impressions).toBe(1);
       expect(reads).toBe(0);
+    } finally {
+      await log.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts an encoded append from its tally exactly as it counts the same events appended as objects', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'adp-live-stats-'));
+    const writer = new ChunkWriter();
+    const eventArb = fc
+      .record({
+        type: fc.constantFrom(...DELIVERY_EVENT_TYPES),
+        ago: fc.integer({ min: -70, max: 320 }),
+        ms: fc.integer({ min: 0, max: 999 }),
+        org: fc.constantFrom(orgA, orgB),
+        filled: fc.boolean(),
+        cost: fc.option(fc.bigInt({ min: 0n, max: 10n ** 18n - 1n }).map(String), { nil: undefined }),
+        revenue: fc.option(fc.nat().map(String), { nil: undefined }),
+      })
+      .map(({ type, ago, ms, org, filled, cost, revenue }) =>
+        event(type, (T0 - ago) * 1_000 + ms, {
+          organizationId: org,
+          ...(filled ? { decisionId: newId() } : {}),
+          ...(cost === undefined ? {} : { costMicros: cost }),
+          ...(revenue === undefined ? {} : { revenueMicros: revenue }),
+        }),
+      );
+    const log = await createLocalEventLog({ dir });
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 60 }), async (events) => {
+          const byObjects = new LiveStats({ eventLog: createMemoryEventLog(), nowMs: () => T0 * 1_000 });
+          for (const e of events) byObjects.count(e, T0);
+          const byTally = new LiveStats({ eventLog: log, nowMs: () => T0 * 1_000 });
+          await byTally.start();
+          await log.appendEncoded({
+            format: FRAMED_FORMAT,
+            bytes: encodeFramed(events, writer),
+            count: events.length,
+            tally: tallyEvents(events),
+          });
+          await byTally.stop();
+          for (const org of [orgA, orgB]) {
+            for (let t = T0 - 300; t <= T0 + 70; t++) expect(byTally.second(org, t)).toEqual(byObjects.second(org, t));
+          }
+        }),
+        { numRuns: 60 },
+      );
     } finally {
       await log.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import type { DeliveryEvent, EventLog } from '@adplatform/ports';
+import { DELIVERY_EVENT_TYPES, type DeliveryEvent, type EventLog, type EventTally } from '@adplatform/ports';
 
 /** One second of one organization's traffic, as `/api/v1/stats/live` sends it (docs/events.md). */
 export interface LiveSecond {
@@ -19,6 +19,8 @@ export interface LiveSecond {
 export const LIVE_WINDOW_SECONDS = 300;
 const COUNTS = 6; // requests, filled, impressions, viewables, clicks, conversions
 const COUNT_OF: Partial<Record<DeliveryEvent['type'], number>> = { impression: 2, viewable: 3, click: 4, conversion: 5 };
+/** COUNT_OF by index in DELIVERY_EVENT_TYPES (EventTally.byType), -1 for a type not counted. */
+const COUNT_OF_TYPE = DELIVERY_EVENT_TYPES.map((type) => COUNT_OF[type] ?? -1);
 
 /** 300 one-second slots of one organization; slot `t % 300` holds second `t` when `seconds[slot] === t`. */
 class OrganizationRing {
@@ -82,15 +84,22 @@ export class LiveStats {
     private readonly deps: { eventLog: EventLog; nowMs: () => number; pollMs?: number; log?: { warn(o: object, m: string): void } },
   ) {}
 
+  /** The ring of `organizationId`'s second `t`, or undefined when `t` is outside the window. */
+  private ringFor(organizationId: string, t: number, nowSecond: number): OrganizationRing | undefined {
+    if (t <= nowSecond - LIVE_WINDOW_SECONDS || t > nowSecond + 60 || !Number.isFinite(t)) return undefined;
+    let ring = this.rings.get(organizationId);
+    if (!ring) {
+      ring = new OrganizationRing();
+      this.rings.set(organizationId, ring);
+    }
+    return ring;
+  }
+
   /** Counts one event (the tap calls it; exposed for tests of the counting itself). */
   count(event: DeliveryEvent, nowSecond = Math.floor(this.deps.nowMs() / 1_000)): void {
     const t = Math.floor(event.at / 1_000);
-    if (t <= nowSecond - LIVE_WINDOW_SECONDS || t > nowSecond + 60 || !Number.isFinite(t)) return;
-    let ring = this.rings.get(event.organizationId);
-    if (!ring) {
-      ring = new OrganizationRing();
-      this.rings.set(event.organizationId, ring);
-    }
+    const ring = this.ringFor(event.organizationId, t, nowSecond);
+    if (!ring) return;
     const slot = ring.slotOf(t);
     const base = slot * COUNTS;
     if (event.type === 'request') {
@@ -102,6 +111,23 @@ export class LiveStats {
     }
     if (event.costMicros !== undefined) ring.spend[slot] = (ring.spend[slot] ?? 0n) + BigInt(event.costMicros);
     if (event.revenueMicros !== undefined) ring.revenue[slot] = (ring.revenue[slot] ?? 0n) + BigInt(event.revenueMicros);
+  }
+
+  /** Counts what a tally adds up to, as `count` would its events (the tap of encoded appends). */
+  countTally(tally: EventTally, nowSecond = Math.floor(this.deps.nowMs() / 1_000)): void {
+    const t = tally.second;
+    const ring = this.ringFor(tally.organizationId, t, nowSecond);
+    if (!ring) return;
+    const slot = ring.slotOf(t);
+    const base = slot * COUNTS;
+    for (let type = 0; type < tally.byType.length; type++) {
+      const events = tally.byType[type] ?? 0;
+      const index = type === REQUEST ? 0 : (COUNT_OF_TYPE[type] ?? -1);
+      if (events > 0 && index >= 0) ring.counts[base + index] = (ring.counts[base + index] ?? 0) + events;
+    }
+    ring.counts[base + 1] = (ring.counts[base + 1] ?? 0) + tally.filledRequests;
+    ring.spend[slot] = (ring.spend[slot] ?? 0n) + tally.costMicros;
+    ring.revenue[slot] = (ring.revenue[slot] ?? 0n) + tally.revenueMicros;
   }
 
   /** Second `t` of one organization (zeros when it had no traffic or left the window). */
@@ -142,9 +168,10 @@ export class LiveStats {
   async start(): Promise<void> {
     const log = this.deps.eventLog;
     if (hasDurableTap(log)) {
-      this.untap = log.onDurable((events) => {
+      this.untap = log.onDurable((batch) => {
         const nowSecond = Math.floor(this.deps.nowMs() / 1_000);
-        for (const event of events) this.count(event, nowSecond);
+        if (batch.events) for (const event of batch.events) this.count(event, nowSecond);
+        else for (const tally of batch.tally) this.countTally(tally, nowSecond);
       });
       return;
     }
@@ -174,9 +201,11 @@ export class LiveStats {
 
 const EMPTY = new OrganizationRing();
 
-/** An event log that hands each append's events, once durable, to in-process taps (the local log). */
+const REQUEST = DELIVERY_EVENT_TYPES.indexOf('request');
+
+/** An event log that hands each append, once durable, to in-process taps (the local log's `DurableBatch`). */
 interface DurableTapSource {
-  onDurable(tap: (events: readonly DeliveryEvent[]) => void): () => void;
+  onDurable(tap: (batch: { events: readonly DeliveryEvent[] | undefined; tally: readonly EventTally[] }) => void): () => void;
 }
 
 const hasDurableTap = (log: EventLog): log is EventLog & DurableTapSource =>
