@@ -8,9 +8,11 @@
 //     route in the same child that receives the same body as bytes and counts its lines.
 //     The server child's CPU per event is read from the child itself (process.cpuUsage around each load).
 // Run: npm run bench:ingest -- [--seconds 5] [--producers 8] [--batch 1000] [--http-batch 1000] [--http-inflight 8] [--only a,b,c]
+//      [--warm-up 1] (seconds of load on each server before its measured load)
 //      [--child-prof <dir>] (writes a V8 CPU profile of the server child into <dir>)
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1000' },
     'http-batch': { type: 'string', default: '1000' },
     'http-inflight': { type: 'string', default: '8' },
+    'warm-up': { type: 'string', default: '1' },
     only: { type: 'string', default: 'a,b,c' },
     'child-prof': { type: 'string' },
     serve: { type: 'boolean', default: false },
@@ -39,6 +42,7 @@ const SECONDS = Number(values.seconds);
 const PRODUCERS = Number(values.producers);
 const BATCH = Number(values.batch);
 const ONLY = new Set(values.only.split(','));
+const WARM_UP_SECONDS = Number(values['warm-up']);
 
 const dims = Array.from({ length: 9 }, () => randomUUID());
 const RUN = randomUUID().slice(0, 8);
@@ -266,7 +270,7 @@ async function serveChild(): Promise<void> {
   process.on('message', async (message) => {
     if (message === 'cpu') {
       const used = process.cpuUsage();
-      process.send?.({ cpuUs: used.user + used.system });
+      process.send?.({ cpuUs: used.user + used.system, threads: threadTicks() });
       return;
     }
     await app.close();
@@ -278,8 +282,23 @@ async function serveChild(): Promise<void> {
   });
 }
 
+/** CPU ticks (user + system, 1/100 s) of each thread of this process by thread id, from /proc (Linux; empty elsewhere). */
+function threadTicks(): Record<string, number> {
+  const ticks: Record<string, number> = {};
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      // Fields after the command's closing parenthesis: state is the 1st, utime the 12th, stime the 13th.
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks[tid] = Number(fields[11]) + Number(fields[12]);
+    }
+  } catch {
+    // Not Linux: no split by thread.
+  }
+  return ticks;
+}
+
 /** Posts the same-size NDJSON batches (fresh ids each) with `inflight` requests at a time for SECONDS; events/s accepted. */
-async function loadHttp(port: number, key: string): Promise<{ perSecond: number; failures: number; events: number }> {
+async function loadHttp(port: number, key: string, seconds = SECONDS): Promise<{ perSecond: number; failures: number; events: number }> {
   const lines = Number(values['http-batch']);
   const inflight = Number(values['http-inflight']);
   const agent = new Agent({ keepAlive: true, maxSockets: inflight });
@@ -295,7 +314,7 @@ async function loadHttp(port: number, key: string): Promise<{ perSecond: number;
   let accepted = 0;
   let failures = 0;
   let sent = 0;
-  const deadline = performance.now() + SECONDS * 1_000;
+  const deadline = performance.now() + seconds * 1_000;
   const post = (body: Buffer) =>
     new Promise<number>((resolve, reject) => {
       const req = request(
@@ -339,16 +358,29 @@ async function caseC(): Promise<string[][]> {
       child.once('message', (m) => resolve(m as { app: number; baseline: number; key: string }));
       child.once('exit', (code) => reject(new Error(`server child exited ${code}`)));
     });
-    const childCpuUs = () =>
-      new Promise<number>((resolve) => {
-        child.once('message', (m) => resolve((m as { cpuUs: number }).cpuUs));
+    const childCpu = () =>
+      new Promise<{ cpuUs: number; threads: Record<string, number> }>((resolve) => {
+        child.once('message', (m) => resolve(m as { cpuUs: number; threads: Record<string, number> }));
         child.send('cpu');
       });
-    /** A load and the server child's CPU per accepted event over it (both servers share the child). */
+    /**
+     * A load and the server child's CPU per accepted event over it (both servers share the child), also split by
+     * thread: the event loop (thread id = pid), the busiest other thread (the parse worker, under load) and the rest.
+     */
     const measured = async (port: number) => {
-      const before = await childCpuUs();
+      // Warm-up, not measured: the parse worker starts with the first large body and the JIT settles.
+      await loadHttp(port, ports.key, WARM_UP_SECONDS);
+      const before = await childCpu();
       const result = await loadHttp(port, ports.key);
-      return { ...result, cpuUsPerEvent: ((await childCpuUs()) - before) / result.events };
+      const after = await childCpu();
+      const usPerEvent = (ticks: number) => (ticks * 10_000) / result.events;
+      const deltas = Object.entries(after.threads).map(([tid, t]) => ({ tid, ticks: t - (before.threads[tid] ?? 0) }));
+      const main = deltas.find((d) => d.tid === String(child.pid))?.ticks ?? 0;
+      const others = deltas.filter((d) => d.tid !== String(child.pid)).sort((a, b) => b.ticks - a.ticks);
+      const busiest = others[0]?.ticks ?? 0;
+      const rest = others.slice(1).reduce((sum, d) => sum + d.ticks, 0);
+      const split = `event loop ${fixed(usPerEvent(main), 2)}, busiest other thread ${fixed(usPerEvent(busiest), 2)}, rest ${fixed(usPerEvent(rest), 2)}`;
+      return { ...result, cpuUsPerEvent: (after.cpuUs - before.cpuUs) / result.events, split };
     };
     const baseline = await measured(ports.baseline);
     const app = await measured(ports.app);
@@ -361,7 +393,7 @@ async function caseC(): Promise<string[][]> {
         '1.00',
       ],
       [
-        `(c) POST /t/events → durable local log (${label}${app.failures ? `, ${app.failures} failed` : ''})`,
+        `(c) POST /t/events → durable local log (${label}${app.failures ? `, ${app.failures} failed` : ''}; µs/event: ${app.split})`,
         fixed(app.perSecond, 0),
         fixed(app.cpuUsPerEvent, 2),
         fixed(app.perSecond / baseline.perSecond, 2),
