@@ -22,7 +22,7 @@ import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
 import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import type { DeliveryEvent, EventLog } from '@adplatform/ports';
 import { ChunkWriter } from '../../adapters/local-log/src/chunk-codec.js';
-import { createAnalyticsConsumer } from '../../apps/server/src/pipeline/analytics-consumer.js';
+import { ANALYTICS_BATCH_EVENTS, createAnalyticsConsumer } from '../../apps/server/src/pipeline/analytics-consumer.js';
 import { fixed, machineFacts, markdownTable, printFacts } from './report.js';
 
 const { values } = parseArgs({
@@ -153,14 +153,14 @@ async function caseA(): Promise<string[][]> {
 }
 
 async function caseB(): Promise<string[][]> {
-  // Baseline: the DuckDB adapter alone, batches of 50,000 (the consumer's batch), for the same time.
+  // Baseline: the DuckDB adapter alone, in the consumer's batches, for the same time.
   const direct = await withDir(async (dir) => {
     const analytics = await createDuckDbAnalytics({ path: path.join(dir, 'analytics.duckdb') });
     let events = 0;
     const deadline = performance.now() + SECONDS * 1_000;
     const started = performance.now();
     while (performance.now() < deadline) {
-      await analytics.ingest(Array.from({ length: 50_000 }, () => impression(events++)));
+      await analytics.ingest(Array.from({ length: ANALYTICS_BATCH_EVENTS }, () => impression(events++)));
     }
     const perSecond = events / ((performance.now() - started) / 1_000);
     await analytics.close();

@@ -1,6 +1,15 @@
 import type { AnalyticsStore, DeliveryEvent, EventLog } from '@adplatform/ports';
 import { Gauge, type Registry } from 'prom-client';
 
+/**
+ * The default batch: just over DuckDB's row group (122,880 rows). A transaction that appends a whole row group
+ * writes it straight to the database file, and its commit does not copy the rows into the WAL. Measured on a file
+ * store (2026-11-28): with 50,000-event batches the commits took ~45% of the ingest time; with 130,000-event
+ * batches, ~1% of it (12 ms of ~1.7 s a batch), and the store took 71,000–78,000 events/s against 47,000–74,000.
+ * The DuckDB worker stages a batch piece by piece, so no thread holds a whole batch as objects.
+ */
+export const ANALYTICS_BATCH_EVENTS = 131_072;
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -17,7 +26,7 @@ export interface AnalyticsConsumerOptions {
   store: AnalyticsStore & SlicedIngest;
   /** The consumer's name in the log's offsets; default `analytics`. */
   consumer?: string;
-  /** Events read and ingested per batch; default 50,000. */
+  /** Events read and ingested per batch; default ANALYTICS_BATCH_EVENTS. */
   batchSize?: number;
   /**
    * Events per read of the log, default 1,000: a batch is read in slices with
@@ -62,7 +71,7 @@ export interface AnalyticsConsumer {
  */
 export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): AnalyticsConsumer {
   const name = options.consumer ?? 'analytics';
-  const batchSize = options.batchSize ?? 50_000;
+  const batchSize = options.batchSize ?? ANALYTICS_BATCH_EVENTS;
   const idleMs = options.idleMs ?? 250;
   const retryMs = options.retryMs ?? 1_000;
   const readSliceSize = Math.max(1, Math.min(options.readSliceSize ?? 1_000, batchSize));
