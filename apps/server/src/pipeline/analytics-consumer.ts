@@ -2,13 +2,14 @@ import type { AnalyticsStore, DeliveryEvent, EventLog } from '@adplatform/ports'
 import { Gauge, type Registry } from 'prom-client';
 
 /**
- * The default batch: just over DuckDB's row group (122,880 rows). A transaction that appends a whole row group
- * writes it straight to the database file, and its commit does not copy the rows into the WAL. Measured on a file
- * store (2026-11-28): with 50,000-event batches the commits took ~45% of the ingest time; with 130,000-event
- * batches, ~1% of it (12 ms of ~1.7 s a batch), and the store took 71,000–78,000 events/s against 47,000–74,000.
- * The DuckDB worker stages a batch piece by piece, so no thread holds a whole batch as objects.
+ * The default batch. DuckDB writes a transaction that appends a whole row group (122,880 rows) straight to the
+ * database file, and its commit then does not copy the rows into the WAL. Measured on a file store (2026-11-28): with
+ * 50,000-event batches the commits took ~45% of the ingest time; with 130,000-event batches, ~1% of it, and the store
+ * took 71,000–78,000 events/s against 47,000–74,000. The batch stays at 50,000 for now: the DuckDB worker collects a
+ * batch's events as objects before it stages them, and 131,072 of them would hold ~2.6× the memory. Batches of a row
+ * group should follow once the worker stages each piece as it comes.
  */
-export const ANALYTICS_BATCH_EVENTS = 131_072;
+export const ANALYTICS_BATCH_EVENTS = 50_000;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
