@@ -1,7 +1,8 @@
 // Events per second through the event pipeline, each case bounded in time and next to a same-run baseline:
 // (a) producers → durable local log (group commit, fsync before each append resolves), ready batches;
 //     baseline: the log's CPU work alone on the same batches (encode + CRC, no I/O).
-// (b) producers → local log → analytics consumer → DuckDB, end to end (the consumer commits past the last event);
+// (b) producers → local log → analytics consumer → DuckDB in its worker thread, as `serve` runs it, end to end (the
+//     consumer commits past the last event);
 //     baseline: the same events ingested into DuckDB directly, no log.
 // (c) POST /t/events NDJSON batches over HTTP on 127.0.0.1 to a server in a child process (local log,
 //     PGlite metadata), from a keep-alive node client with requests in flight; baseline: a bare Fastify
@@ -18,7 +19,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDuckDbAnalytics } from '@adplatform/adapter-duckdb';
+import { createDuckDbAnalytics, createDuckDbAnalyticsWorker } from '@adplatform/adapter-duckdb';
 import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import type { DeliveryEvent, EventLog } from '@adplatform/ports';
 import { ChunkWriter } from '../../adapters/local-log/src/chunk-codec.js';
@@ -168,7 +169,8 @@ async function caseB(): Promise<string[][]> {
   });
   const piped = await withDir(async (dir) => {
     const log = await createLocalEventLog({ dir: path.join(dir, 'events') });
-    const analytics = await createDuckDbAnalytics({ path: path.join(dir, 'analytics.duckdb') });
+    // As `serve` runs it: the store in its worker thread (ADR 0019), the consumer on this one.
+    const analytics = await createDuckDbAnalyticsWorker({ path: path.join(dir, 'analytics.duckdb'), niceness: 10 });
     const consumer = createAnalyticsConsumer({ eventLog: log, store: analytics, idleMs: 20 });
     const started = performance.now();
     consumer.start();
