@@ -148,7 +148,19 @@ describe('validateBidRequest', () => {
         { ...base, imp: [{ id: '1', banner: { w: 1, h: 1 } }], at: 3 },
         'request.at must be 1 (first price), 2 (second price) or an exchange-specific value above 500',
       ],
+      [
+        { ...base, imp: [{ id: '1', banner: { w: 1, h: 1 } }], bcat: ['IAB8'], cattax: '1' },
+        'request.cattax must be a non-negative integer (an AdCOM category taxonomy)',
+      ],
+      [
+        { ...base, imp: [{ id: '1', banner: { w: 1, h: 1 } }], cattax: 1.5 },
+        'request.cattax must be a non-negative integer (an AdCOM category taxonomy)',
+      ],
     ];
     for (const [input, message] of cases) expect(validateBidRequest(input)).toEqual({ ok: false, message });
+    // Any AdCOM taxonomy id is taken (2: IAB 2.0, 6: IAB 3.0, 500+: exchange-specific).
+    for (const cattax of [1, 2, 6, 501]) {
+      expect(validateBidRequest({ ...base, imp: [{ id: '1', banner: { w: 1, h: 1 } }], bcat: ['IAB8'], cattax }).ok).toBe(true);
+    }
   });
 });

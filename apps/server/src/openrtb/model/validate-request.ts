@@ -101,11 +101,19 @@ function scalarsProblem(request: JsonObject): string | undefined {
     optionalFlag(own(request, 'test'), () => 'request.test') ??
     optionalFlag(own(request, 'allimps'), () => 'request.allimps') ??
     optionalStringArray(own(request, 'bcat'), () => 'request.bcat') ??
+    // The taxonomy of bcat (OpenRTB 2.6, default 1): another type would screen partners' bids against the wrong list.
+    optionalTaxonomy(own(request, 'cattax'), () => 'request.cattax') ??
     optionalStringArray(own(request, 'badv'), () => 'request.badv') ??
     optionalStringArray(own(request, 'bapp'), () => 'request.bapp') ??
     optionalStringArray(own(request, 'wseat'), () => 'request.wseat') ??
     optionalStringArray(own(request, 'bseat'), () => 'request.bseat')
   );
+}
+
+/** Absent, or an AdCOM taxonomy id: an integer ≥ 0. */
+function optionalTaxonomy(value: unknown, path: () => string): string | undefined {
+  if (value === undefined || (Number.isSafeInteger(value) && (value as number) >= 0)) return undefined;
+  return `${path()} must be a non-negative integer (an AdCOM category taxonomy)`;
 }
 
 function geoProblem(geo: unknown, path: string): string | undefined {
