@@ -230,6 +230,37 @@ describe('POST /t/events on the local log', () => {
   });
 });
 
+describe('POST /t/events with events encoded for a log that takes only objects', () => {
+  it('answers 503 and acknowledges nothing, rather than 200 for events it never stored', async () => {
+    const eventLog = createMemoryEventLog();
+    const app = Fastify();
+    app.decorate('metrics', new Registry());
+    app.setErrorHandler((error, _request, reply) => {
+      reply.status(error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE' ? 503 : 500).send({ code: (error as AppError).code });
+    });
+    await app.register(eventsIngestRoutes, {
+      eventLog,
+      clock: { now: () => new Date(NOW) },
+      authenticateIngestKey: async () => ({ organizationId: ORG }),
+      // A misconfiguration: the worker encodes for the local log, but this log has no appendEncoded.
+      parsing: { minBodyBytes: 0, encodedFormat: FRAMED_FORMAT },
+    });
+    try {
+      const lines = Array.from({ length: 20 }, () => JSON.stringify({ id: randomUUID(), type: 'click', at: NOW - 1 }));
+      const response = await app.inject({
+        method: 'POST',
+        url: '/t/events',
+        headers: { authorization: 'Bearer adpi_test', 'content-type': 'application/x-ndjson' },
+        payload: lines.join('\n'),
+      });
+      expect(response.statusCode).toBe(503);
+      expect((await eventLog.read(0, 100)).events).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('POST /t/events with a worker that dies', () => {
   it('answers 503 and appends nothing', async () => {
     const eventLog = createMemoryEventLog();

@@ -39,7 +39,8 @@ export const eventsIngestRoutes: FastifyPluginAsyncTypebox<EventsIngestOptions> 
   const organizationOf = new WeakMap<FastifyRequest, string>();
   const log = options.eventLog;
   // The local log takes events a worker encoded (EncodedAppend): the event loop then neither rebuilds nor encodes them.
-  const parser = createEventLinesPool({ encodedFormat: acceptsEncoded(log) ? log.encodedFormat : undefined, ...options.parsing });
+  const encodedLog = acceptsEncoded(log) ? log : undefined;
+  const parser = createEventLinesPool({ encodedFormat: encodedLog?.encodedFormat, ...options.parsing });
   app.addHook('onClose', () => parser.close());
   const counted = new Counter({
     name: 'adplatform_ingest_events_total',
@@ -102,8 +103,10 @@ export const eventsIngestRoutes: FastifyPluginAsyncTypebox<EventsIngestOptions> 
       const accepted = parsed.encoded ? parsed.encoded.count : parsed.events.length;
       if (accepted === 0) throw noneAccepted(rejected);
       try {
-        if (parsed.encoded && acceptsEncoded(log)) await log.appendEncoded(parsed.encoded);
-        else await log.append(parsed.events ?? []);
+        if (parsed.events) await log.append(parsed.events);
+        else if (encodedLog) await encodedLog.appendEncoded(parsed.encoded);
+        // Never acknowledge what was not stored: encoded events for a log that takes only objects are refused (503).
+        else throw new Error('the events came encoded for an event log that takes only objects');
       } catch (error) {
         request.log.error({ err: error, events: accepted }, 'event log refused an ingest batch');
         throw new AppError('SERVICE_UNAVAILABLE', 'The event log could not store the batch; nothing was acknowledged, retry it');
