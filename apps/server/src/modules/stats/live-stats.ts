@@ -19,8 +19,8 @@ export interface LiveSecond {
 export const LIVE_WINDOW_SECONDS = 300;
 const COUNTS = 6; // requests, filled, impressions, viewables, clicks, conversions
 const COUNT_OF: Partial<Record<DeliveryEvent['type'], number>> = { impression: 2, viewable: 3, click: 4, conversion: 5 };
-/** COUNT_OF by index in DELIVERY_EVENT_TYPES (EventTally.byType), -1 for a type not counted. */
-const COUNT_OF_TYPE = DELIVERY_EVENT_TYPES.map((type) => COUNT_OF[type] ?? -1);
+/** The count of each type by its index in DELIVERY_EVENT_TYPES (EventTally.byType): requests 0, COUNT_OF's, else -1. */
+const COUNT_OF_TYPE = DELIVERY_EVENT_TYPES.map((type) => (type === 'request' ? 0 : (COUNT_OF[type] ?? -1)));
 
 /** 300 one-second slots of one organization; slot `t % 300` holds second `t` when `seconds[slot] === t`. */
 class OrganizationRing {
@@ -122,7 +122,7 @@ export class LiveStats {
     const base = slot * COUNTS;
     for (let type = 0; type < tally.byType.length; type++) {
       const events = tally.byType[type] ?? 0;
-      const index = type === REQUEST ? 0 : (COUNT_OF_TYPE[type] ?? -1);
+      const index = COUNT_OF_TYPE[type] ?? -1;
       if (events > 0 && index >= 0) ring.counts[base + index] = (ring.counts[base + index] ?? 0) + events;
     }
     ring.counts[base + 1] = (ring.counts[base + 1] ?? 0) + tally.filledRequests;
@@ -200,8 +200,6 @@ export class LiveStats {
 }
 
 const EMPTY = new OrganizationRing();
-
-const REQUEST = DELIVERY_EVENT_TYPES.indexOf('request');
 
 /** An event log that hands each append, once durable, to in-process taps (the local log's `DurableBatch`). */
 interface DurableTapSource {
