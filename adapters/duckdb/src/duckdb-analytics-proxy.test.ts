@@ -116,6 +116,24 @@ describe('duckdb analytics in a worker thread', () => {
     }
   });
 
+  it('drops a batch whose sender fails part way, storing none of it, and stores the next batch', async () => {
+    const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1 });
+    try {
+      // Pieces already staged in the worker (more than a data chunk) before the sender fails.
+      async function* failing() {
+        yield manyEvents(3_000);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('the log went away');
+      }
+      await expect(store.ingestSlices(failing())).rejects.toThrow('the log went away');
+      expect((await store.tableSizes()).events).toBe(0);
+      expect(await store.ingest(manyEvents(100, 2_950))).toEqual({ inserted: 100, duplicates: 0 });
+      expect((await store.tableSizes()).events).toBe(100);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('stops an export read part way, then answers further calls', async () => {
     const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1 });
     try {

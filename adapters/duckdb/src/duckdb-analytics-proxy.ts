@@ -29,12 +29,6 @@ export interface DuckDbAnalyticsWorkerOptions extends DuckDbAnalyticsOptions {
 export interface DuckDbAnalyticsWorker extends DuckDbAnalytics {
   /** The worker's `threadId`, where every DuckDB call runs; for tests. */
   readonly workerThreadId: number;
-  /**
-   * `ingest` of the events of every slice as one batch, sent to the worker as
-   * the slices come: the caller never holds the whole batch (the analytics
-   * consumer reads the log a slice at a time). A failing `slices` stores nothing.
-   */
-  ingestSlices(slices: AsyncIterable<readonly DeliveryEvent[]>): Promise<{ inserted: number; duplicates: number }>;
 }
 
 /**

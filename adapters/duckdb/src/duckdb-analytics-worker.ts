@@ -3,7 +3,8 @@
  * (its instance, writer and report connections) and answers the proxy's
  * messages (duckdb-worker-protocol.ts). Everything synchronous in ingest —
  * building a batch's columns, the appender's chunks and flush — runs here,
- * never on the app's event loop.
+ * never on the app's event loop. A batch's pieces are staged as they arrive
+ * (the store's `ingestSlices`), while the app's thread reads the next ones.
  */
 import { setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
@@ -39,9 +40,53 @@ async function open(): Promise<DuckDbAnalytics | undefined> {
   }
 }
 
+/**
+ * The pieces of one batch as an async iterable for `ingestSlices`: pieces
+ * wait here until the store takes them; `end` closes it (the batch's
+ * `ingest`), `fail` makes the store drop the batch.
+ */
+class PieceQueue implements AsyncIterable<readonly DeliveryEvent[]> {
+  private readonly waiting: DeliveryEvent[][] = [];
+  private ended = false;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+
+  push(events: DeliveryEvent[]): void {
+    this.waiting.push(events);
+    this.notify();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.notify();
+  }
+
+  fail(error: Error): void {
+    this.failure = error;
+    this.waiting.length = 0;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<readonly DeliveryEvent[]> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const piece = this.waiting.shift();
+      if (piece) yield piece;
+      else if (this.ended) return;
+      else await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
+
 /** Answers the proxy's messages from `store` until the port closes. */
 function listen(store: DuckDbAnalytics): void {
-  const batches = new Map<number, DeliveryEvent[][]>();
+  const batches = new Map<number, { pieces: PieceQueue; stored: Promise<{ inserted: number; duplicates: number }> }>();
   const streams = new Map<number, AsyncIterator<Uint8Array>>();
   let nextStream = 1;
 
@@ -58,10 +103,24 @@ function listen(store: DuckDbAnalytics): void {
     }
   }
 
+  /** The batch's entry, its ingest started (queued behind the batches before it) with its first piece. */
+  function batchOf(batch: number) {
+    let entry = batches.get(batch);
+    if (!entry) {
+      const pieces = new PieceQueue();
+      const stored = store.ingestSlices(pieces);
+      stored.catch(() => undefined); // answered at the batch's `ingest`; a dropped batch's failure is expected
+      entry = { pieces, stored };
+      batches.set(batch, entry);
+    }
+    return entry;
+  }
+
   function ingest(batch: number) {
-    const pieces = batches.get(batch) ?? [];
+    const entry = batchOf(batch);
     batches.delete(batch);
-    return store.ingest(pieces.length === 1 ? (pieces[0] as DeliveryEvent[]) : pieces.flat());
+    entry.pieces.end();
+    return entry.stored;
   }
 
   async function nextPiece(stream: number): Promise<Uint8Array | null> {
@@ -82,13 +141,11 @@ function listen(store: DuckDbAnalytics): void {
 
   port.on('message', (message: ToWorker) => {
     switch (message.kind) {
-      case 'stage': {
-        const pieces = batches.get(message.batch);
-        if (pieces) pieces.push(message.events);
-        else batches.set(message.batch, [message.events]);
+      case 'stage':
+        batchOf(message.batch).pieces.push(message.events);
         return;
-      }
       case 'drop':
+        batches.get(message.batch)?.pieces.fail(new Error('the batch was dropped by its sender'));
         batches.delete(message.batch);
         return;
       case 'ingest':

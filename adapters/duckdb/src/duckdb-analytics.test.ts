@@ -51,6 +51,59 @@ describe('duckdb analytics store', () => {
     }
   });
 
+  it('stages a batch slice by slice across data chunks: any slicing stores what the whole batch stores, once per id', {
+    timeout: 120_000,
+  }, async () => {
+    // Ids from a small pool repeat within and across slices; batches run past DuckDB's 2,048-row data chunk.
+    const arbBatch = fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 1, maxLength: 4_500 });
+    await fc.assert(
+      fc.asyncProperty(arbBatch, fc.array(fc.integer({ min: 1, max: 2_500 }), { maxLength: 6 }), async (ids, cuts) => {
+        const events = ids.map((n) => event(`s-${n}`, T0 + n * 1_000, { country: n % 3 === 0 ? 'US' : 'DE' }));
+        async function* slices() {
+          let at = 0;
+          for (const size of cuts) {
+            yield events.slice(at, at + size);
+            at += size;
+          }
+          yield events.slice(at);
+        }
+        const store = await createDuckDbAnalytics({ path: ':memory:', threads: 1 });
+        try {
+          const distinct = new Set(ids).size;
+          expect(await store.ingestSlices(slices())).toEqual({ inserted: distinct, duplicates: ids.length - distinct });
+          expect((await store.tableSizes()).events).toBe(distinct);
+          expect((await store.report(query({ dimensions: ['country'] }))).totals.impressions).toBe(distinct);
+        } finally {
+          await store.close();
+        }
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it('stores nothing of a sliced batch whose later slice is bad or whose source fails, then stores the next batch', async () => {
+    const store = await createDuckDbAnalytics({ path: ':memory:', threads: 1 });
+    const many = (count: number, from: number) => Array.from({ length: count }, (_, i) => event(`m-${from + i}`, T0 + i));
+    try {
+      // 5,000 good events (two full data chunks appended) before the bad one.
+      async function* badLater() {
+        yield many(5_000, 0);
+        yield [event('bad', T0, { costMicros: 'ten' })];
+      }
+      await expect(store.ingestSlices(badLater())).rejects.toThrow(/bad: costMicros/);
+      async function* failing() {
+        yield many(5_000, 0);
+        throw new Error('the log went away');
+      }
+      await expect(store.ingestSlices(failing())).rejects.toThrow('the log went away');
+      expect((await store.tableSizes()).events).toBe(0);
+      expect(await store.ingest(many(3, 0))).toEqual({ inserted: 3, duplicates: 0 });
+      expect((await store.report(query())).totals.impressions).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('sums money beyond 64 bits without loss', async () => {
     const store = await createDuckDbAnalytics({ path: ':memory:' });
     try {

@@ -13,7 +13,7 @@ import { checkReportQuery, metricValue } from '@adplatform/ports';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { csvExport, parquetExport } from './duckdb-export.js';
-import { clearStaging, commitStaged, stageEvents } from './duckdb-ingest.js';
+import { clearStaging, commitStaged, StagingBatch } from './duckdb-ingest.js';
 import { type ReportSource, reportRowsSql, reportTotalsSql } from './duckdb-report-sql.js';
 import { openRollups } from './duckdb-rollup-upkeep.js';
 import { ROLLUPS } from './duckdb-rollups.js';
@@ -41,6 +41,13 @@ export interface DuckDbAnalyticsOptions {
 }
 
 export interface DuckDbAnalytics extends AnalyticsStore {
+  /**
+   * `ingest` of the events of every slice as one batch, each slice staged as
+   * it comes (the analytics consumer reads the log a slice at a time): the
+   * batch is never held whole as objects. A failing `slices`, or a slice with
+   * a bad event, stores nothing of the batch.
+   */
+  ingestSlices(slices: AsyncIterable<readonly DeliveryEvent[]>): Promise<{ inserted: number; duplicates: number }>;
   /** Rows in the events table and in each rollup; for tests and benchmarks. */
   tableSizes(): Promise<{ events: number; rollups: Record<string, number> }>;
   /** The table a report reads now (a rollup, or `events`); for tests and benchmarks. */
@@ -226,13 +233,33 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
     }
   }
 
+  /** Stages every slice as it comes; answers the events given (repeated ids included). */
+  const ingestSlices = (slices: AsyncIterable<readonly DeliveryEvent[]>) =>
+    ingestWith(async () => {
+      const batch = await StagingBatch.open(writer);
+      let given = 0;
+      try {
+        for await (const slice of slices) {
+          batch.add(slice);
+          given += slice.length;
+        }
+      } catch (error) {
+        batch.close();
+        throw error;
+      }
+      await batch.finish();
+      return given;
+    });
+
   return {
     kind: 'duckdb',
     ingest: (events: readonly DeliveryEvent[]) =>
-      ingestWith(async () => {
-        await stageEvents(writer, events);
-        return events.length;
-      }),
+      ingestSlices(
+        (async function* () {
+          yield events;
+        })(),
+      ),
+    ingestSlices,
     ingestStagedSql: (statements) =>
       ingestWith(async () => {
         for (const statement of statements) await writer.run(statement);

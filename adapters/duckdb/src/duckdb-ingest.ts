@@ -47,81 +47,113 @@ const CODED_FIELDS: Record<CodedColumn, (e: DeliveryEvent) => string | undefined
   invalid_reason: (e) => e.invalid?.reason,
 };
 
-/** The batch in staging's column order: plain values, then dictionary codes. */
-interface StagedColumns {
-  rows: number;
-  columns: (string | bigint | number | null)[][];
-  dictionary: string[];
-}
-
-/** Checks and lays out a batch column by column; the first copy of a repeated id wins (later ones are batch duplicates). */
-function toColumns(events: readonly DeliveryEvent[]): StagedColumns {
-  const codes = new Map<string, number>();
-  const dictionary: string[] = [];
-  const code = (value: string | undefined): number | null => {
-    if (value === undefined) return null;
-    let found = codes.get(value);
-    if (found === undefined) {
-      dictionary.push(value);
-      found = dictionary.length;
-      codes.set(value, found);
-    }
-    return found;
-  };
-  const columns: (string | bigint | number | null)[][] = STAGING_COLUMNS.map(() => []);
-  const seen = new Set<string>();
-  for (const e of events) {
-    if (!Number.isSafeInteger(e.at)) throw new RangeError(`event ${e.id}: at must be integer epoch ms`);
-    const plain = [e.id, e.decisionId ?? null, BigInt(e.at), micros(e, 'costMicros'), micros(e, 'revenueMicros'), valueMicros(e)];
-    if (seen.has(e.id)) continue;
-    seen.add(e.id);
-    let i = 0;
-    for (const value of plain) columns[i++]?.push(value);
-    for (const column of CODED_COLUMNS) columns[i++]?.push(code(CODED_FIELDS[column](e)));
-  }
-  return { rows: seen.size, columns, dictionary };
-}
+type StagedValue = string | bigint | number | null;
 
 const STAGING_TYPES: readonly DuckDBType[] = STAGING_COLUMNS.map(([, type]) =>
   type === 'VARCHAR' ? VARCHAR : type === 'BIGINT' ? BIGINT : INTEGER,
 );
 
-/** Appends the batch in data chunks, a column at a time: strings only for ids, small integers for everything coded. */
-function appendColumns(appender: DuckDBAppender, staged: StagedColumns): void {
-  for (let offset = 0; offset < staged.rows; offset += CHUNK_ROWS) {
-    const count = Math.min(CHUNK_ROWS, staged.rows - offset);
-    const chunk = DuckDBDataChunk.create(STAGING_TYPES, count);
-    staged.columns.forEach((values, c) => {
+/**
+ * A batch staged as it comes, a piece at a time: each event is checked and
+ * laid out in staging's column order (plain values, then codes into one
+ * dictionary for the whole batch), and every full data chunk goes to
+ * `events_staging` at once, so the batch is never held as objects. The first
+ * copy of a repeated id wins; later ones are dropped as batch duplicates.
+ * A piece that fails its check throws, and the batch must then be dropped
+ * (`close`): what was staged before it is not committed.
+ */
+export class StagingBatch {
+  private readonly codes = new Map<string, number>();
+  private readonly dictionary: string[] = [];
+  private readonly seen = new Set<string>();
+  private columns: StagedValue[][] = STAGING_COLUMNS.map(() => []);
+  private pending = 0;
+
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly appender: DuckDBAppender,
+  ) {}
+
+  /** Starts a batch on `connection`, whose staging tables must be empty. */
+  static async open(connection: DuckDBConnection): Promise<StagingBatch> {
+    return new StagingBatch(connection, await connection.createAppender('events_staging', 'main', 'temp'));
+  }
+
+  /** Rows staged so far (the events added, less repeated ids). */
+  get rows(): number {
+    return this.seen.size;
+  }
+
+  private code(value: string | undefined): number | null {
+    if (value === undefined) return null;
+    let found = this.codes.get(value);
+    if (found === undefined) {
+      this.dictionary.push(value);
+      found = this.dictionary.length;
+      this.codes.set(value, found);
+    }
+    return found;
+  }
+
+  /** Checks and stages `events`; throws a RangeError naming the first bad event. */
+  add(events: readonly DeliveryEvent[]): void {
+    for (const e of events) {
+      if (!Number.isSafeInteger(e.at)) throw new RangeError(`event ${e.id}: at must be integer epoch ms`);
+      const plain = [e.id, e.decisionId ?? null, BigInt(e.at), micros(e, 'costMicros'), micros(e, 'revenueMicros'), valueMicros(e)];
+      if (this.seen.has(e.id)) continue;
+      this.seen.add(e.id);
+      let i = 0;
+      for (const value of plain) this.columns[i++]?.push(value);
+      for (const column of CODED_COLUMNS) this.columns[i++]?.push(this.code(CODED_FIELDS[column](e)));
+      this.pending += 1;
+      if (this.pending === CHUNK_ROWS) this.appendChunk();
+    }
+  }
+
+  /** Appends the rows laid out so far as one data chunk, a column at a time. */
+  private appendChunk(): void {
+    if (this.pending === 0) return;
+    const chunk = DuckDBDataChunk.create(STAGING_TYPES, this.pending);
+    this.columns.forEach((values, c) => {
       const vector = chunk.getColumnVector(c);
-      for (let row = 0; row < count; row += 1) vector.setItem(row, values[offset + row] ?? null);
+      for (let row = 0; row < values.length; row += 1) vector.setItem(row, values[row] ?? null);
       vector.flush();
     });
-    appender.appendDataChunk(chunk);
+    this.appender.appendDataChunk(chunk);
+    this.columns = STAGING_COLUMNS.map(() => []);
+    this.pending = 0;
   }
-  appender.flushSync();
-}
 
-/** Fills the connection's staging tables with the batch; returns the rows staged (the batch minus repeated ids). */
-export async function stageEvents(connection: DuckDBConnection, events: readonly DeliveryEvent[]): Promise<number> {
-  const staged = toColumns(events);
-  const appender = await connection.createAppender('events_staging', 'main', 'temp');
-  try {
-    appendColumns(appender, staged);
-  } finally {
-    appender.closeSync();
+  /** Appends the rest and the batch's dictionary, and closes the appender; answers the rows staged. */
+  async finish(): Promise<number> {
+    try {
+      this.appendChunk();
+      this.appender.flushSync();
+    } finally {
+      this.appender.closeSync();
+    }
+    const dict = await this.connection.createAppender('staging_dict', 'main', 'temp');
+    try {
+      this.dictionary.forEach((value, i) => {
+        dict.appendInteger(i + 1);
+        dict.appendVarchar(value);
+        dict.endRow();
+      });
+      dict.flushSync();
+    } finally {
+      dict.closeSync();
+    }
+    return this.rows;
   }
-  const dict = await connection.createAppender('staging_dict', 'main', 'temp');
-  try {
-    staged.dictionary.forEach((value, i) => {
-      dict.appendInteger(i + 1);
-      dict.appendVarchar(value);
-      dict.endRow();
-    });
-    dict.flushSync();
-  } finally {
-    dict.closeSync();
+
+  /** Abandons the batch: closes the appender without flushing what it holds (the caller clears staging). */
+  close(): void {
+    try {
+      this.appender.closeSync();
+    } catch {
+      // Closing flushes; a failed flush leaves nothing that is committed.
+    }
   }
-  return staged.rows;
 }
 
 /** Empties the staging tables by recreating them: cheaper than deleting every row of the last batch. */
@@ -137,7 +169,7 @@ const DECODED_EVENTS = decodedStagingSql(EVENT_COLUMNS.map(([column]) => column)
  * anti-join on id restricted to the batch's time span: an event's time is part
  * of its immutable content, so a stored copy lies in that span, and DuckDB's
  * min/max zone maps skip the row groups outside it. The staged ids must be
- * unique (stageEvents keeps the first of a repeated id).
+ * unique (StagingBatch keeps the first of a repeated id).
  */
 export async function commitStaged(connection: DuckDBConnection): Promise<{ inserted: number; appended: Map<string, number> }> {
   const appended = new Map<string, number>();
