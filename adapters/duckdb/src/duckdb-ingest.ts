@@ -1,8 +1,16 @@
 import type { DeliveryEvent } from '@adplatform/ports';
-import type { DuckDBAppender, DuckDBConnection, DuckDBType } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBType, DuckDBVector } from '@duckdb/node-api';
 import { BIGINT, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
 import { ROLLUPS, rollupFromStagedSql } from './duckdb-rollups.js';
-import { CODED_COLUMNS, type CodedColumn, decodedStagingSql, EVENT_COLUMNS, STAGING_COLUMNS, STAGING_SQL } from './duckdb-schema.js';
+import {
+  CODED_COLUMNS,
+  type CodedColumn,
+  decodedStagingSql,
+  EVENT_COLUMNS,
+  PLAIN_STAGED_COLUMNS,
+  STAGING_COLUMNS,
+  STAGING_SQL,
+} from './duckdb-schema.js';
 
 const INTEGER_TEXT = /^-?\d{1,19}$/;
 const INT64_MIN = -(2n ** 63n);
@@ -47,7 +55,8 @@ const CODED_FIELDS: Record<CodedColumn, (e: DeliveryEvent) => string | undefined
   invalid_reason: (e) => e.invalid?.reason,
 };
 
-type StagedValue = string | bigint | number | null;
+/** The coded columns' fields, in CODED_COLUMNS order. */
+const CODED_GETTERS = CODED_COLUMNS.map((column) => CODED_FIELDS[column]);
 
 const STAGING_TYPES: readonly DuckDBType[] = STAGING_COLUMNS.map(([, type]) =>
   type === 'VARCHAR' ? VARCHAR : type === 'BIGINT' ? BIGINT : INTEGER,
@@ -66,7 +75,9 @@ export class StagingBatch {
   private readonly codes = new Map<string, number>();
   private readonly dictionary: string[] = [];
   private readonly seen = new Set<string>();
-  private columns: StagedValue[][] = STAGING_COLUMNS.map(() => []);
+  private chunk = DuckDBDataChunk.create(STAGING_TYPES, CHUNK_ROWS);
+  private vectors: DuckDBVector[] = STAGING_TYPES.map((_, c) => this.chunk.getColumnVector(c));
+  /** Rows written into `chunk` and not yet appended. */
   private pending = 0;
 
   private constructor(
@@ -95,32 +106,46 @@ export class StagingBatch {
     return found;
   }
 
-  /** Checks and stages `events`; throws a RangeError naming the first bad event. */
+  /** Checks and stages `events`, straight into the data chunk's vectors; throws a RangeError naming the first bad event. */
   add(events: readonly DeliveryEvent[]): void {
+    const { seen } = this;
+    let { vectors } = this;
     for (const e of events) {
       if (!Number.isSafeInteger(e.at)) throw new RangeError(`event ${e.id}: at must be integer epoch ms`);
-      const plain = [e.id, e.decisionId ?? null, BigInt(e.at), micros(e, 'costMicros'), micros(e, 'revenueMicros'), valueMicros(e)];
-      if (this.seen.has(e.id)) continue;
-      this.seen.add(e.id);
-      let i = 0;
-      for (const value of plain) this.columns[i++]?.push(value);
-      for (const column of CODED_COLUMNS) this.columns[i++]?.push(this.code(CODED_FIELDS[column](e)));
-      this.pending += 1;
-      if (this.pending === CHUNK_ROWS) this.appendChunk();
+      const cost = micros(e, 'costMicros');
+      const revenue = micros(e, 'revenueMicros');
+      const value = valueMicros(e);
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+      const row = this.pending;
+      // The order of STAGING_COLUMNS: the plain columns, then the coded ones.
+      (vectors[0] as DuckDBVector).setItem(row, e.id);
+      (vectors[1] as DuckDBVector).setItem(row, e.decisionId ?? null);
+      (vectors[2] as DuckDBVector).setItem(row, BigInt(e.at));
+      (vectors[3] as DuckDBVector).setItem(row, cost);
+      (vectors[4] as DuckDBVector).setItem(row, revenue);
+      (vectors[5] as DuckDBVector).setItem(row, value);
+      for (let c = 0; c < CODED_COLUMNS.length; c += 1) {
+        (vectors[PLAIN_STAGED_COLUMNS.length + c] as DuckDBVector).setItem(row, this.code(CODED_GETTERS[c]?.(e)));
+      }
+      this.pending = row + 1;
+      if (this.pending === CHUNK_ROWS) {
+        this.appendChunk();
+        vectors = this.vectors;
+      }
     }
   }
 
-  /** Appends the rows laid out so far as one data chunk, a column at a time. */
+  /** Appends the rows written so far as one data chunk, and starts the next. */
   private appendChunk(): void {
     if (this.pending === 0) return;
-    const chunk = DuckDBDataChunk.create(STAGING_TYPES, this.pending);
-    this.columns.forEach((values, c) => {
-      const vector = chunk.getColumnVector(c);
-      for (let row = 0; row < values.length; row += 1) vector.setItem(row, values[row] ?? null);
-      vector.flush();
-    });
-    this.appender.appendDataChunk(chunk);
-    this.columns = STAGING_COLUMNS.map(() => []);
+    for (const vector of this.vectors) vector.flush();
+    // A smaller size after the vectors are flushed: only the first rows count (the rest of each vector is unused).
+    if (this.pending < CHUNK_ROWS) this.chunk.rowCount = this.pending;
+    this.appender.appendDataChunk(this.chunk);
+    this.chunk.reset();
+    this.chunk.rowCount = CHUNK_ROWS;
+    this.vectors = STAGING_TYPES.map((_, c) => this.chunk.getColumnVector(c));
     this.pending = 0;
   }
 
