@@ -1,9 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import { isAppError } from '@adplatform/domain';
-import type { DeliveryEvent, ReportQuery } from '@adplatform/ports';
+import type { DeliveryEvent, EncodedRange, ReportQuery } from '@adplatform/ports';
 import { runAnalyticsStoreContract } from '@adplatform/ports/contracts';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAnalytics } from './duckdb-analytics.js';
@@ -131,6 +133,38 @@ describe('duckdb analytics in a worker thread', () => {
       expect((await store.tableSizes()).events).toBe(100);
     } finally {
       await store.close();
+    }
+  });
+
+  it("decodes the local log's encoded ranges in the worker; a range it cannot decode fails its batch and stores nothing", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'adp-proxy-'));
+    const log = await createLocalEventLog({ dir });
+    const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1 });
+    try {
+      await log.append(manyEvents(3_000));
+      async function* ranges(...list: EncodedRange[]) {
+        yield* list;
+      }
+      const whole = await log.readEncoded(0, 3_000);
+      const corrupt = new Uint8Array(whole.bytes);
+      corrupt[30] = (corrupt[30] ?? 0) ^ 0xff;
+      await expect(store.ingestEncoded(ranges({ ...whole, bytes: corrupt }))).rejects.toThrow(/fails its CRC/);
+      await expect(store.ingestEncoded(ranges(await log.readEncoded(0, 10), { ...whole, format: 'json' }))).rejects.toThrow(/format json/);
+      expect((await store.tableSizes()).events).toBe(0);
+      // Ranges start and end inside chunks; the worker keeps only their events.
+      const counts = await store.ingestEncoded(ranges(await log.readEncoded(100, 1_500), await log.readEncoded(1_600, 1_000)));
+      expect(counts).toEqual({ inserted: 2_500, duplicates: 0 });
+      const inThread = await createDuckDbAnalytics({ path: ':memory:', threads: 1 });
+      try {
+        await inThread.ingest(manyEvents(2_500, 100));
+        expect(await store.report(query)).toEqual(await inThread.report(query));
+      } finally {
+        await inThread.close();
+      }
+    } finally {
+      await store.close();
+      await log.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DeliveryEvent, ReportExportFormat, ReportQuery } from '@adplatform/ports';
+import { READ_FORMAT } from '@adplatform/adapter-local-log/chunks';
+import type { DeliveryEvent, EncodedRange, ReportExportFormat, ReportQuery } from '@adplatform/ports';
 import { checkReportQuery } from '@adplatform/ports';
 import type { DuckDbAnalytics, DuckDbAnalyticsOptions } from './duckdb-analytics.js';
 import {
@@ -29,6 +30,15 @@ export interface DuckDbAnalyticsWorkerOptions extends DuckDbAnalyticsOptions {
 export interface DuckDbAnalyticsWorker extends DuckDbAnalytics {
   /** The worker's `threadId`, where every DuckDB call runs; for tests. */
   readonly workerThreadId: number;
+  /** The `EncodedRange` formats the worker decodes itself (the local log's chunks). */
+  readonly encodedReadFormats: readonly string[];
+  /**
+   * `ingestSlices` of ranges as the event log stores them: this thread moves
+   * each range's bytes to the worker, which decodes them there (no decoding
+   * and no cloning of events here). A range of another format, or bytes that
+   * do not decode, fail the batch and store nothing of it.
+   */
+  ingestEncoded(ranges: AsyncIterable<EncodedRange>): Promise<{ inserted: number; duplicates: number }>;
 }
 
 /**
@@ -110,19 +120,21 @@ export async function createDuckDbAnalyticsWorker(options: DuckDbAnalyticsWorker
   }
   const call = <T>(method: ForwardedMethod, ...args: unknown[]) => request<T>({ kind: 'call', id: nextId++, method, args });
 
-  /** Stages every slice as it comes, in pieces with a turn of the event loop between them, then stores them as one batch. */
-  async function ingestSlices(slices: AsyncIterable<readonly DeliveryEvent[]>): Promise<{ inserted: number; duplicates: number }> {
+  /** Sends the pieces `pieces` makes of each item as it comes, with a turn of the event loop between them, then stores them as one batch. */
+  async function streamBatch<T>(
+    items: AsyncIterable<T>,
+    pieces: (item: T, batch: number) => Iterable<{ message: ToWorker; transfer: ArrayBuffer[] }>,
+  ): Promise<{ inserted: number; duplicates: number }> {
     if (dead) throw dead;
     const batch = nextBatch++;
     let first = true;
     try {
-      for await (const events of slices) {
-        for (let at = 0; at < events.length; at += STAGE_EVENTS) {
+      for await (const item of items) {
+        for (const { message, transfer } of pieces(item, batch)) {
           if (!first) await nextTurn();
           first = false;
           if (dead) throw dead;
-          const piece: ToWorker = { kind: 'stage', batch, events: events.slice(at, at + STAGE_EVENTS) };
-          worker.postMessage(piece);
+          worker.postMessage(message, transfer);
         }
       }
     } catch (error) {
@@ -131,6 +143,23 @@ export async function createDuckDbAnalyticsWorker(options: DuckDbAnalyticsWorker
     }
     return request({ kind: 'ingest', id: nextId++, batch });
   }
+
+  /** Clones events to the worker STAGE_EVENTS at a time. */
+  const ingestSlices = (slices: AsyncIterable<readonly DeliveryEvent[]>) =>
+    streamBatch(slices, function* (events, batch) {
+      for (let at = 0; at < events.length; at += STAGE_EVENTS) {
+        yield { message: { kind: 'stage', batch, events: events.slice(at, at + STAGE_EVENTS) }, transfer: [] };
+      }
+    });
+
+  /** Moves each range's bytes to the worker: a range that owns its whole buffer is moved as it is, else copied once. */
+  const ingestEncoded = (ranges: AsyncIterable<EncodedRange>) =>
+    streamBatch(ranges, function* (range, batch) {
+      const { bytes } = range;
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+      const moved = own ? bytes : new Uint8Array(bytes);
+      yield { message: { kind: 'stage-encoded', batch, range: { ...range, bytes: moved } }, transfer: [moved.buffer as ArrayBuffer] };
+    });
 
   async function* once(events: readonly DeliveryEvent[]) {
     yield events;
@@ -161,6 +190,8 @@ export async function createDuckDbAnalyticsWorker(options: DuckDbAnalyticsWorker
     workerThreadId,
     ingest: (events) => ingestSlices(once(events)),
     ingestSlices,
+    encodedReadFormats: [READ_FORMAT],
+    ingestEncoded,
     exportReport,
     report: (query) => call('report', query),
     sourceOf: (query) => call('sourceOf', query),

@@ -8,7 +8,8 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import type { DeliveryEvent } from '@adplatform/ports';
+import { decodeChunkRange, READ_FORMAT } from '@adplatform/adapter-local-log/chunks';
+import type { DeliveryEvent, EncodedRange } from '@adplatform/ports';
 import { createDuckDbAnalytics, type DuckDbAnalytics } from './duckdb-analytics.js';
 import { type AnalyticsWorkerData, FORWARDED_METHODS, type FromWorker, serializeError, type ToWorker } from './duckdb-worker-protocol.js';
 
@@ -84,6 +85,12 @@ class PieceQueue implements AsyncIterable<readonly DeliveryEvent[]> {
   }
 }
 
+/** The events of an encoded range from the event log; a RangeError for a format this worker cannot decode. */
+function decodeRange(range: EncodedRange): DeliveryEvent[] {
+  if (range.format !== READ_FORMAT) throw new RangeError(`encoded events: format ${range.format}, not ${READ_FORMAT}`);
+  return decodeChunkRange(range.bytes, range.first, range.next);
+}
+
 /** Answers the proxy's messages from `store` until the port closes. */
 function listen(store: DuckDbAnalytics): void {
   const batches = new Map<number, { pieces: PieceQueue; stored: Promise<{ inserted: number; duplicates: number }> }>();
@@ -144,6 +151,15 @@ function listen(store: DuckDbAnalytics): void {
       case 'stage':
         batchOf(message.batch).pieces.push(message.events);
         return;
+      case 'stage-encoded': {
+        const { pieces } = batchOf(message.batch);
+        try {
+          pieces.push(decodeRange(message.range));
+        } catch (error) {
+          pieces.fail(error as Error);
+        }
+        return;
+      }
       case 'drop':
         batches.get(message.batch)?.pieces.fail(new Error('the batch was dropped by its sender'));
         batches.delete(message.batch);

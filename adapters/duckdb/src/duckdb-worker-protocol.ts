@@ -1,5 +1,5 @@
 import { AppError, type ErrorCode } from '@adplatform/domain';
-import type { DeliveryEvent, ReportExportFormat, ReportQuery } from '@adplatform/ports';
+import type { DeliveryEvent, EncodedRange, ReportExportFormat, ReportQuery } from '@adplatform/ports';
 import type { DuckDbAnalyticsOptions } from './duckdb-analytics.js';
 
 /**
@@ -34,6 +34,8 @@ export type ToWorker =
   | { kind: 'call'; id: number; method: ForwardedMethod; args: unknown[] }
   /** A piece of batch `batch`, kept until its `ingest`. */
   | { kind: 'stage'; batch: number; events: DeliveryEvent[] }
+  /** A piece of batch `batch` as the event log stores it, decoded in the worker (`DuckDbAnalyticsWorker.encodedReadFormats`). */
+  | { kind: 'stage-encoded'; batch: number; range: EncodedRange }
   | { kind: 'ingest'; id: number; batch: number }
   /** Forget a batch whose staging was abandoned. */
   | { kind: 'drop'; batch: number }

@@ -185,6 +185,37 @@ export function framedChunks(framed: Uint8Array, count: number): FramedChunk[] {
   return chunks;
 }
 
+/** The format name of `readEncoded`'s bytes (`EncodedRange.format`): whole chunks as stored, of any codec, with their offsets. */
+export const READ_FORMAT = 'local-log/chunks';
+
+/**
+ * The events of `bytes` (whole chunks as `readEncoded` answers them) whose
+ * offsets lie in [`first`, `next`), in order. Throws a RangeError on bytes
+ * that are not such chunks, or fail their CRC.
+ */
+export function decodeChunkRange(bytes: Uint8Array, first: number, next: number): DeliveryEvent[] {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const events: DeliveryEvent[] = [];
+  let at = 0;
+  while (at < buffer.byteLength) {
+    const header = parseHeader(buffer, at);
+    if (!header || at + HEADER_BYTES + header.payloadBytes > buffer.byteLength) {
+      throw new RangeError(`encoded event log range: no whole chunk at byte ${at}`);
+    }
+    const chunk = buffer.subarray(at, at + HEADER_BYTES + header.payloadBytes);
+    if (!hasIntactCrc(chunk, header))
+      throw new RangeError(`encoded event log range: the chunk at offset ${header.baseOffset} fails its CRC`);
+    const start = Math.max(first, header.baseOffset) - header.baseOffset;
+    const stop = Math.min(next, header.baseOffset + header.count) - header.baseOffset;
+    if (stop > start) {
+      const decoded = decodePayload(chunk, header);
+      for (let i = start; i < stop; i++) events.push(decoded[i] as DeliveryEvent);
+    }
+    at += chunk.byteLength;
+  }
+  return events;
+}
+
 /** The header at `at`, or undefined when the bytes there cannot be one (garbage, zeros, a torn write). */
 export function parseHeader(bytes: Buffer, at = 0): ChunkHeader | undefined {
   if (bytes.byteLength - at < HEADER_BYTES) return undefined;

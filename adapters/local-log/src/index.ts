@@ -1,4 +1,4 @@
-export { ChunkWriter, encodeFramed, FRAMED_FORMAT } from './chunk-codec.js';
+export { ChunkWriter, decodeChunkRange, encodeFramed, FRAMED_FORMAT, READ_FORMAT } from './chunk-codec.js';
 export {
   createLocalEventLog,
   type DurableBatch,

@@ -6,7 +6,16 @@ import { type DeliveryEvent, type EventTally, tallyEvents } from '@adplatform/po
 import { runEventLogContract } from '@adplatform/ports/contracts';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChunkWriter, encodeChunk, encodeFramed, FRAMED_FORMAT, HEADER_BYTES, parseHeader } from './chunk-codec.js';
+import {
+  ChunkWriter,
+  decodeChunkRange,
+  encodeChunk,
+  encodeFramed,
+  FRAMED_FORMAT,
+  HEADER_BYTES,
+  parseHeader,
+  READ_FORMAT,
+} from './chunk-codec.js';
 import { createLocalEventLog, type LocalEventLog, type LocalEventLogOptions } from './local-event-log.js';
 
 const dirs: string[] = [];
@@ -508,6 +517,57 @@ describe('appendEncoded: events framed elsewhere', () => {
     expect(await log.read(0, 10)).toEqual({ events: [], next: 0 });
     await log.appendEncoded(good);
     expect(await log.read(0, 10)).toEqual({ events: range(0, 5), next: 5 });
+    await log.close();
+  });
+});
+
+describe('readEncoded: a range left for the reader to decode', () => {
+  /** What `read` answers, from `readEncoded`'s bytes. */
+  const decoded = async (log: LocalEventLog, offset: number, limit: number) => {
+    const range = await log.readEncoded(offset, limit);
+    expect(range.format).toBe(READ_FORMAT);
+    const events = decodeChunkRange(range.bytes, range.first, range.next);
+    expect(range.events).toBe(events.length);
+    // The bytes are a buffer of their own: they can be moved to another thread.
+    expect(range.bytes.byteOffset).toBe(0);
+    expect(range.bytes.buffer.byteLength).toBe(range.bytes.byteLength);
+    return { events, next: range.next };
+  };
+
+  it('answers the events and next of read for any range, across chunks, segments and retention', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 1_500 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat({ max: 6_000 }), fc.nat({ max: 3_000 })), { minLength: 1, maxLength: 8 }),
+        async (appends, reads) => {
+          const dir = await freshDir();
+          const log = await openLog(dir, { segmentBytes: 64 * 1024, retention: { maxBytes: 256 * 1024 } });
+          try {
+            let n = 0;
+            for (const count of appends) {
+              await log.append(range(n, n + count));
+              n += count;
+            }
+            for (const [offset, limit] of reads) expect(await decoded(log, offset, limit)).toEqual(await log.read(offset, limit));
+          } finally {
+            await log.close();
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('refuses bytes that are not whole chunks, or whose CRC fails', async () => {
+    const dir = await freshDir();
+    const log = await openLog(dir);
+    await log.append(range(0, 50));
+    const { bytes } = await log.readEncoded(0, 50);
+    expect(() => decodeChunkRange(bytes.subarray(0, bytes.byteLength - 1), 0, 50)).toThrow(/no whole chunk at byte 0/);
+    const flipped = new Uint8Array(bytes);
+    flipped[HEADER_BYTES + 3] = (flipped[HEADER_BYTES + 3] ?? 0) ^ 0xff;
+    expect(() => decodeChunkRange(flipped, 0, 50)).toThrow(/fails its CRC/);
+    expect(decodeChunkRange(bytes, 10, 20)).toEqual(range(10, 20));
     await log.close();
   });
 });

@@ -1,11 +1,20 @@
 import { type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@adplatform/domain';
-import type { DeliveryEvent, EncodedAppend, EventLog } from '@adplatform/ports';
-import { CHUNK_EVENTS, ChunkWriter, FRAMED_FORMAT, type FramedChunk, framedChunks } from './chunk-codec.js';
+import type { DeliveryEvent, EncodedAppend, EncodedRead, EventLog } from '@adplatform/ports';
+import {
+  CHUNK_EVENTS,
+  type ChunkHeader,
+  ChunkWriter,
+  decodePayload,
+  FRAMED_FORMAT,
+  type FramedChunk,
+  framedChunks,
+  READ_FORMAT,
+} from './chunk-codec.js';
 import { type DurableBatch, durableBatch, encodeEach, encodeMerged, type Pending } from './commit-encoding.js';
 import { createConsumerOffsets, syncDir } from './consumer-offsets.js';
-import { indexChunk, positionBefore, readChunks, SEGMENT_NAME, type SparseIndex, scanSegment, segmentName } from './segment-file.js';
+import { indexChunk, positionBefore, SEGMENT_NAME, type SparseIndex, scanSegment, segmentName, walkChunks } from './segment-file.js';
 
 export interface LocalEventLogOptions {
   /** The log's directory (`<data dir>/events`): segments in it, consumer offsets in `consumers/`. Created if missing. */
@@ -46,7 +55,7 @@ export type { DurableBatch } from './commit-encoding.js';
 /** Sees each append once it is durable. */
 export type DurableTap = (batch: DurableBatch) => void;
 
-export interface LocalEventLog extends EventLog, EncodedAppend {
+export interface LocalEventLog extends EventLog, EncodedAppend, EncodedRead {
   /** What opening found: the bytes of a torn or corrupt tail cut from the last segment. */
   readonly recovery: { truncatedBytes: number };
   stats(): LocalEventLogStats;
@@ -254,8 +263,22 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
   const ageTimer = retention.maxAgeMs === undefined ? undefined : setInterval(() => void applyRetention().catch(() => undefined), 60_000);
   ageTimer?.unref();
 
-  async function readFrom(from: number, to: number): Promise<{ events: DeliveryEvent[]; next: number }> {
-    const events: DeliveryEvent[] = [];
+  /**
+   * Walks the chunks holding [`from`, `to`), handing each to `take` with the
+   * indexes of the range's events in it; answers the offset to read next. A
+   * sealed segment cut short by corruption: its lost events are skipped,
+   * never returned out of order (a range that found events ends there).
+   */
+  async function walkFrom(
+    from: number,
+    to: number,
+    take: (chunk: Buffer, header: ChunkHeader, start: number, stop: number) => void,
+  ): Promise<number> {
+    let taken = 0;
+    const counting = (chunk: Buffer, header: ChunkHeader, start: number, stop: number) => {
+      taken += stop - start;
+      take(chunk, header, start, stop);
+    };
     let reached = from;
     let at = segments.findLastIndex((segment) => segment.baseOffset <= from);
     while (reached < to && at >= 0 && at < segments.length) {
@@ -265,18 +288,34 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
       try {
         segment.index ??= (await scanSegment(file, segment.baseOffset, segment.sizeBytes)).index;
         const position = positionBefore(segment.index, reached);
-        reached = await readChunks(file, { position, from: reached, to: Math.min(to, segmentEnd), sizeBytes: segment.sizeBytes }, events);
+        reached = await walkChunks(file, { position, from: reached, to: Math.min(to, segmentEnd), sizeBytes: segment.sizeBytes }, counting);
       } finally {
         await file.close();
       }
-      // A sealed segment cut short by corruption: its lost events are skipped, never returned out of order.
       if (reached < Math.min(to, segmentEnd)) {
-        if (events.length > 0) return { events, next: segmentEnd };
+        if (taken > 0) return segmentEnd;
         reached = segmentEnd;
       }
       at++;
     }
-    return { events, next: reached };
+    return reached;
+  }
+
+  /** `read`'s bounds: from the oldest kept event, up to what is durable; retried once when retention deletes a segment under it. */
+  async function boundedRead<T>(offset: number, limit: number, walk: (from: number, to: number) => Promise<T>): Promise<T> {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('offset must be a non-negative integer');
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError('limit must be a non-negative integer');
+    const upTo = end; // only what is durable
+    const from = Math.min(Math.max(offset, segments[0]?.baseOffset ?? 0), upTo);
+    const to = Math.min(upTo, from + limit);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await walk(from === to ? to : Math.max(from, segments[0]?.baseOffset ?? 0), to);
+      } catch (error) {
+        // Retention deleted a segment under this read: start again at the oldest kept one.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+      }
+    }
   }
 
   /** Queues one append (objects or framed events) for the next group commit. */
@@ -310,21 +349,35 @@ export async function createLocalEventLog(options: LocalEventLogOptions): Promis
       }
       return enqueue({ events: undefined, framed: { encoded, chunks }, count: encoded.count }, options?.background === true);
     },
-    async read(offset, limit) {
-      if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('offset must be a non-negative integer');
-      if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError('limit must be a non-negative integer');
-      const upTo = end; // only what is durable
-      const from = Math.min(Math.max(offset, segments[0]?.baseOffset ?? 0), upTo);
-      const to = Math.min(upTo, from + limit);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await readFrom(from === to ? to : Math.max(from, segments[0]?.baseOffset ?? 0), to);
-        } catch (error) {
-          // Retention deleted a segment under this read: start again at the oldest kept one.
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw error;
+    read: (offset, limit) =>
+      boundedRead(offset, limit, async (from, to) => {
+        const events: DeliveryEvent[] = [];
+        const next = await walkFrom(from, to, (chunk, header, start, stop) => {
+          const decoded = decodePayload(chunk, header);
+          for (let i = start; i < stop; i++) events.push(decoded[i] as DeliveryEvent);
+        });
+        return { events, next };
+      }),
+    encodedReadFormat: READ_FORMAT,
+    readEncoded: (offset, limit) =>
+      boundedRead(offset, limit, async (from, to) => {
+        const chunks: Buffer[] = [];
+        let events = 0;
+        let first: number | undefined;
+        const next = await walkFrom(from, to, (chunk, header, start, stop) => {
+          chunks.push(chunk);
+          events += stop - start;
+          first ??= header.baseOffset + start;
+        });
+        // A buffer of its own (never Node's shared pool), so the reader can move it to another thread.
+        const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+        let at = 0;
+        for (const chunk of chunks) {
+          bytes.set(chunk, at);
+          at += chunk.byteLength;
         }
-      }
-    },
+        return { format: READ_FORMAT, bytes, first: first ?? next, next, events };
+      }),
     committedOffset: (consumer) => offsets.get(consumer),
     commitOffset: (consumer, offset) => offsets.set(consumer, offset),
     async close() {

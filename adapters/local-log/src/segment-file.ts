@@ -1,6 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { DeliveryEvent } from '@adplatform/ports';
-import { type ChunkHeader, decodePayload, HEADER_BYTES, hasIntactCrc, parseHeader } from './chunk-codec.js';
+import { type ChunkHeader, HEADER_BYTES, hasIntactCrc, parseHeader } from './chunk-codec.js';
 
 /** `00000000000000012345.log`: a segment is named by the offset of its first event, zero-padded so names sort by offset. */
 export const segmentName = (baseOffset: number) => `${String(baseOffset).padStart(20, '0')}.log`;
@@ -96,15 +95,17 @@ export async function scanSegment(file: FileHandle, baseOffset: number, sizeByte
 }
 
 /**
- * Pushes onto `out` the events of [from, to) found in the segment from
- * `position` (a chunk start at or before `from`) up to `sizeBytes`, and
- * answers the offset reached. Throws on a chunk that fails its CRC: bytes
- * already scanned have changed on disk.
+ * Walks the chunks of `file` from `position` (a chunk start at or before
+ * `from`) up to `sizeBytes`, hands `take` each chunk that holds events of
+ * [`from`, `to`) with the indexes of those events in it, and answers the
+ * offset reached. `take` gets the chunk's bytes (header and payload, CRC
+ * checked) in a buffer that stays valid. Throws on a chunk that fails its
+ * CRC: bytes already scanned have changed on disk.
  */
-export async function readChunks(
+export async function walkChunks(
   file: FileHandle,
   range: { position: number; from: number; to: number; sizeBytes: number },
-  out: DeliveryEvent[],
+  take: (chunk: Buffer, header: ChunkHeader, start: number, stop: number) => void,
 ): Promise<number> {
   const reader = new BlockReader(file, range.sizeBytes);
   const { from, to, sizeBytes } = range;
@@ -117,9 +118,7 @@ export async function readChunks(
     if (chunkEnd > from) {
       const chunk = await reader.bytes(position, HEADER_BYTES + header.payloadBytes);
       if (!hasIntactCrc(chunk, header)) throw new Error(`event log chunk at offset ${header.baseOffset} fails its CRC`);
-      const events = decodePayload(chunk, header);
-      const stop = Math.min(to, chunkEnd) - header.baseOffset;
-      for (let i = Math.max(from, header.baseOffset) - header.baseOffset; i < stop; i++) out.push(events[i] as DeliveryEvent);
+      take(chunk, header, Math.max(from, header.baseOffset) - header.baseOffset, Math.min(to, chunkEnd) - header.baseOffset);
       reached = Math.min(to, chunkEnd);
     }
     position += HEADER_BYTES + header.payloadBytes;

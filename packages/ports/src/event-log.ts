@@ -86,6 +86,35 @@ export interface EncodedAppend {
 export const acceptsEncoded = (log: EventLog): log is EventLog & EncodedAppend =>
   typeof (log as Partial<EncodedAppend>).appendEncoded === 'function' && typeof (log as Partial<EncodedAppend>).encodedFormat === 'string';
 
+/**
+ * A range of the log as the log stores it, for a reader in another thread
+ * that decodes it there (the analytics store's worker): the bytes mean
+ * something only to decoders of `format`. They may hold events outside
+ * [`first`, `next`), which are not part of the range; `events` counts those
+ * inside it (fewer than `next - first` where corruption cut a segment short).
+ */
+export interface EncodedRange {
+  format: string;
+  bytes: Uint8Array;
+  /** The offset the range starts at (the first event's, or `next` when there is none). */
+  first: number;
+  next: number;
+  events: number;
+}
+
+/**
+ * An event log that can answer `read`'s range undecoded: the same events,
+ * the same `next`, and the same start at the oldest kept event, with the
+ * decoding left to the reader. `limit` counts events, as in `read`.
+ */
+export interface EncodedRead {
+  readonly encodedReadFormat: string;
+  readEncoded(offset: number, limit: number): Promise<EncodedRange>;
+}
+
+export const readsEncoded = (log: EventLog): log is EventLog & EncodedRead =>
+  typeof (log as Partial<EncodedRead>).readEncoded === 'function' && typeof (log as Partial<EncodedRead>).encodedReadFormat === 'string';
+
 /** Consumer names: letters, digits, `_` and `-`, 1 to 64 of them (safe as a file name and a JetStream durable name). */
 export const CONSUMER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createDuckDbAnalytics, createDuckDbAnalyticsWorker } from '@adplatform/adapter-duckdb';
+import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import { createMemoryEventLog } from '@adplatform/adapter-memory';
 import type { AnalyticsStore, DeliveryEvent, EventLog, ReportQuery } from '@adplatform/ports';
 import { Registry } from 'prom-client';
@@ -132,6 +136,50 @@ describe('analytics consumer', () => {
       await store.close();
     }
   }, 30_000);
+
+  it("moves the local log's encoded ranges to the DuckDB worker: this thread never decodes, and a bad batch commits nothing", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'adp-consumer-'));
+    const local = await createLocalEventLog({ dir });
+    const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1 });
+    try {
+      // The log's decoding read refuses: every event must reach the store undecoded.
+      const eventLog: EventLog = Object.assign(Object.create(local) as EventLog, {
+        read: () => Promise.reject(new Error('decoded on the consumer thread')),
+      });
+      await local.append(events(2_300));
+      await local.append(events(200, 2_000)); // a producer's retry
+      const consumer = createAnalyticsConsumer({ eventLog, store, batchSize: 1_000, readSliceSize: 300 });
+      expect(await consumer.consumeBatch()).toEqual({ events: 1_000, inserted: 1_000, duplicates: 0, next: 1_000 });
+      expect(await consumer.drain()).toEqual({ events: 1_500, inserted: 1_300, duplicates: 200, next: 2_500 });
+      expect((await store.report(totals)).totals).toEqual({ impressions: 2_070, clicks: 230, spend: '3450000' });
+      const bad = { ...events(1, 5_000)[0], costMicros: 'lots' } as DeliveryEvent;
+      await local.append([...events(400, 3_000), bad]);
+      await expect(consumer.consumeBatch()).rejects.toThrow(/costMicros/);
+      expect(await local.committedOffset('analytics')).toBe(2_500);
+      expect((await store.tableSizes()).events).toBe(2_300);
+    } finally {
+      await store.close();
+      await local.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('decodes on this thread for a store that does not decode the log (the in-thread DuckDB store)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'adp-consumer-'));
+    const local = await createLocalEventLog({ dir });
+    try {
+      await withStore(async (store) => {
+        const eventLog: EventLog = Object.assign(Object.create(local) as EventLog, {
+          readEncoded: () => Promise.reject(new Error('read undecoded for a store that cannot decode')),
+        });
+        await local.append(events(250));
+        expect(await createAnalyticsConsumer({ eventLog, store, batchSize: 100 }).drain()).toMatchObject({ events: 250, inserted: 250 });
+      });
+    } finally {
+      await local.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('exposes its lag on /metrics: events waiting while stopped, 0 once consumed', async () => {
     await withStore(async (store) => {

@@ -1,4 +1,4 @@
-import type { AnalyticsStore, DeliveryEvent, EventLog } from '@adplatform/ports';
+import { type AnalyticsStore, type DeliveryEvent, type EncodedRange, type EventLog, readsEncoded } from '@adplatform/ports';
 import { Gauge, type Registry } from 'prom-client';
 
 /**
@@ -19,7 +19,14 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export interface SlicedIngest {
   ingestSlices?(slices: AsyncIterable<readonly DeliveryEvent[]>): Promise<{ inserted: number; duplicates: number }>;
+  /** The `EncodedRange` formats `ingestEncoded` decodes (the DuckDB worker: the local log's chunks). */
+  readonly encodedReadFormats?: readonly string[];
+  /** A batch of ranges as the log stores them, decoded by the store (in its own thread); may take over their bytes. */
+  ingestEncoded?(ranges: AsyncIterable<EncodedRange>): Promise<{ inserted: number; duplicates: number }>;
 }
+
+/** Events per encoded read: the log only reads and checks the bytes on this thread, so a read can be large. */
+const ENCODED_READ_EVENTS = 8_192;
 
 export interface AnalyticsConsumerOptions {
   eventLog: EventLog;
@@ -29,9 +36,10 @@ export interface AnalyticsConsumerOptions {
   /** Events read and ingested per batch; default ANALYTICS_BATCH_EVENTS. */
   batchSize?: number;
   /**
-   * Events per read of the log, default 1,000: a batch is read in slices with
-   * a turn of the event loop between them, so decoding never holds the loop
-   * for long (the log decodes on this thread), and handed on as it is read.
+   * Events per read of the log: a batch is read in slices with a turn of the
+   * event loop between them, and handed on as it is read. Default 1,000 when
+   * the log decodes on this thread (decoding never holds the loop for long);
+   * ENCODED_READ_EVENTS when the store decodes the log's ranges itself.
    */
   readSliceSize?: number;
   /** Wait after a batch that was not full (caught up, or nearly) before reading again, ms; default 250. */
@@ -67,7 +75,9 @@ export interface AnalyticsConsumer {
  * committed offset, ingest it, and only then commit the offset after it. A
  * crash between ingest and commit re-reads the batch after a restart, and the
  * store's dedupe by event id makes that second ingest change nothing: at least
- * once in, exactly once in effect. Batches run one at a time.
+ * once in, exactly once in effect. Batches run one at a time. With a log
+ * that reads encoded ranges (the local log) and a store that decodes them
+ * (the DuckDB worker), this thread moves the log's bytes and never decodes.
  */
 export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): AnalyticsConsumer {
   const name = options.consumer ?? 'analytics';
@@ -108,11 +118,53 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
     return store.ingest(events);
   }
 
-  async function consumeOne(): Promise<ConsumedBatch> {
-    const offset = await options.eventLog.committedOffset(name);
-    const first = await options.eventLog.read(offset, Math.min(readSliceSize, batchSize));
+  const { eventLog, store } = options;
+  /** Whether batches go to the store undecoded: a log that reads encoded ranges the store decodes itself. */
+  const encoded =
+    readsEncoded(eventLog) && store.ingestEncoded !== undefined && (store.encodedReadFormats ?? []).includes(eventLog.encodedReadFormat)
+      ? { log: eventLog, ingest: store.ingestEncoded.bind(store) }
+      : undefined;
+  const encodedSliceSize = Math.max(1, Math.min(options.readSliceSize ?? ENCODED_READ_EVENTS, batchSize));
+
+  /** `slicesFrom` for encoded ranges: `read` counts the events in them and where to read next. */
+  async function* rangesFrom(
+    log: EventLog & { readEncoded: (offset: number, limit: number) => Promise<EncodedRange> },
+    first: EncodedRange,
+    read: { events: number; next: number },
+  ) {
+    yield first;
+    let last = first.events;
+    let want = Math.min(encodedSliceSize, batchSize);
+    while (last === want && read.events < batchSize) {
+      await nextTurn();
+      want = Math.min(encodedSliceSize, batchSize - read.events);
+      const range = await log.readEncoded(read.next, want);
+      read.events += range.events;
+      read.next = range.next;
+      last = range.events;
+      if (last > 0) yield range;
+    }
+  }
+
+  /** Reads and ingests one batch from `offset`, undecoded when the store decodes the log's ranges itself. */
+  async function readAndIngest(
+    offset: number,
+  ): Promise<{ read: { events: number; next: number }; counts: { inserted: number; duplicates: number } }> {
+    if (encoded) {
+      const first = await encoded.log.readEncoded(offset, encodedSliceSize);
+      const read = { events: first.events, next: first.next };
+      const counts = first.events > 0 ? await encoded.ingest(rangesFrom(encoded.log, first, read)) : { inserted: 0, duplicates: 0 };
+      return { read, counts };
+    }
+    const first = await eventLog.read(offset, Math.min(readSliceSize, batchSize));
     const read = { events: first.events.length, next: first.next };
     const counts = first.events.length > 0 ? await ingest(slicesFrom(first, read)) : { inserted: 0, duplicates: 0 };
+    return { read, counts };
+  }
+
+  async function consumeOne(): Promise<ConsumedBatch> {
+    const offset = await options.eventLog.committedOffset(name);
+    const { read, counts } = await readAndIngest(offset);
     // `next` can move without events: retention dropped what the consumer had not read.
     if (read.next !== offset) await options.eventLog.commitOffset(name, read.next);
     return { events: read.events, ...counts, next: read.next };
