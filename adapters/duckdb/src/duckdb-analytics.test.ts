@@ -104,6 +104,31 @@ describe('duckdb analytics store', () => {
     }
   });
 
+  it('stages the next batch while one is open, and counts an id shared by the two once', async () => {
+    const store = await createDuckDbAnalytics({ path: ':memory:', threads: 1 });
+    try {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      async function* slow() {
+        yield [event('shared', T0), event('first-only', T0 + 1)];
+        await held;
+        yield [event('first-late', T0 + 2)];
+      }
+      const first = store.ingestSlices(slow());
+      // The second batch stages and commits on the other staging connection while the first waits for its slices.
+      const second = await store.ingest([event('shared', T0), event('second-only', T0 + 3)]);
+      expect(second).toEqual({ inserted: 2, duplicates: 0 });
+      release();
+      expect(await first).toEqual({ inserted: 2, duplicates: 1 });
+      // A third batch takes the first's staging connection again, after the first is done.
+      expect(await store.ingest([event('first-late', T0 + 2), event('third', T0 + 4)])).toEqual({ inserted: 1, duplicates: 1 });
+      expect((await store.tableSizes()).events).toBe(5);
+      expect((await store.report(query())).totals.impressions).toBe(5);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('sums money beyond 64 bits without loss', async () => {
     const store = await createDuckDbAnalytics({ path: ':memory:' });
     try {

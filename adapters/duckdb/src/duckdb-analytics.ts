@@ -17,10 +17,13 @@ import { clearStaging, commitStaged, StagingBatch } from './duckdb-ingest.js';
 import { type ReportSource, reportRowsSql, reportTotalsSql } from './duckdb-report-sql.js';
 import { openRollups } from './duckdb-rollup-upkeep.js';
 import { ROLLUPS } from './duckdb-rollups.js';
-import { SCHEMA_SQL } from './duckdb-schema.js';
+import { SCHEMA_SQL, STAGING_SQL } from './duckdb-schema.js';
 import { chooseSource, reportRange } from './duckdb-source.js';
 import { sumsOf } from './duckdb-sums.js';
 import { type RebuildSource, zoneOf } from './duckdb-zone-rollups.js';
+
+/** Batches staged at once: one commits while the next stages. */
+const STAGING_CONNECTIONS = 2;
 
 export interface DuckDbAnalyticsOptions {
   /** A database file (its directory is created), or `:memory:`. */
@@ -70,8 +73,8 @@ export interface DuckDbAnalytics extends AnalyticsStore {
   rebuildRollups(): Promise<void>;
   /**
    * Bulk loads (benchmarks): `statements` fill the temporary tables
-   * `events_staging` (STAGING_COLUMNS) and `staging_dict` (code, value) on the
-   * writer connection; the rows then take ingest's own path — dedupe against
+   * `events_staging` (STAGING_COLUMNS) and `staging_dict` (code, value) on a
+   * staging connection; the rows then take ingest's own path — dedupe against
    * stored events, events, rollups, compaction. Ids must be unique within a
    * call. Trusted SQL only: never pass user input.
    */
@@ -85,9 +88,11 @@ function metricsOf(query: ReportQuery, sums: MetricSums): ReportRow {
 }
 
 /**
- * The embedded analytics store: one DuckDB database. Ingests are serialised
- * on one writer connection; each report opens its own connection, so it reads
- * a committed state while a batch is being stored.
+ * The embedded analytics store: one DuckDB database. A batch is staged on
+ * one of two staging connections (temporary tables are per connection), so
+ * the next batch stages while the last one commits; commits, rollup upkeep
+ * and rebuilds are serialised on one writer queue. Each report opens its own
+ * connection, so it reads a committed state while a batch is being stored.
  */
 export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Promise<DuckDbAnalytics> {
   if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
@@ -98,10 +103,18 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
   const writer = await instance.connect();
   for (const statement of SCHEMA_SQL) await writer.run(statement);
   const rollups = await openRollups(writer);
+  const stagers: { connection: DuckDBConnection; queue: Promise<unknown> }[] = [];
+  for (let i = 0; i < STAGING_CONNECTIONS; i += 1) {
+    const connection = await instance.connect();
+    for (const statement of STAGING_SQL) await connection.run(statement);
+    stagers.push({ connection, queue: Promise.resolve() });
+  }
+  let nextStager = 0;
   const rebuildOnReport = options.rebuildZonesOnReport ?? true;
   const pendingZones = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
+  let closing: Promise<void> | undefined;
 
   function serialised<T>(task: () => Promise<T>): Promise<T> {
     const run = queue.then(task, task);
@@ -153,20 +166,42 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
     return chooseSource(query, range, rollupZone);
   }
 
-  /** Stages through `stage` (which answers how many events it was given), then commits and keeps the rollups compact; one batch at a time. */
-  const ingestWith = (stage: () => Promise<number>) =>
-    serialised(async () => {
+  /**
+   * Stages through `stage` (which answers how many events it was given) on
+   * the next staging connection, once its last batch is done, then commits
+   * on the writer queue and keeps the rollups compact. Commits are serialised,
+   * so each batch's dedupe sees every batch committed before it.
+   */
+  function ingestWith(stage: (connection: DuckDBConnection) => Promise<number>) {
+    const stager = stagers[nextStager] as (typeof stagers)[number];
+    nextStager = (nextStager + 1) % stagers.length;
+    const { connection } = stager;
+    if (closing) return Promise.reject(new Error('the analytics store is closed'));
+    const task = async () => {
       if (closed) throw new Error('the analytics store is closed');
-      await clearStaging(writer);
+      await clearStaging(connection);
       try {
-        const staged = await stage();
-        const committed = await commitStaged(writer);
-        await rollups.afterCommit(committed.appended);
-        return { inserted: committed.inserted, duplicates: staged - committed.inserted };
+        const staged = await stage(connection);
+        return await serialised(async () => {
+          if (closed) throw new Error('the analytics store is closed');
+          const committed = await commitStaged(connection);
+          await rollups.afterCommit(committed.appended);
+          return { inserted: committed.inserted, duplicates: staged - committed.inserted };
+        });
       } finally {
-        await clearStaging(writer);
+        if (!closed) await clearStaging(connection);
       }
-    });
+    };
+    const run = stager.queue.then(task, task);
+    stager.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once every batch staged or queued so far is done, then every task on the writer queue. */
+  async function settled(): Promise<void> {
+    await Promise.all(stagers.map((stager) => stager.queue));
+    await serialised(async () => undefined);
+  }
 
   async function report(query: ReportQuery): Promise<ReportResult> {
     checkReportQuery(query);
@@ -235,8 +270,8 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
 
   /** Stages every slice as it comes; answers the events given (repeated ids included). */
   const ingestSlices = (slices: AsyncIterable<readonly DeliveryEvent[]>) =>
-    ingestWith(async () => {
-      const batch = await StagingBatch.open(writer);
+    ingestWith(async (connection) => {
+      const batch = await StagingBatch.open(connection);
       let given = 0;
       try {
         for await (const slice of slices) {
@@ -261,9 +296,9 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
       ),
     ingestSlices,
     ingestStagedSql: (statements) =>
-      ingestWith(async () => {
-        for (const statement of statements) await writer.run(statement);
-        const read = await writer.runAndReadAll('SELECT count(*) FROM events_staging');
+      ingestWith(async (connection) => {
+        for (const statement of statements) await connection.run(statement);
+        const read = await connection.runAndReadAll('SELECT count(*) FROM events_staging');
         return Number(read.getRows()[0]?.[0] ?? 0);
       }),
     report,
@@ -271,7 +306,7 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
     sourceOf: (query) =>
       inSnapshot(async (connection) => chooseSource(query, reportRange(query), await zoneOf(connection, query.organizationId)).table),
     useTimeZone,
-    idle: () => serialised(async () => undefined),
+    idle: settled,
     bulkLoadSql: (statements) =>
       serialised(async () => {
         if (closed) throw new Error('the analytics store is closed');
@@ -302,13 +337,18 @@ export async function createDuckDbAnalytics(options: DuckDbAnalyticsOptions): Pr
         return { events: counts[0] ?? 0, rollups: Object.fromEntries(ROLLUPS.map((def, i) => [def.table, counts[i + 1] ?? 0])) };
       });
     },
-    async close() {
-      if (closed) return;
-      await serialised(async () => {
-        closed = true;
-        writer.closeSync();
-        instance.closeSync();
-      });
+    close() {
+      // Batches already started finish (a closing store takes no new one), then the writer queue closes the store.
+      closing ??= (async () => {
+        await Promise.all(stagers.map((stager) => stager.queue));
+        await serialised(async () => {
+          closed = true;
+          for (const stager of stagers) stager.connection.closeSync();
+          writer.closeSync();
+          instance.closeSync();
+        });
+      })();
+      return closing;
     },
   };
 }

@@ -7,7 +7,7 @@ import { createMemoryEventLog } from '@adplatform/adapter-memory';
 import type { AnalyticsStore, DeliveryEvent, EventLog, ReportQuery } from '@adplatform/ports';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createAnalyticsConsumer, measureConsumerLag, registerConsumerLagMetrics } from './analytics-consumer.js';
+import { createAnalyticsConsumer, measureConsumerLag, registerConsumerLagMetrics, type SlicedIngest } from './analytics-consumer.js';
 
 const ORG = 'org-1';
 const T0 = Date.UTC(2026, 10, 10, 12);
@@ -65,6 +65,49 @@ describe('analytics consumer', () => {
       expect(await replay.drain()).toMatchObject({ events: 350, inserted: 0, duplicates: 350 });
       expect(await store.report(totals)).toEqual(once);
       expect(once.totals).toEqual({ impressions: 270, clicks: 30, spend: '450000' });
+    });
+  });
+
+  it('reads the next batch of a backlog while the last is stored, and commits offsets in order, never past a failure', async () => {
+    await withStore(async (store) => {
+      const eventLog = createMemoryEventLog();
+      await eventLog.append(events(300));
+      const seen: string[] = [];
+      let release: () => void = () => {};
+      let failFirst = true;
+      let calls = 0;
+      // The store holds batch 0 until released (and fails it the first time); the others go straight through.
+      const gated: AnalyticsStore & SlicedIngest = {
+        ...store,
+        async ingestSlices(slices) {
+          const k = calls++;
+          const all: DeliveryEvent[] = [];
+          for await (const slice of slices) all.push(...slice);
+          seen.push(`read ${all[0]?.id}`);
+          if (all[0]?.id === 'event-0') {
+            await new Promise<void>((resolve) => (release = resolve));
+            if (failFirst) {
+              failFirst = false;
+              throw new Error(`batch ${k} failed`);
+            }
+          }
+          return store.ingest(all);
+        },
+      };
+      const consumer = createAnalyticsConsumer({ eventLog, store: gated, batchSize: 100, readSliceSize: 30 });
+      const failed = consumer.drain();
+      await expect.poll(() => seen).toEqual(['read event-0', 'read event-100']);
+      expect(await eventLog.committedOffset('analytics')).toBe(0);
+      release();
+      await expect(failed).rejects.toThrow('batch 0 failed');
+      // Batch 1 was stored, but its offset is not committed past the failed batch 0.
+      expect(await eventLog.committedOffset('analytics')).toBe(0);
+      const drained = consumer.drain();
+      await expect.poll(() => seen.slice(2)).toEqual(['read event-0', 'read event-100']);
+      release();
+      expect(await drained).toEqual({ events: 300, inserted: 200, duplicates: 100, next: 300 });
+      expect(await eventLog.committedOffset('analytics')).toBe(300);
+      expect((await store.report(totals)).totals).toEqual({ impressions: 270, clicks: 30, spend: '450000' });
     });
   });
 

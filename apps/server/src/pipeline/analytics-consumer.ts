@@ -66,7 +66,7 @@ export interface AnalyticsConsumer {
   drain(): Promise<ConsumedBatch>;
   /** Starts consuming in the background until `stop`. */
   start(): void;
-  /** Stops after the batch in flight (whose offset is then committed). */
+  /** Stops after the batches in flight (whose offsets are then committed). */
   stop(): Promise<void>;
 }
 
@@ -75,7 +75,8 @@ export interface AnalyticsConsumer {
  * committed offset, ingest it, and only then commit the offset after it. A
  * crash between ingest and commit re-reads the batch after a restart, and the
  * store's dedupe by event id makes that second ingest change nothing: at least
- * once in, exactly once in effect. Batches run one at a time. With a log
+ * once in, exactly once in effect. Over a backlog, the next batch is read
+ * while the last is stored; offsets are committed in batch order. With a log
  * that reads encoded ranges (the local log) and a store that decodes them
  * (the DuckDB worker), this thread moves the log's bytes and never decodes.
  */
@@ -146,35 +147,93 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
     }
   }
 
-  /** Reads and ingests one batch from `offset`, undecoded when the store decodes the log's ranges itself. */
-  async function readAndIngest(
-    offset: number,
-  ): Promise<{ read: { events: number; next: number }; counts: { inserted: number; duplicates: number } }> {
-    if (encoded) {
-      const first = await encoded.log.readEncoded(offset, encodedSliceSize);
-      const read = { events: first.events, next: first.next };
-      const counts = first.events > 0 ? await encoded.ingest(rangesFrom(encoded.log, first, read)) : { inserted: 0, duplicates: 0 };
-      return { read, counts };
+  type Counts = { inserted: number; duplicates: number };
+  type ReadProgress = { events: number; next: number };
+
+  /**
+   * Starts reading and ingesting the batch at `offset` (undecoded when the
+   * store decodes the log's ranges itself): `read` settles once its last
+   * slice is read, so the next batch can start while this one is stored;
+   * `stored` once the store has it.
+   */
+  function startBatch(offset: number): { read: Promise<ReadProgress>; stored: Promise<Counts> } {
+    let readDone = (_: ReadProgress) => {};
+    let readFailed = (_: unknown) => {};
+    const read = new Promise<ReadProgress>((resolve, reject) => {
+      readDone = resolve;
+      readFailed = reject;
+    });
+    async function* untilRead<T>(items: AsyncIterable<T>, progress: ReadProgress) {
+      yield* items;
+      readDone(progress);
     }
-    const first = await eventLog.read(offset, Math.min(readSliceSize, batchSize));
-    const read = { events: first.events.length, next: first.next };
-    const counts = first.events.length > 0 ? await ingest(slicesFrom(first, read)) : { inserted: 0, duplicates: 0 };
-    return { read, counts };
+    const stored = (async (): Promise<Counts> => {
+      if (encoded) {
+        const first = await encoded.log.readEncoded(offset, encodedSliceSize);
+        const progress = { events: first.events, next: first.next };
+        if (first.events > 0) return encoded.ingest(untilRead(rangesFrom(encoded.log, first, progress), progress));
+        readDone(progress);
+        return { inserted: 0, duplicates: 0 };
+      }
+      const first = await eventLog.read(offset, Math.min(readSliceSize, batchSize));
+      const progress = { events: first.events.length, next: first.next };
+      if (first.events.length > 0) return ingest(untilRead(slicesFrom(first, progress), progress));
+      readDone(progress);
+      return { inserted: 0, duplicates: 0 };
+    })();
+    // A failed read fails the ingest of its batch; a failed ingest ends the read (a settled `read` stays as it is).
+    stored.catch(readFailed);
+    read.catch(() => undefined);
+    return { read, stored };
   }
 
-  async function consumeOne(): Promise<ConsumedBatch> {
-    const offset = await options.eventLog.committedOffset(name);
-    const { read, counts } = await readAndIngest(offset);
-    // `next` can move without events: retention dropped what the consumer had not read.
-    if (read.next !== offset) await options.eventLog.commitOffset(name, read.next);
-    return { events: read.events, ...counts, next: read.next };
+  /**
+   * Consumes from the committed offset. `pipelined`, over a backlog (full batches), the next batch is read
+   * while the last is stored, and each batch's offset is committed in order once it is stored. A failed batch
+   * ends the run before its offset is committed: the batch after it, if started, is stored but its offset
+   * not committed (re-read, it counts once). Answers the sums and whether the last batch was full.
+   */
+  async function consumeRun(pipelined: boolean): Promise<ConsumedBatch & { full: boolean }> {
+    const start = await eventLog.committedOffset(name);
+    const total = { events: 0, inserted: 0, duplicates: 0, next: start, full: false };
+    let batch = startBatch(start);
+    for (;;) {
+      let read: ReadProgress;
+      let counts: Counts;
+      let next: ReturnType<typeof startBatch> | undefined;
+      try {
+        read = await batch.read;
+        total.full = read.events >= batchSize;
+        if (pipelined && total.full && !stopping) next = startBatch(read.next);
+        counts = await batch.stored;
+      } catch (error) {
+        await next?.stored.catch(() => undefined);
+        throw error;
+      }
+      // `next` can move without events: retention dropped what the consumer had not read.
+      if (read.next !== total.next) await eventLog.commitOffset(name, read.next);
+      total.events += read.events;
+      total.inserted += counts.inserted;
+      total.duplicates += counts.duplicates;
+      total.next = read.next;
+      if (!next) return total;
+      batch = next;
+    }
+  }
+
+  /** Runs `task` after the batch or run in flight: consumeBatch, drain and the loop never overlap. */
+  function afterInFlight<T extends ConsumedBatch>(task: () => Promise<T>): Promise<T> {
+    const previous = inFlight ?? Promise.resolve();
+    const run = previous.then(task, task);
+    inFlight = run.catch(() => ({ events: 0, inserted: 0, duplicates: 0, next: 0 }));
+    return run;
   }
 
   function consumeBatch(): Promise<ConsumedBatch> {
-    const previous = inFlight ?? Promise.resolve();
-    const batch = previous.then(consumeOne, consumeOne);
-    inFlight = batch.catch(() => ({ events: 0, inserted: 0, duplicates: 0, next: 0 }));
-    return batch;
+    return afterInFlight(async () => {
+      const { full: _, ...batch } = await consumeRun(false);
+      return batch;
+    });
   }
 
   const pause = (ms: number) =>
@@ -191,11 +250,11 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
     let failures = 0;
     while (!stopping) {
       try {
-        const batch = await consumeBatch();
+        const run = await afterInFlight(() => consumeRun(true));
         failures = 0;
-        // Only a full batch means a backlog: after a partial one, let events gather (one DuckDB transaction
-        // per trickle of a few events costs more than the events).
-        if (batch.events < batchSize) await pause(idleMs);
+        // A run ends on a partial batch: let events gather (one DuckDB transaction per trickle of a few events
+        // costs more than the events).
+        if (!run.full) await pause(idleMs);
       } catch (error) {
         failures += 1;
         options.log?.error({ err: error, consumer: name, failures }, 'analytics batch failed; retrying');
@@ -209,7 +268,7 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
     async drain() {
       const total: ConsumedBatch = { events: 0, inserted: 0, duplicates: 0, next: await options.eventLog.committedOffset(name) };
       for (;;) {
-        const batch = await consumeBatch();
+        const batch = await afterInFlight(() => consumeRun(true));
         if (batch.events === 0 && batch.next === total.next) return total;
         total.events += batch.events;
         total.inserted += batch.inserted;
