@@ -47,13 +47,14 @@ async function open(): Promise<DuckDbAnalytics | undefined> {
  * `ingest`), `fail` makes the store drop the batch.
  */
 class PieceQueue implements AsyncIterable<readonly DeliveryEvent[]> {
-  private readonly waiting: DeliveryEvent[][] = [];
+  /** Events, or an encoded range decoded only when the store takes it: waiting ranges hold bytes, not objects. */
+  private readonly waiting: (DeliveryEvent[] | EncodedRange)[] = [];
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
 
-  push(events: DeliveryEvent[]): void {
-    this.waiting.push(events);
+  push(piece: DeliveryEvent[] | EncodedRange): void {
+    this.waiting.push(piece);
     this.notify();
   }
 
@@ -78,7 +79,7 @@ class PieceQueue implements AsyncIterable<readonly DeliveryEvent[]> {
     for (;;) {
       if (this.failure) throw this.failure;
       const piece = this.waiting.shift();
-      if (piece) yield piece;
+      if (piece) yield Array.isArray(piece) ? piece : decodeRange(piece);
       else if (this.ended) return;
       else await new Promise<void>((resolve) => (this.wake = resolve));
     }
@@ -151,15 +152,9 @@ function listen(store: DuckDbAnalytics): void {
       case 'stage':
         batchOf(message.batch).pieces.push(message.events);
         return;
-      case 'stage-encoded': {
-        const { pieces } = batchOf(message.batch);
-        try {
-          pieces.push(decodeRange(message.range));
-        } catch (error) {
-          pieces.fail(error as Error);
-        }
+      case 'stage-encoded':
+        batchOf(message.batch).pieces.push(message.range);
         return;
-      }
       case 'drop':
         batches.get(message.batch)?.pieces.fail(new Error('the batch was dropped by its sender'));
         batches.delete(message.batch);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createS3BlobStore, parseS3Url, type S3BlobStoreOptions } from '@adplatform/adapter-blobs-s3';
-import { createDuckDbAnalyticsWorker } from '@adplatform/adapter-duckdb';
+import { createDuckDbAnalyticsWorker, type DuckDbAnalyticsWorkerOptions } from '@adplatform/adapter-duckdb';
 import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import { createMemoryChangeBus, createMemoryCounterStore, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createNatsEventLog } from '@adplatform/adapter-nats';
@@ -36,11 +36,19 @@ export async function createDeps(config: Config, options: { log?: { error(obj: o
     // Embedded DuckDB under the data dir, fed from the event log by the analytics consumer (serve.ts). It runs in a
     // worker thread: ingest's synchronous work (a batch's columns, the appender) never holds the event loop.
     analytics: await createDuckDbAnalyticsWorker({
-      path: path.join(config.dataDir, 'analytics.duckdb'),
-      // On a busy core the event loop comes first: the worker's thread (a batch's columns, the appender) yields to it.
-      niceness: 10,
+      ...analyticsStoreOptions(config),
       onBackgroundError: (err) => options.log?.error({ err }, 'analytics background rollup rebuild failed'),
     }),
+  };
+}
+
+/** The embedded analytics store's options from the configuration: its file under the data dir, its memory limit. */
+export function analyticsStoreOptions(config: Config): DuckDbAnalyticsWorkerOptions {
+  return {
+    path: path.join(config.dataDir, 'analytics.duckdb'),
+    // On a busy core the event loop comes first: the worker's thread (a batch's columns, the appender) yields to it.
+    niceness: 10,
+    ...(config.analyticsMemoryMb === undefined ? {} : { memoryLimit: `${config.analyticsMemoryMb}MB` }),
   };
 }
 

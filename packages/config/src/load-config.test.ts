@@ -31,6 +31,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it("takes the analytics store's memory limit in MiB, refusing one below 64", () => {
+    expect(loadConfig({}).analyticsMemoryMb).toBeUndefined();
+    expect(loadConfig({ ADPLATFORM_ANALYTICS_MEMORY_MB: '512' }).analyticsMemoryMb).toBe(512);
+    expect(() => loadConfig({ ADPLATFORM_ANALYTICS_MEMORY_MB: '10' })).toThrow(/ADPLATFORM_ANALYTICS_MEMORY_MB/);
+    expect(() => loadConfig({ ADPLATFORM_ANALYTICS_MEMORY_MB: 'lots' })).toThrow(/ADPLATFORM_ANALYTICS_MEMORY_MB/);
+  });
+
   it('refuses a port out of range and a short admin password', () => {
     expect(() => loadConfig({ ADPLATFORM_PORT: '70000' })).toThrow(/ADPLATFORM_PORT/);
     expect(() => loadConfig({ ADPLATFORM_ADMIN_EMAIL: 'a@b.co', ADPLATFORM_ADMIN_PASSWORD: 'short' })).toThrow(/ADPLATFORM_ADMIN_PASSWORD/);

@@ -31,6 +31,8 @@ export interface Config {
   explainSampleRate: number;
   /** The analytics consumer's wait after catching up, ms (ADPLATFORM_ANALYTICS_INTERVAL_MS). */
   analyticsIntervalMs: number;
+  /** The embedded analytics store's memory limit, MiB (ADPLATFORM_ANALYTICS_MEMORY_MB); undefined: DuckDB's default. */
+  analyticsMemoryMb: number | undefined;
   /** Retention of the embedded event log: segments older than this are deleted, and past `maxBytes` (if set) the oldest. */
   eventsRetention: { maxAgeHours: number; maxBytes: number | undefined };
   /** Undefined: generated and kept under the data dir. */
@@ -118,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     attributionWindowDays: c.ADPLATFORM_ATTRIBUTION_WINDOW_DAYS,
     explainSampleRate: c.ADPLATFORM_EXPLAIN_SAMPLE_RATE,
     analyticsIntervalMs: c.ADPLATFORM_ANALYTICS_INTERVAL_MS,
+    analyticsMemoryMb: c.ADPLATFORM_ANALYTICS_MEMORY_MB,
     eventsRetention: { maxAgeHours: c.ADPLATFORM_EVENTS_RETENTION_HOURS, maxBytes: c.ADPLATFORM_EVENTS_RETENTION_BYTES },
     userKeySalt: c.ADPLATFORM_USER_KEY_SALT,
     supplyChain: {

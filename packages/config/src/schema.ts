@@ -141,6 +141,14 @@ export const ConfigSchema = Type.Object({
     description:
       'How long the analytics consumer waits, once it has caught up, before it moves the events that arrived since into analytics (reports are at most about this far behind; live stats read the event log and are not). Each move costs a DuckDB transaction with its rollups, whatever its size: a shorter wait costs more CPU at the same traffic.',
   }),
+  ADPLATFORM_ANALYTICS_MEMORY_MB: Type.Optional(
+    Type.Integer({
+      minimum: 64,
+      maximum: 1048576,
+      description:
+        "Most memory the embedded analytics store (DuckDB) may use, MiB; past it DuckDB spills to disk or, for what cannot spill, fails the statement. Without it, DuckDB's own default applies: 80% of the machine's RAM. Draining a backlog of events at full speed used ~1.2 GB of the process's memory under the default and ~0.6 GB at 256 at the same rate (docs/benchmarks.md).",
+    }),
+  ),
   ADPLATFORM_EVENTS_RETENTION_HOURS: Type.Integer({
     minimum: 1,
     maximum: 87600,
