@@ -6,11 +6,14 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const started = performance.now();
-// The worker entries (DuckDB analytics, /t/events parsing) are built beside the bundle, where their pools look for them.
+// The worker entries (DuckDB analytics, /t/events parsing) and the modules a worker loads by URL are built beside the
+// bundle, where their users look for them.
 const entries = {
   adplatform: '../apps/cli/src/main.ts',
   'duckdb-analytics-worker': '../adapters/duckdb/src/duckdb-analytics-worker.ts',
   'events-ingest-worker': '../apps/server/src/delivery/tracking/events-ingest-worker.ts',
+  // Loaded by the DuckDB worker by URL to decode the local log's ranges (ADR 0025).
+  'local-log-range-decoder': '../adapters/local-log/src/range-decoder.ts',
 };
 await build({
   entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, new URL(file, import.meta.url).pathname])),

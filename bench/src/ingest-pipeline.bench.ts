@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDuckDbAnalytics, createDuckDbAnalyticsWorker } from '@adplatform/adapter-duckdb';
-import { createLocalEventLog } from '@adplatform/adapter-local-log';
+import { createLocalEventLog, localLogRangeDecoder } from '@adplatform/adapter-local-log';
 import type { DeliveryEvent, EventLog } from '@adplatform/ports';
 import { ChunkWriter } from '../../adapters/local-log/src/chunk-codec.js';
 import { ANALYTICS_BATCH_EVENTS, createAnalyticsConsumer } from '../../apps/server/src/pipeline/analytics-consumer.js';
@@ -171,7 +171,11 @@ async function caseB(): Promise<string[][]> {
   const piped = await withDir(async (dir) => {
     const log = await createLocalEventLog({ dir: path.join(dir, 'events') });
     // As `serve` runs it: the store in its worker thread (ADR 0019), the consumer on this one.
-    const analytics = await createDuckDbAnalyticsWorker({ path: path.join(dir, 'analytics.duckdb'), niceness: 10 });
+    const analytics = await createDuckDbAnalyticsWorker({
+      path: path.join(dir, 'analytics.duckdb'),
+      niceness: 10,
+      decoders: [localLogRangeDecoder()],
+    });
     const consumer = createAnalyticsConsumer({ eventLog: log, store: analytics, idleMs: 20 });
     const started = performance.now();
     consumer.start();

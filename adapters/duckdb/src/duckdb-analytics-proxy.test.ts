@@ -1,9 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { createLocalEventLog } from '@adplatform/adapter-local-log';
 import { isAppError } from '@adplatform/domain';
 import type { DeliveryEvent, EncodedRange, ReportQuery } from '@adplatform/ports';
 import { runAnalyticsStoreContract } from '@adplatform/ports/contracts';
@@ -11,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createDuckDbAnalytics } from './duckdb-analytics.js';
 import { createDuckDbAnalyticsWorker } from './duckdb-analytics-proxy.js';
 import { event, ORG, T0 } from './test-events.js';
+import { TEST_FORMAT, testRange } from './test-range-decoder.js';
 
 runAnalyticsStoreContract('duckdb in a worker thread', async () => {
   const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 2 });
@@ -136,23 +135,22 @@ describe('duckdb analytics in a worker thread', () => {
     }
   });
 
-  it("decodes the local log's encoded ranges in the worker; a range it cannot decode fails its batch and stores nothing", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'adp-proxy-'));
-    const log = await createLocalEventLog({ dir });
-    const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1 });
+  it('decodes encoded ranges with the decoder it loaded by URL; a range it cannot decode fails its batch, storing nothing', async () => {
+    const decoder = { format: TEST_FORMAT, module: new URL('./test-range-decoder.ts', import.meta.url).href };
+    const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1, decoders: [decoder] });
     try {
-      await log.append(manyEvents(3_000));
+      expect(store.encodedReadFormats).toEqual([TEST_FORMAT]);
       async function* ranges(...list: EncodedRange[]) {
         yield* list;
       }
-      const whole = await log.readEncoded(0, 3_000);
-      const corrupt = new Uint8Array(whole.bytes);
-      corrupt[30] = (corrupt[30] ?? 0) ^ 0xff;
-      await expect(store.ingestEncoded(ranges({ ...whole, bytes: corrupt }))).rejects.toThrow(/fails its CRC/);
-      await expect(store.ingestEncoded(ranges(await log.readEncoded(0, 10), { ...whole, format: 'json' }))).rejects.toThrow(/format json/);
+      const broken = { ...testRange(manyEvents(10)), bytes: new TextEncoder().encode('[{"id":') };
+      await expect(store.ingestEncoded(ranges(testRange(manyEvents(3_000)), broken))).rejects.toThrow(/JSON/);
+      await expect(
+        store.ingestEncoded(ranges(testRange(manyEvents(10)), { ...testRange(manyEvents(10)), format: 'json' })),
+      ).rejects.toThrow(/no decoder for format json/);
       expect((await store.tableSizes()).events).toBe(0);
-      // Ranges start and end inside chunks; the worker keeps only their events.
-      const counts = await store.ingestEncoded(ranges(await log.readEncoded(100, 1_500), await log.readEncoded(1_600, 1_000)));
+      // Each range keeps only its events in [first, next).
+      const counts = await store.ingestEncoded(ranges(testRange(manyEvents(2_000), 100, 1_600), testRange(manyEvents(1_000, 1_600))));
       expect(counts).toEqual({ inserted: 2_500, duplicates: 0 });
       const inThread = await createDuckDbAnalytics({ path: ':memory:', threads: 1 });
       try {
@@ -163,9 +161,14 @@ describe('duckdb analytics in a worker thread', () => {
       }
     } finally {
       await store.close();
-      await log.close();
-      await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('fails to start when a decoder module exports no decodeRange', async () => {
+    const module = new URL('./test-events.ts', import.meta.url).href;
+    await expect(createDuckDbAnalyticsWorker({ path: ':memory:', decoders: [{ format: 'x', module }] })).rejects.toThrow(
+      /exports no decodeRange/,
+    );
   });
 
   it('stops an export read part way, then answers further calls', async () => {

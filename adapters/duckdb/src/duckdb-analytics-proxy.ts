@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { READ_FORMAT } from '@adplatform/adapter-local-log/chunks';
-import type { DeliveryEvent, EncodedRange, ReportExportFormat, ReportQuery } from '@adplatform/ports';
+import type { DeliveryEvent, EncodedRange, EncodedRangeDecoder, ReportExportFormat, ReportQuery } from '@adplatform/ports';
 import { checkReportQuery } from '@adplatform/ports';
 import type { DuckDbAnalytics, DuckDbAnalyticsOptions } from './duckdb-analytics.js';
 import {
@@ -25,12 +24,19 @@ export interface DuckDbAnalyticsWorkerOptions extends DuckDbAnalyticsOptions {
    * process's priority.
    */
   niceness?: number;
+  /**
+   * Decoders of the event log's encoded ranges, loaded by the worker by URL
+   * (the local log's `localLogRangeDecoder()`): `ingestEncoded` takes ranges
+   * of these formats. The composition root passes them, so this adapter never
+   * imports the log's.
+   */
+  decoders?: readonly EncodedRangeDecoder[];
 }
 
 export interface DuckDbAnalyticsWorker extends DuckDbAnalytics {
   /** The worker's `threadId`, where every DuckDB call runs; for tests. */
   readonly workerThreadId: number;
-  /** The `EncodedRange` formats the worker decodes itself (the local log's chunks). */
+  /** The `EncodedRange` formats the worker decodes itself: those of the `decoders` it was given. */
   readonly encodedReadFormats: readonly string[];
   /**
    * `ingestSlices` of ranges as the event log stores them: this thread moves
@@ -68,9 +74,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * that dies rejects every call in flight and every later one.
  */
 export async function createDuckDbAnalyticsWorker(options: DuckDbAnalyticsWorkerOptions): Promise<DuckDbAnalyticsWorker> {
-  const { onBackgroundError, niceness, ...storeOptions } = options;
+  const { onBackgroundError, niceness, decoders = [], ...storeOptions } = options;
   const entry = workerEntry();
-  const workerData: AnalyticsWorkerData = { options: storeOptions, ...(niceness === undefined ? {} : { niceness }) };
+  const workerData: AnalyticsWorkerData = { options: storeOptions, decoders, ...(niceness === undefined ? {} : { niceness }) };
   const worker = new Worker(entry.entry, { workerData, eval: entry.eval });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
@@ -190,7 +196,7 @@ export async function createDuckDbAnalyticsWorker(options: DuckDbAnalyticsWorker
     workerThreadId,
     ingest: (events) => ingestSlices(once(events)),
     ingestSlices,
-    encodedReadFormats: [READ_FORMAT],
+    encodedReadFormats: decoders.map((decoder) => decoder.format),
     ingestEncoded,
     exportReport,
     report: (query) => call('report', query),

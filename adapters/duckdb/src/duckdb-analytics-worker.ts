@@ -8,8 +8,7 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { decodeChunkRange, READ_FORMAT } from '@adplatform/adapter-local-log/chunks';
-import type { DeliveryEvent, EncodedRange } from '@adplatform/ports';
+import type { DeliveryEvent, EncodedRange, EncodedRangeDecoderModule } from '@adplatform/ports';
 import { createDuckDbAnalytics, type DuckDbAnalytics } from './duckdb-analytics.js';
 import { type AnalyticsWorkerData, FORWARDED_METHODS, type FromWorker, serializeError, type ToWorker } from './duckdb-worker-protocol.js';
 
@@ -29,6 +28,11 @@ if (data.niceness !== undefined) {
 
 async function open(): Promise<DuckDbAnalytics | undefined> {
   try {
+    for (const { format, module } of data.decoders ?? []) {
+      const loaded = (await import(module)) as Partial<EncodedRangeDecoderModule>;
+      if (typeof loaded.decodeRange !== 'function') throw new TypeError(`${module} exports no decodeRange for format ${format}`);
+      decoders.set(format, loaded as EncodedRangeDecoderModule);
+    }
     return await createDuckDbAnalytics({
       ...data.options,
       onBackgroundError: (error) => send({ kind: 'background-error', error: serializeError(error) }),
@@ -86,10 +90,14 @@ class PieceQueue implements AsyncIterable<readonly DeliveryEvent[]> {
   }
 }
 
+/** The decoders of encoded ranges by format, loaded by URL before the worker answers (`AnalyticsWorkerData.decoders`). */
+const decoders = new Map<string, EncodedRangeDecoderModule>();
+
 /** The events of an encoded range from the event log; a RangeError for a format this worker cannot decode. */
 function decodeRange(range: EncodedRange): DeliveryEvent[] {
-  if (range.format !== READ_FORMAT) throw new RangeError(`encoded events: format ${range.format}, not ${READ_FORMAT}`);
-  return decodeChunkRange(range.bytes, range.first, range.next);
+  const decoder = decoders.get(range.format);
+  if (!decoder) throw new RangeError(`encoded events: no decoder for format ${range.format}`);
+  return decoder.decodeRange(range);
 }
 
 /** Answers the proxy's messages from `store` until the port closes. */

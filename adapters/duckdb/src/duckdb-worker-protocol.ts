@@ -1,5 +1,5 @@
 import { AppError, type ErrorCode } from '@adplatform/domain';
-import type { DeliveryEvent, EncodedRange, ReportExportFormat, ReportQuery } from '@adplatform/ports';
+import type { DeliveryEvent, EncodedRange, EncodedRangeDecoder, ReportExportFormat, ReportQuery } from '@adplatform/ports';
 import type { DuckDbAnalyticsOptions } from './duckdb-analytics.js';
 
 /**
@@ -28,6 +28,8 @@ export interface AnalyticsWorkerData {
   options: Omit<DuckDbAnalyticsOptions, 'onBackgroundError'>;
   /** A nice value for the worker's thread, Linux only; none when undefined. */
   niceness?: number;
+  /** The decoders the worker loads by URL for `stage-encoded` ranges. */
+  decoders?: readonly EncodedRangeDecoder[];
 }
 
 export type ToWorker =

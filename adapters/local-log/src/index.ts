@@ -7,3 +7,4 @@ export {
   type LocalEventLogOptions,
   type LocalEventLogStats,
 } from './local-event-log.js';
+export { localLogRangeDecoder } from './range-decoder-url.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createFsBlobStore } from '@adplatform/adapter-blobs-fs';
 import { createS3BlobStore, parseS3Url, type S3BlobStoreOptions } from '@adplatform/adapter-blobs-s3';
 import { createDuckDbAnalyticsWorker, type DuckDbAnalyticsWorkerOptions } from '@adplatform/adapter-duckdb';
-import { createLocalEventLog } from '@adplatform/adapter-local-log';
+import { createLocalEventLog, localLogRangeDecoder } from '@adplatform/adapter-local-log';
 import { createMemoryChangeBus, createMemoryCounterStore, createMemoryRateLimiter } from '@adplatform/adapter-memory';
 import { createNatsEventLog } from '@adplatform/adapter-nats';
 import { createRedisCounterStore } from '@adplatform/adapter-redis';
@@ -42,12 +42,16 @@ export async function createDeps(config: Config, options: { log?: { error(obj: o
   };
 }
 
-/** The embedded analytics store's options from the configuration: its file under the data dir, its memory limit. */
+/**
+ * The embedded analytics store's options from the configuration: its file under the data dir, its memory limit, and,
+ * over the local log, the decoder of the log's ranges, so the consumer hands the worker bytes (ADR 0025).
+ */
 export function analyticsStoreOptions(config: Config): DuckDbAnalyticsWorkerOptions {
   return {
     path: path.join(config.dataDir, 'analytics.duckdb'),
     // On a busy core the event loop comes first: the worker's thread (a batch's columns, the appender) yields to it.
     niceness: 10,
+    decoders: config.natsUrl ? [] : [localLogRangeDecoder()],
     ...(config.analyticsMemoryMb === undefined ? {} : { memoryLimit: `${config.analyticsMemoryMb}MB` }),
   };
 }

@@ -112,6 +112,22 @@ export interface EncodedRead {
   readEncoded(offset: number, limit: number): Promise<EncodedRange>;
 }
 
+/**
+ * Where a reader in another thread finds the decoder of a format: `module` is
+ * the URL of an ES module that exports `decodeRange` (EncodedRangeDecoderModule).
+ * The composition root hands these to the reader, so an adapter that reads
+ * ranges never imports the adapter that wrote them.
+ */
+export interface EncodedRangeDecoder {
+  format: string;
+  module: string;
+}
+
+export interface EncodedRangeDecoderModule {
+  /** The range's events, in offset order; a RangeError for bytes it cannot decode. */
+  decodeRange(range: EncodedRange): DeliveryEvent[];
+}
+
 export const readsEncoded = (log: EventLog): log is EventLog & EncodedRead =>
   typeof (log as Partial<EncodedRead>).readEncoded === 'function' && typeof (log as Partial<EncodedRead>).encodedReadFormat === 'string';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDuckDbAnalytics, createDuckDbAnalyticsWorker } from '@adplatform/adapter-duckdb';
-import { createLocalEventLog } from '@adplatform/adapter-local-log';
+import { createLocalEventLog, localLogRangeDecoder } from '@adplatform/adapter-local-log';
 import { createMemoryEventLog } from '@adplatform/adapter-memory';
 import type { AnalyticsStore, DeliveryEvent, EventLog, ReportQuery } from '@adplatform/ports';
 import { Registry } from 'prom-client';
@@ -183,7 +183,7 @@ describe('analytics consumer', () => {
   it("moves the local log's encoded ranges to the DuckDB worker: this thread never decodes, and a bad batch commits nothing", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'adp-consumer-'));
     const local = await createLocalEventLog({ dir });
-    const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1 });
+    const store = await createDuckDbAnalyticsWorker({ path: ':memory:', threads: 1, decoders: [localLogRangeDecoder()] });
     try {
       // The log's decoding read refuses: every event must reach the store undecoded.
       const eventLog: EventLog = Object.assign(Object.create(local) as EventLog, {
@@ -199,6 +199,14 @@ describe('analytics consumer', () => {
       await local.append([...events(400, 3_000), bad]);
       await expect(consumer.consumeBatch()).rejects.toThrow(/costMicros/);
       expect(await local.committedOffset('analytics')).toBe(2_500);
+      expect((await store.tableSizes()).events).toBe(2_300);
+      // The worker checks what it is given: a range whose bytes changed on the way is refused, and nothing is stored.
+      const range = await local.readEncoded(0, 100);
+      range.bytes[40] = (range.bytes[40] ?? 0) ^ 0xff;
+      async function* one() {
+        yield range;
+      }
+      await expect(store.ingestEncoded(one())).rejects.toThrow(/fails its CRC/);
       expect((await store.tableSizes()).events).toBe(2_300);
     } finally {
       await store.close();
