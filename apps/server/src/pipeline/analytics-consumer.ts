@@ -1,4 +1,11 @@
-import { type AnalyticsStore, type DeliveryEvent, type EncodedRange, type EventLog, readsEncoded } from '@adplatform/ports';
+import {
+  type AnalyticsStore,
+  type DeliveryEvent,
+  type EncodedRange,
+  type EncodedRead,
+  type EventLog,
+  readsEncoded,
+} from '@adplatform/ports';
 import { Gauge, type Registry } from 'prom-client';
 
 /**
@@ -128,11 +135,7 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
   const encodedSliceSize = Math.max(1, Math.min(options.readSliceSize ?? ENCODED_READ_EVENTS, batchSize));
 
   /** `slicesFrom` for encoded ranges: `read` counts the events in them and where to read next. */
-  async function* rangesFrom(
-    log: EventLog & { readEncoded: (offset: number, limit: number) => Promise<EncodedRange> },
-    first: EncodedRange,
-    read: { events: number; next: number },
-  ) {
+  async function* rangesFrom(log: EventLog & EncodedRead, first: EncodedRange, read: { events: number; next: number }) {
     yield first;
     let last = first.events;
     let want = Math.min(encodedSliceSize, batchSize);
