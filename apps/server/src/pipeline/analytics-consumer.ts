@@ -77,6 +77,52 @@ export interface AnalyticsConsumer {
   stop(): Promise<void>;
 }
 
+type Counts = { inserted: number; duplicates: number };
+type ReadProgress = { events: number; next: number };
+/** One read of the log: a piece for the store, the events in it, and where to read next. */
+type Slice<T> = { piece: T; events: number; next: number };
+
+/** How a batch is read, a slice at a time, and handed to the store. */
+interface BatchSource<T> {
+  /** Events per read. */
+  sliceSize: number;
+  read(offset: number, limit: number): Promise<Slice<T>>;
+  ingest(pieces: AsyncIterable<T>): Promise<Counts>;
+}
+
+/** Events decoded on this thread, handed on slice by slice to a store that takes slices, else as one batch. */
+function eventSource(log: EventLog, store: AnalyticsStore & SlicedIngest, sliceSize: number): BatchSource<DeliveryEvent[]> {
+  return {
+    sliceSize,
+    async read(offset, limit) {
+      const { events, next } = await log.read(offset, limit);
+      return { piece: events, events: events.length, next };
+    },
+    async ingest(slices) {
+      if (store.ingestSlices) return store.ingestSlices(slices);
+      const events: DeliveryEvent[] = [];
+      for await (const slice of slices) for (const event of slice) events.push(event);
+      return store.ingest(events);
+    },
+  };
+}
+
+/** The log's ranges as it stores them, for a store that decodes them in its own thread. */
+function encodedSource(
+  log: EventLog & EncodedRead,
+  ingest: (ranges: AsyncIterable<EncodedRange>) => Promise<Counts>,
+  sliceSize: number,
+): BatchSource<EncodedRange> {
+  return {
+    sliceSize,
+    async read(offset, limit) {
+      const range = await log.readEncoded(offset, limit);
+      return { piece: range, events: range.events, next: range.next };
+    },
+    ingest,
+  };
+}
+
 /**
  * Feeds analytics from the event log: read a batch from the consumer's
  * committed offset, ingest it, and only then commit the offset after it. A
@@ -92,103 +138,75 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Anal
   const batchSize = options.batchSize ?? ANALYTICS_BATCH_EVENTS;
   const idleMs = options.idleMs ?? 250;
   const retryMs = options.retryMs ?? 1_000;
-  const readSliceSize = Math.max(1, Math.min(options.readSliceSize ?? 1_000, batchSize));
   let running: Promise<void> | undefined;
   let stopping = false;
   let wake: (() => void) | undefined;
   let inFlight: Promise<ConsumedBatch> | undefined;
   if (options.metrics) registerConsumerLagMetrics(options.metrics, { eventLog: options.eventLog, consumer: name });
+  const { eventLog, store } = options;
+  const sliceOf = (fallback: number) => Math.max(1, Math.min(options.readSliceSize ?? fallback, batchSize));
 
   /**
    * The batch from `first` on, a slice at a time with a turn of the event loop between reads;
-   * `read` counts what was read and where to read next. A short slice means the end of the log (for now).
+   * `progress` counts what was read and where to read next. A short slice means the end of the log (for now).
    */
-  async function* slicesFrom(first: { events: DeliveryEvent[] }, read: { events: number; next: number }) {
-    yield first.events;
-    let last = first.events.length;
-    let want = Math.min(readSliceSize, batchSize);
-    while (last === want && read.events < batchSize) {
-      await nextTurn();
-      want = Math.min(readSliceSize, batchSize - read.events);
-      const slice = await options.eventLog.read(read.next, want);
-      read.events += slice.events.length;
-      read.next = slice.next;
-      last = slice.events.length;
-      if (last > 0) yield slice.events;
-    }
-  }
-
-  async function ingest(slices: AsyncIterable<DeliveryEvent[]>): Promise<{ inserted: number; duplicates: number }> {
-    const { store } = options;
-    if (store.ingestSlices) return store.ingestSlices(slices);
-    const events: DeliveryEvent[] = [];
-    for await (const slice of slices) for (const event of slice) events.push(event);
-    return store.ingest(events);
-  }
-
-  const { eventLog, store } = options;
-  /** Whether batches go to the store undecoded: a log that reads encoded ranges the store decodes itself. */
-  const encoded =
-    readsEncoded(eventLog) && store.ingestEncoded !== undefined && (store.encodedReadFormats ?? []).includes(eventLog.encodedReadFormat)
-      ? { log: eventLog, ingest: store.ingestEncoded.bind(store) }
-      : undefined;
-  const encodedSliceSize = Math.max(1, Math.min(options.readSliceSize ?? ENCODED_READ_EVENTS, batchSize));
-
-  /** `slicesFrom` for encoded ranges: `read` counts the events in them and where to read next. */
-  async function* rangesFrom(log: EventLog & EncodedRead, first: EncodedRange, read: { events: number; next: number }) {
-    yield first;
+  async function* slicesFrom<T>(source: BatchSource<T>, first: Slice<T>, progress: ReadProgress) {
+    yield first.piece;
     let last = first.events;
-    let want = Math.min(encodedSliceSize, batchSize);
-    while (last === want && read.events < batchSize) {
+    let want = source.sliceSize;
+    while (last === want && progress.events < batchSize) {
       await nextTurn();
-      want = Math.min(encodedSliceSize, batchSize - read.events);
-      const range = await log.readEncoded(read.next, want);
-      read.events += range.events;
-      read.next = range.next;
-      last = range.events;
-      if (last > 0) yield range;
+      want = Math.min(source.sliceSize, batchSize - progress.events);
+      const slice = await source.read(progress.next, want);
+      progress.events += slice.events;
+      progress.next = slice.next;
+      last = slice.events;
+      if (last > 0) yield slice.piece;
     }
   }
-
-  type Counts = { inserted: number; duplicates: number };
-  type ReadProgress = { events: number; next: number };
 
   /**
-   * Starts reading and ingesting the batch at `offset` (undecoded when the
-   * store decodes the log's ranges itself): `read` settles once its last
-   * slice is read, so the next batch can start while this one is stored;
-   * `stored` once the store has it.
+   * Starts reading and ingesting the batch at `offset` from `source`:
+   * `read` settles once its last slice is read, so the next batch can start
+   * while this one is stored; `stored` once the store has it.
    */
-  function startBatch(offset: number): { read: Promise<ReadProgress>; stored: Promise<Counts> } {
+  function startBatchOf<T>(source: BatchSource<T>, offset: number): { read: Promise<ReadProgress>; stored: Promise<Counts> } {
     let readDone = (_: ReadProgress) => {};
     let readFailed = (_: unknown) => {};
     const read = new Promise<ReadProgress>((resolve, reject) => {
       readDone = resolve;
       readFailed = reject;
     });
-    async function* untilRead<T>(items: AsyncIterable<T>, progress: ReadProgress) {
-      yield* items;
-      readDone(progress);
-    }
     const stored = (async (): Promise<Counts> => {
-      if (encoded) {
-        const first = await encoded.log.readEncoded(offset, encodedSliceSize);
-        const progress = { events: first.events, next: first.next };
-        if (first.events > 0) return encoded.ingest(untilRead(rangesFrom(encoded.log, first, progress), progress));
+      const first = await source.read(offset, source.sliceSize);
+      const progress = { events: first.events, next: first.next };
+      if (first.events === 0) {
         readDone(progress);
         return { inserted: 0, duplicates: 0 };
       }
-      const first = await eventLog.read(offset, Math.min(readSliceSize, batchSize));
-      const progress = { events: first.events.length, next: first.next };
-      if (first.events.length > 0) return ingest(untilRead(slicesFrom(first, progress), progress));
-      readDone(progress);
-      return { inserted: 0, duplicates: 0 };
+      return source.ingest(
+        (async function* () {
+          yield* slicesFrom(source, first, progress);
+          readDone(progress);
+        })(),
+      );
     })();
     // A failed read fails the ingest of its batch; a failed ingest ends the read (a settled `read` stays as it is).
     stored.catch(readFailed);
     read.catch(() => undefined);
     return { read, stored };
   }
+
+  /**
+   * Where batches come from, chosen once: the log's encoded ranges when the store decodes their format itself
+   * (this thread then never decodes), else events decoded here.
+   */
+  const encoded =
+    readsEncoded(eventLog) && store.ingestEncoded && (store.encodedReadFormats ?? []).includes(eventLog.encodedReadFormat)
+      ? encodedSource(eventLog, store.ingestEncoded.bind(store), sliceOf(ENCODED_READ_EVENTS))
+      : undefined;
+  const decoded = eventSource(eventLog, store, sliceOf(1_000));
+  const startBatch = (offset: number) => (encoded ? startBatchOf(encoded, offset) : startBatchOf(decoded, offset));
 
   /**
    * Consumes from the committed offset. `pipelined`, over a backlog (full batches), the next batch is read
