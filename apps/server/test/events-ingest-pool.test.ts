@@ -230,64 +230,51 @@ describe('POST /t/events on the local log', () => {
   });
 });
 
+/**
+ * `/t/events` over an in-memory log (objects only) with `parsing` options, and `lines` click lines posted to it;
+ * answers the response and what the log holds, the app closed.
+ */
+async function postOverMemoryLog(parsing: Parameters<typeof eventsIngestRoutes>[1]['parsing'], lines: number) {
+  const eventLog = createMemoryEventLog();
+  const app = Fastify();
+  app.decorate('metrics', new Registry());
+  app.setErrorHandler((error, _request, reply) => {
+    reply.status(error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE' ? 503 : 500).send({ code: (error as AppError).code });
+  });
+  await app.register(eventsIngestRoutes, {
+    eventLog,
+    clock: { now: () => new Date(NOW) },
+    authenticateIngestKey: async () => ({ organizationId: ORG }),
+    parsing,
+  });
+  try {
+    const body = Array.from({ length: lines }, () => JSON.stringify({ id: randomUUID(), type: 'click', at: NOW - 1 }));
+    const response = await app.inject({
+      method: 'POST',
+      url: '/t/events',
+      headers: { authorization: 'Bearer adpi_test', 'content-type': 'application/x-ndjson' },
+      payload: body.join('\n'),
+    });
+    return { response, stored: (await eventLog.read(0, 100)).events };
+  } finally {
+    await app.close();
+  }
+}
+
 describe('POST /t/events with events encoded for a log that takes only objects', () => {
   it('answers 503 and acknowledges nothing, rather than 200 for events it never stored', async () => {
-    const eventLog = createMemoryEventLog();
-    const app = Fastify();
-    app.decorate('metrics', new Registry());
-    app.setErrorHandler((error, _request, reply) => {
-      reply.status(error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE' ? 503 : 500).send({ code: (error as AppError).code });
-    });
-    await app.register(eventsIngestRoutes, {
-      eventLog,
-      clock: { now: () => new Date(NOW) },
-      authenticateIngestKey: async () => ({ organizationId: ORG }),
-      // A misconfiguration: the worker encodes for the local log, but this log has no appendEncoded.
-      parsing: { minBodyBytes: 0, encodedFormat: FRAMED_FORMAT },
-    });
-    try {
-      const lines = Array.from({ length: 20 }, () => JSON.stringify({ id: randomUUID(), type: 'click', at: NOW - 1 }));
-      const response = await app.inject({
-        method: 'POST',
-        url: '/t/events',
-        headers: { authorization: 'Bearer adpi_test', 'content-type': 'application/x-ndjson' },
-        payload: lines.join('\n'),
-      });
-      expect(response.statusCode).toBe(503);
-      expect((await eventLog.read(0, 100)).events).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    // A misconfiguration: the worker encodes for the local log, but this log has no appendEncoded.
+    const { response, stored } = await postOverMemoryLog({ minBodyBytes: 0, encodedFormat: FRAMED_FORMAT }, 20);
+    expect(response.statusCode).toBe(503);
+    expect(stored).toEqual([]);
   });
 });
 
 describe('POST /t/events with a worker that dies', () => {
   it('answers 503 and appends nothing', async () => {
-    const eventLog = createMemoryEventLog();
-    const app = Fastify();
-    app.decorate('metrics', new Registry());
-    app.setErrorHandler((error, _request, reply) => {
-      reply.status(error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE' ? 503 : 500).send({ code: (error as AppError).code });
-    });
-    await app.register(eventsIngestRoutes, {
-      eventLog,
-      clock: { now: () => new Date(NOW) },
-      authenticateIngestKey: async () => ({ organizationId: ORG }),
-      parsing: { minBodyBytes: 0, workerEntry: DYING_WORKER },
-    });
-    try {
-      const lines = Array.from({ length: 50 }, () => JSON.stringify({ id: randomUUID(), type: 'click', at: NOW - 1 }));
-      const response = await app.inject({
-        method: 'POST',
-        url: '/t/events',
-        headers: { authorization: 'Bearer adpi_test', 'content-type': 'application/x-ndjson' },
-        payload: lines.join('\n'),
-      });
-      expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({ code: 'SERVICE_UNAVAILABLE' });
-      expect((await eventLog.read(0, 100)).events).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    const { response, stored } = await postOverMemoryLog({ minBodyBytes: 0, workerEntry: DYING_WORKER }, 50);
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(stored).toEqual([]);
   });
 });
