@@ -89,7 +89,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean; 
       stopLoweringThreads?.();
       await app.close(); // stops accepting, lets in-flight requests finish
       await jobs.idle(); // a running sweep finishes before its store closes
-      await analyticsConsumer?.stop(); // its batch in flight is ingested and committed first
+      await analyticsConsumer?.stop(); // its batches in flight are ingested and committed first
       // One last batch: what arrived since its last poll (up to a batch) is in analytics before it closes;
       // anything beyond waits in the log for the next start.
       await analyticsConsumer?.consumeBatch().catch((err: unknown) => app.log.error({ err }, 'last analytics batch failed'));
